@@ -1,0 +1,2 @@
+// Package pii is the vocabulary and protection of personal data.
+package pii

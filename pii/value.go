@@ -1,0 +1,182 @@
+package pii
+
+import (
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strconv"
+	"strings"
+)
+
+// String holds one plaintext PII value in memory and refuses to print it.
+//
+// Every output path redacts: String, GoString, every fmt verb (%v %+v %#v %s
+// %q %x %X %d ...), slog.LogValuer, MarshalJSON, MarshalText and GobEncode
+// all produce a marker such as "[REDACTED:email]", never the plaintext. The
+// plaintext is held behind a pointer, so even fmt's reflection over an
+// unexported struct field of type String prints an address, not the value.
+//
+// Reading the plaintext is one explicit call, Reveal, that is easy to grep
+// for in code review. The zero value is an empty, uncategorised String.
+//
+// String values are immutable and safe for concurrent use.
+type String struct {
+	p *plain
+}
+
+type plain struct {
+	c Category
+	v string
+}
+
+// ErrRedactedInput is returned when a redaction marker is decoded back into a
+// String: the marker is not the value, and storing it would lose data silently.
+var ErrRedactedInput = errors.New("pii: input is a redaction marker, not a value")
+
+// New returns a String of category c holding v.
+func New(c Category, v string) String {
+	return String{p: &plain{c: c, v: v}}
+}
+
+// Reveal returns the plaintext. It is the only way to read it; keep calls to
+// it few and deliberate.
+func (s String) Reveal() string {
+	if s.p == nil {
+		return ""
+	}
+	return s.p.v
+}
+
+// Category returns the category given to New.
+func (s String) Category() Category {
+	if s.p == nil {
+		return Unknown
+	}
+	return s.p.c
+}
+
+// IsZero reports whether s holds the empty string.
+func (s String) IsZero() bool { return s.p == nil || s.p.v == "" }
+
+// Len returns the length of the plaintext in bytes. Lengths are not secret
+// for the purposes of this package (ciphertexts reveal them too).
+func (s String) Len() int {
+	if s.p == nil {
+		return 0
+	}
+	return len(s.p.v)
+}
+
+// Equal reports whether s and t hold the same plaintext, in constant time
+// with respect to the contents (not the lengths).
+func (s String) Equal(t String) bool {
+	return subtle.ConstantTimeCompare([]byte(s.Reveal()), []byte(t.Reveal())) == 1
+}
+
+// Masked returns a display form that PCI DSS and common practice allow to
+// show: the last four digits of a card, bank or account number, SSN, ITIN or
+// phone number (for example "•••• 1111"), and the redaction marker for every
+// other category. Values with fewer than eight digits are fully masked.
+func (s String) Masked() string {
+	switch s.Category() {
+	case PaymentCard, BankAccount, AccountNumber, SSN, ITIN, Phone:
+		d := digitsOnly(s.Reveal())
+		if len(d) >= 8 {
+			return "•••• " + d[len(d)-4:]
+		}
+	}
+	return s.String()
+}
+
+func digitsOnly(v string) string {
+	var b strings.Builder
+	for i := 0; i < len(v); i++ {
+		if v[i] >= '0' && v[i] <= '9' {
+			b.WriteByte(v[i])
+		}
+	}
+	return b.String()
+}
+
+// Redacted returns the marker that stands for a value of category c, for
+// example "[REDACTED:email]". It is what every output path of String prints.
+func Redacted(c Category) string {
+	if c == Unknown || !c.Valid() {
+		return "[REDACTED]"
+	}
+	return "[REDACTED:" + c.String() + "]"
+}
+
+// String implements fmt.Stringer with the redaction marker.
+func (s String) String() string { return Redacted(s.Category()) }
+
+// GoString implements fmt.GoStringer (%#v) with the redaction marker.
+func (s String) GoString() string { return "pii.String(" + strconv.Quote(s.String()) + ")" }
+
+// Format implements fmt.Formatter so that every verb, flag and width prints
+// the redaction marker.
+func (s String) Format(f fmt.State, verb rune) {
+	switch verb {
+	case 'q':
+		io.WriteString(f, strconv.Quote(s.String()))
+	case 'v':
+		if f.Flag('#') {
+			io.WriteString(f, s.GoString())
+			return
+		}
+		io.WriteString(f, s.String())
+	default:
+		io.WriteString(f, s.String())
+	}
+}
+
+// LogValue implements slog.LogValuer with the redaction marker.
+func (s String) LogValue() slog.Value { return slog.StringValue(s.String()) }
+
+// MarshalText implements encoding.TextMarshaler with the redaction marker.
+func (s String) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// MarshalJSON implements json.Marshaler with the quoted redaction marker.
+func (s String) MarshalJSON() ([]byte, error) { return []byte(strconv.Quote(s.String())), nil }
+
+// GobEncode implements gob.GobEncoder with the redaction marker, so a gob
+// stream never carries the plaintext.
+func (s String) GobEncode() ([]byte, error) { return []byte(s.String()), nil }
+
+// GobDecode implements gob.GobDecoder. A gob stream only ever holds the
+// marker, so decoding always fails with ErrRedactedInput.
+func (s *String) GobDecode([]byte) error { return ErrRedactedInput }
+
+// UnmarshalText implements encoding.TextUnmarshaler: it accepts plaintext
+// (from a form or an API request) as a String of category Unknown, keeping
+// the category s already had if any. A redaction marker is refused with
+// ErrRedactedInput so that a redacted export is never silently re-imported
+// as data.
+func (s *String) UnmarshalText(b []byte) error {
+	v := string(b)
+	if isMarker(v) {
+		return ErrRedactedInput
+	}
+	*s = New(s.Category(), v)
+	return nil
+}
+
+// UnmarshalJSON implements json.Unmarshaler like UnmarshalText, for a JSON
+// string or null.
+func (s *String) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		return nil
+	}
+	var v string
+	if err := json.Unmarshal(b, &v); err != nil {
+		return errors.New("pii: String must be decoded from a JSON string")
+	}
+	return s.UnmarshalText([]byte(v))
+}
+
+func isMarker(v string) bool {
+	return strings.HasPrefix(v, "[REDACTED") && strings.HasSuffix(v, "]")
+}
