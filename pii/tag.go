@@ -16,14 +16,15 @@ const TagKey = "pii"
 // # Grammar
 //
 //	tag     = "-" | category { "," option }
-//	option  = "encrypt" | "index" [ "=" name ] | "bits=" n | "redact=" op
+//	option  = "encrypt" | "index" [ "=" name ] | "bits=" n | "last4" | "redact=" op
 //	op      = "redact" | "mask" | "replace" | "hash" | "encrypt" | "truncate" | "keep" | "drop"
 //
 // The category is a Category string form or alias ("email", "phone",
 // "payment_card", "dob", ...). "encrypt" asks Sealer to seal the field;
 // "index" asks for a blind index (fields that share an index name form one
 // compound index, in field order); "bits" sets the blind index truncation
-// (8 to 256, a multiple of 8; default 32 per index); "redact" names the
+// (1 to 256; default from the Indexer, see RecommendedBits); "last4" indexes
+// only the last four digits (find a card or SSN by its last four); "redact" names the
 // operator the redact package applies (default "redact"). "-" marks a field
 // as explicitly not personal data.
 //
@@ -32,19 +33,17 @@ const TagKey = "pii"
 //	Email string `pii:"email,encrypt,index"`
 //	Last4 string `pii:"payment_card,redact=mask"`
 //	City  string `pii:"postal_address,encrypt,index=city_zip,bits=24"`
+//	Card  string `pii:"payment_card,index=card_last4,last4,bits=12"`
 //	Note  string `pii:"-"`
 type Tag struct {
 	Category Category
 	Encrypt  bool   // seal the field with Sealer
 	Index    string // blind index name; empty for none
-	Bits     int    // blind index truncation in bits; 0 for the default
+	Bits     int    // blind index truncation in bits; 0 for the Indexer's default
+	Last4    bool   // index only the last four digits
 	Redact   string // redaction operator name; "redact" by default
 	NotPII   bool   // the tag was "-"
 }
-
-// DefaultIndexBits is the blind index length used when a tag names none.
-// See Indexer for how to choose one.
-const DefaultIndexBits = 32
 
 var redactOps = map[string]bool{
 	"redact": true, "mask": true, "replace": true, "hash": true,
@@ -88,10 +87,15 @@ func ParseTag(tag, fieldName string) (Tag, error) {
 			}
 		case "bits":
 			n, err := strconv.Atoi(val)
-			if err != nil || n < 8 || n > 256 || n%8 != 0 {
-				return Tag{}, fmt.Errorf("bits=%s: want a multiple of 8 from 8 to 256", val)
+			if err != nil || n < 1 || n > 256 {
+				return Tag{}, fmt.Errorf("bits=%s: want a number from 1 to 256", val)
 			}
 			t.Bits = n
+		case "last4":
+			if hasVal {
+				return Tag{}, fmt.Errorf("option %q takes no value", key)
+			}
+			t.Last4 = true
 		case "redact":
 			if !redactOps[val] {
 				return Tag{}, fmt.Errorf("unknown redact operator %q", val)
@@ -103,8 +107,8 @@ func ParseTag(tag, fieldName string) (Tag, error) {
 			return Tag{}, fmt.Errorf("unknown option %q", key)
 		}
 	}
-	if t.Bits != 0 && t.Index == "" {
-		return Tag{}, fmt.Errorf("bits given without index")
+	if (t.Bits != 0 || t.Last4) && t.Index == "" {
+		return Tag{}, fmt.Errorf("bits and last4 need index")
 	}
 	return t, nil
 }
