@@ -41,7 +41,9 @@ func (ad AD) appendTo(dst []byte) []byte {
 
 // Bytes returns the encoded associated data, for use with a raw tink.AEAD
 // (the redact package's encryption operator, for example).
-func (ad AD) Bytes() []byte { return ad.appendTo(make([]byte, 0, 24+len(ad.Record)+len(ad.Field)+len(ad.ID))) }
+func (ad AD) Bytes() []byte {
+	return ad.appendTo(make([]byte, 0, 24+len(ad.Record)+len(ad.Field)+len(ad.ID)))
+}
 
 var adPool = sync.Pool{New: func() any { b := make([]byte, 0, 128); return &b }}
 
