@@ -187,8 +187,8 @@ func (ix *Indexer) prfFor(name string) (*prfsubtle.HMACPRF, error) {
 	if err != nil {
 		return nil, fmt.Errorf("pii: derive index key: %w", err)
 	}
+	// NewHMACPRF keeps a reference to key: it must not be cleared.
 	p, err := prfsubtle.NewHMACPRF("SHA256", key)
-	clear(key)
 	if err != nil {
 		return nil, fmt.Errorf("pii: index key: %w", err)
 	}

@@ -17,7 +17,8 @@ import (
 // %q %x %X %d ...), slog.LogValuer, MarshalJSON, MarshalText and GobEncode
 // all produce a marker such as "[REDACTED:email]", never the plaintext. The
 // plaintext is held behind a pointer, so even fmt's reflection over an
-// unexported struct field of type String prints an address, not the value.
+// unexported struct field of type String (which cannot call String's
+// methods) prints only addresses, not the value.
 //
 // Reading the plaintext is one explicit call, Reveal, that is easy to grep
 // for in code review. The zero value is an empty, uncategorised String.
@@ -27,9 +28,12 @@ type String struct {
 	p *plain
 }
 
+// plain keeps the plaintext two pointers away from String: fmt's fallback
+// for a bad verb on an unexported field prints one level of pointed-to
+// struct, and a pointer nested inside it only as an address.
 type plain struct {
 	c Category
-	v string
+	v *string
 }
 
 // ErrRedactedInput is returned when a redaction marker is decoded back into a
@@ -38,7 +42,7 @@ var ErrRedactedInput = errors.New("pii: input is a redaction marker, not a value
 
 // New returns a String of category c holding v.
 func New(c Category, v string) String {
-	return String{p: &plain{c: c, v: v}}
+	return String{p: &plain{c: c, v: &v}}
 }
 
 // Reveal returns the plaintext. It is the only way to read it; keep calls to
@@ -47,7 +51,7 @@ func (s String) Reveal() string {
 	if s.p == nil {
 		return ""
 	}
-	return s.p.v
+	return *s.p.v
 }
 
 // Category returns the category given to New.
@@ -59,7 +63,7 @@ func (s String) Category() Category {
 }
 
 // IsZero reports whether s holds the empty string.
-func (s String) IsZero() bool { return s.p == nil || s.p.v == "" }
+func (s String) IsZero() bool { return s.Len() == 0 }
 
 // Len returns the length of the plaintext in bytes. Lengths are not secret
 // for the purposes of this package (ciphertexts reveal them too).
@@ -67,7 +71,7 @@ func (s String) Len() int {
 	if s.p == nil {
 		return 0
 	}
-	return len(s.p.v)
+	return len(*s.p.v)
 }
 
 // Equal reports whether s and t hold the same plaintext, in constant time
