@@ -108,6 +108,20 @@ func NewKeyring(p Purpose) (*Keyring, error) {
 	return newKeyring(p, h)
 }
 
+// NewKeyringFromHandle wraps an existing Tink keyset handle (for example one
+// your KMS integration already reads) as a Keyring of purpose p. The keyset
+// must hold keys of that purpose: AES-GCM for Encryption, HMAC PRF for
+// Indexing.
+func NewKeyringFromHandle(p Purpose, h *keyset.Handle) (*Keyring, error) {
+	if h == nil {
+		return nil, errors.New("pii: NewKeyringFromHandle needs a keyset handle")
+	}
+	if _, err := p.template(); err != nil {
+		return nil, err
+	}
+	return newKeyring(p, h)
+}
+
 func newKeyring(p Purpose, h *keyset.Handle) (*Keyring, error) {
 	k := &Keyring{purpose: p}
 	if err := k.install(h); err != nil {
