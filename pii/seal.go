@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"strconv"
 	"sync"
+	"unsafe"
 )
 
 // ErrInvalid is the one error for ciphertext that does not open: garbled,
@@ -162,9 +163,17 @@ func (s *Sealer) Open(c Sealed, ad AD) (String, error) {
 	if err != nil || len(pt) == 0 || !Category(pt[0]).Valid() {
 		return String{}, ErrInvalid
 	}
-	v := New(Category(pt[0]), string(pt[1:]))
-	clear(pt)
-	return v, nil
+	return newFromPlaintext(pt), nil
+}
+
+// newFromPlaintext returns the String encoded in a freshly decrypted buffer
+// (category byte, then the value) without copying: the buffer is owned by
+// the caller, who must not use it again.
+func newFromPlaintext(pt []byte) String {
+	if len(pt) == 1 {
+		return New(Category(pt[0]), "")
+	}
+	return New(Category(pt[0]), unsafe.String(&pt[1], len(pt)-1))
 }
 
 // Rewrap re-encrypts c under the keyring's current primary key, for the same

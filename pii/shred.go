@@ -146,9 +146,7 @@ func (s *Shredder) Open(ctx context.Context, subject string, c Sealed, ad AD) (S
 	if err != nil || len(pt) == 0 || !Category(pt[0]).Valid() {
 		return String{}, ErrInvalid
 	}
-	v := New(Category(pt[0]), string(pt[1:]))
-	clear(pt)
-	return v, nil
+	return newFromPlaintext(pt), nil
 }
 
 // Forget destroys subject's data key. Every value sealed for the subject then

@@ -36,13 +36,22 @@ type plain struct {
 	v *string
 }
 
+// plainBox lets New make one allocation for a plain and its string header
+// while fmt can reach only the plain.
+type plainBox struct {
+	p plain
+	s string
+}
+
 // ErrRedactedInput is returned when a redaction marker is decoded back into a
 // String: the marker is not the value, and storing it would lose data silently.
 var ErrRedactedInput = errors.New("pii: input is a redaction marker, not a value")
 
 // New returns a String of category c holding v.
 func New(c Category, v string) String {
-	return String{p: &plain{c: c, v: &v}}
+	b := &plainBox{s: v}
+	b.p = plain{c: c, v: &b.s}
+	return String{p: &b.p}
 }
 
 // Reveal returns the plaintext. It is the only way to read it; keep calls to
