@@ -1,0 +1,84 @@
+// Package consent is an append-only consent ledger for opt-in contact: who
+// agreed to be contacted for what, on which channel, under which version of
+// which notice, and when they withdrew, kept so that a city can prove it
+// years later.
+//
+// # Model
+//
+// A subject is a contact point (an e-mail address, a phone number or a
+// postal address) under an opaque random id. The ledger never stores the
+// contact point in plaintext: it is sealed with pii.Shredder under a data
+// key of the subject's own, and found again by a pii.Indexer blind index.
+// Blind indexes are truncated and collide by design, so lookups open every
+// candidate and compare (Ledger.Find, Ledger.Enroll).
+//
+// What happens to consent is an Event (Requested, Given, Confirmed,
+// Withdrawn, Revoked, Expired, Renewed), for one purpose (a name such as
+// "eline:weekly-news") and one Channel (email, sms, postal, phone), with the
+// Method that captured it, the notice version, an actor, and the times it
+// occurred and was recorded. Events are never updated or deleted. The
+// current Status, a W3C DPV consent status, is derived from the latest
+// event; only ConsentGiven (Given, Confirmed) and RenewedConsentGiven
+// (Renewed) allow contact. A later Requested event (asking again after a
+// notice change) does not suspend a consent that is still in force.
+//
+// Ledger.MayContact answers yes or no, with the reason and the event the
+// answer rests on.
+//
+// # Tamper evidence
+//
+// Each event carries the SHA-256 hash of the subject's previous event, and
+// its own hash over a canonical encoding of its content and that link (see
+// ComputeHash). Ledger.Verify walks a subject's chain and reports the first
+// break as a *ChainError. The SQL store (package consent/sqlstore) adds
+// triggers that reject UPDATE, DELETE (and, on PostgreSQL, TRUNCATE) of
+// events. Neither stops the database's owner from rewriting everything:
+// run the application under a role that can only SELECT and INSERT events,
+// and keep the latest hashes (from ISOReceipt or Verify runs) somewhere
+// else.
+//
+// # Flows
+//
+// Double opt-in: Ledger.Request records Requested and returns a
+// confirmation token; Ledger.Confirm checks it and records Confirmed (or
+// Renewed, over an existing consent). Tokens are Tink AEAD ciphertexts from
+// a pii Encryption keyring, bound by associated data to their kind,
+// base64url without padding; they hold an opaque subject id, the purpose,
+// the channel, an expiry and a random nonce, never PII. The nonce is
+// recorded as used in the same transaction as the event, so confirming
+// twice is harmless.
+//
+// Unsubscribe: every message carries a link with an unsubscribe token
+// (Ledger.UnsubscribeLink) and the List-Unsubscribe and
+// List-Unsubscribe-Post headers (ListUnsubscribeHeaders). UnsubscribeHandler
+// implements RFC 8058: a POST with List-Unsubscribe=One-Click withdraws at
+// once; a GET only shows a confirmation page, because link scanners fetch
+// links.
+//
+// SMS: Ledger.HandleSMS withdraws every SMS consent of a sender who texts
+// STOP, QUIT, END, REVOKE, OPT OUT, CANCEL or UNSUBSCRIBE.
+//
+// Notice changes: Ledger.Outdated lists the subjects whose consent rests on
+// an older version of a notice, to tell them or ask again.
+//
+// Global Privacy Control: GPCMiddleware puts the Sec-GPC: 1 signal in the
+// request context (GPC, GPCFromContext); Ledger.HonorGPC records it as a
+// withdrawal of non-essential purposes for a known subject.
+//
+// Receipts: Ledger.ISOReceipt (ISO/IEC TS 27560 style, DPV statuses) and
+// Ledger.KantaraReceipt (Kantara Consent Receipt v1.1).
+//
+// # Forgetting
+//
+// Ledger.Forget withdraws whatever the subject still consents to, destroys
+// the subject's data key (pii.Shredder.Forget) and clears the sealed contact
+// point and blind index. The events stay: they hold no PII, and they are the
+// proof that the person withdrew and that the city stopped. With the key
+// gone nobody, the city included, can tie them to a person again.
+//
+// # Stores
+//
+// MemoryStore is for tests and examples; consent/sqlstore is the
+// database/sql store for SQLite and PostgreSQL. consent/consenttest is the
+// conformance suite every Store must pass.
+package consent

@@ -1,0 +1,57 @@
+package consent_test
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/civickit/privacy/consent"
+	"github.com/civickit/privacy/pii"
+)
+
+func Example() {
+	ctx := context.Background()
+	// Keys: in production, read keyrings wrapped by a KMS (pii.ReadKeyringFile)
+	// and keep subject keys in a pii.SQLKeyStore.
+	enc, _ := pii.NewKeyring(pii.Encryption)
+	idx, _ := pii.NewKeyring(pii.Indexing)
+	tok, _ := pii.NewKeyring(pii.Encryption)
+	shredder, _ := pii.NewShredder(enc, &pii.MemoryKeyStore{})
+	indexer, _ := pii.NewIndexer(idx, nil)
+	ledger, err := consent.New(consent.NewMemoryStore(), consent.Keys{Shredder: shredder, Indexer: indexer, Tokens: tok}, nil)
+	if err != nil {
+		panic(err)
+	}
+
+	notice := consent.NewNotice("eline-privacy", 1, []byte("E-Line is opt-in; leave from any message."), "https://www.example.gov/eline/privacy", time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
+	_ = ledger.PublishNotice(ctx, notice)
+
+	// Sign-up form: double opt-in.
+	subject, _ := ledger.Enroll(ctx, pii.New(pii.Email, "resident@example.com"))
+	token, _, _ := ledger.Request(ctx, subject, "eline:weekly-news", consent.Email, notice.Ref(), consent.WebForm)
+	d, _ := ledger.MayContact(ctx, subject, "eline:weekly-news", consent.Email)
+	fmt.Println("before confirming:", d.Allowed, d.Status)
+
+	// The link in the confirmation e-mail.
+	c, _ := ledger.Confirm(ctx, token)
+	d, _ = ledger.MayContact(ctx, subject, "eline:weekly-news", consent.Email)
+	fmt.Println("after confirming:", d.Allowed, d.Status, "event", c.Event.Seq)
+
+	// Every message carries a one-click unsubscribe link.
+	link, _ := ledger.UnsubscribeLink("https://www.example.gov/unsubscribe", subject, "eline:weekly-news", consent.Email)
+	h, _ := consent.ListUnsubscribeHeaders(link, "")
+	fmt.Println(h.Get("List-Unsubscribe-Post"))
+
+	// The resident clicks it (POST List-Unsubscribe=One-Click).
+	unsubToken, _ := ledger.UnsubscribeToken(subject, "eline:weekly-news", consent.Email)
+	_, _ = ledger.Unsubscribe(ctx, unsubToken, consent.OneClick)
+	d, _ = ledger.MayContact(ctx, subject, "eline:weekly-news", consent.Email)
+	fmt.Println("after unsubscribing:", d.Allowed, d.Status, "by", d.Event.Method)
+	fmt.Println("chain intact:", ledger.Verify(ctx, subject) == nil)
+	// Output:
+	// before confirming: false ConsentRequested
+	// after confirming: true ConsentGiven event 2
+	// List-Unsubscribe=One-Click
+	// after unsubscribing: false ConsentWithdrawn by one_click_unsubscribe
+	// chain intact: true
+}

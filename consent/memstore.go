@@ -1,0 +1,252 @@
+package consent
+
+import (
+	"bytes"
+	"context"
+	"slices"
+	"sync"
+	"time"
+)
+
+// MemoryStore is an in-memory Store for tests and examples. It forgets
+// everything when the process ends. The zero value is ready to use.
+type MemoryStore struct {
+	mu       sync.Mutex
+	subjects map[string]*SubjectRecord
+	events   map[string][]Event
+	used     map[string]bool
+	notices  map[NoticeRef]Notice
+}
+
+var _ Store = (*MemoryStore)(nil)
+
+// NewMemoryStore returns an empty MemoryStore.
+func NewMemoryStore() *MemoryStore { return &MemoryStore{} }
+
+func (m *MemoryStore) init() {
+	if m.subjects == nil {
+		m.subjects = map[string]*SubjectRecord{}
+		m.events = map[string][]Event{}
+		m.used = map[string]bool{}
+		m.notices = map[NoticeRef]Notice{}
+	}
+}
+
+func cloneRecord(r SubjectRecord) SubjectRecord {
+	r.Contact = bytes.Clone(r.Contact)
+	r.Index = bytes.Clone(r.Index)
+	return r
+}
+
+func cloneEvent(e Event) Event {
+	e.PrevHash = bytes.Clone(e.PrevHash)
+	e.Hash = bytes.Clone(e.Hash)
+	return e
+}
+
+func (m *MemoryStore) byIndex(kind ContactKind, index []byte) []SubjectRecord {
+	var out []SubjectRecord
+	for _, r := range m.subjects {
+		if r.Kind == kind && !r.Forgotten() && bytes.Equal(r.Index, index) {
+			out = append(out, cloneRecord(*r))
+		}
+	}
+	slices.SortFunc(out, func(a, b SubjectRecord) int { return compareStrings(a.ID, b.ID) })
+	return out
+}
+
+func compareStrings(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// CreateSubject implements Store. same is called with the store locked.
+func (m *MemoryStore) CreateSubject(_ context.Context, rec SubjectRecord, same func([]SubjectRecord) (string, error)) (string, bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.init()
+	if cands := m.byIndex(rec.Kind, rec.Index); len(cands) > 0 && same != nil {
+		id, err := same(cands)
+		if err != nil {
+			return "", false, err
+		}
+		if id != "" {
+			return id, false, nil
+		}
+	}
+	if _, ok := m.subjects[rec.ID]; ok {
+		return "", false, errDuplicateSubject
+	}
+	r := cloneRecord(rec)
+	m.subjects[rec.ID] = &r
+	return rec.ID, true, nil
+}
+
+// Subject implements Store.
+func (m *MemoryStore) Subject(_ context.Context, id string) (SubjectRecord, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	r, ok := m.subjects[id]
+	if !ok {
+		return SubjectRecord{}, ErrNotFound
+	}
+	return cloneRecord(*r), nil
+}
+
+// SubjectsByIndex implements Store.
+func (m *MemoryStore) SubjectsByIndex(_ context.Context, kind ContactKind, index []byte) ([]SubjectRecord, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.byIndex(kind, index), nil
+}
+
+// ForgetSubject implements Store.
+func (m *MemoryStore) ForgetSubject(_ context.Context, id string, at time.Time) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	r, ok := m.subjects[id]
+	if !ok {
+		return ErrNotFound
+	}
+	clear(r.Contact)
+	r.Contact, r.Index = nil, nil
+	if r.ForgottenAt.IsZero() {
+		r.ForgottenAt = at.UTC()
+	}
+	return nil
+}
+
+// ListSubjects implements Store.
+func (m *MemoryStore) ListSubjects(_ context.Context, after string, limit int) ([]string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var ids []string
+	for id := range m.subjects {
+		if id > after {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	if len(ids) > limit {
+		ids = ids[:limit]
+	}
+	return ids, nil
+}
+
+// Append implements Store.
+func (m *MemoryStore) Append(_ context.Context, e Event, tokenID []byte) (Event, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.init()
+	if _, ok := m.subjects[e.Subject]; !ok {
+		return Event{}, ErrNotFound
+	}
+	if tokenID != nil && m.used[string(tokenID)] {
+		return Event{}, ErrTokenUsed
+	}
+	log := m.events[e.Subject]
+	var prev *Event
+	if len(log) > 0 {
+		prev = &log[len(log)-1]
+	}
+	e.OccurredAt, e.RecordedAt = e.OccurredAt.UTC(), e.RecordedAt.UTC()
+	Seal(&e, prev)
+	if tokenID != nil {
+		m.used[string(tokenID)] = true
+	}
+	m.events[e.Subject] = append(log, cloneEvent(e))
+	return e, nil
+}
+
+// Events implements Store.
+func (m *MemoryStore) Events(_ context.Context, subject string) ([]Event, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	log := m.events[subject]
+	out := make([]Event, len(log))
+	for i, e := range log {
+		out[i] = cloneEvent(e)
+	}
+	return out, nil
+}
+
+func (m *MemoryStore) latest(subject, purpose string, ch Channel, requested bool) (Event, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	log := m.events[subject]
+	for i := len(log) - 1; i >= 0; i-- {
+		e := log[i]
+		if e.Purpose == purpose && e.Channel == ch && (e.Type == Requested) == requested {
+			return cloneEvent(e), nil
+		}
+	}
+	return Event{}, ErrNotFound
+}
+
+// Latest implements Store.
+func (m *MemoryStore) Latest(_ context.Context, subject, purpose string, ch Channel) (Event, error) {
+	return m.latest(subject, purpose, ch, false)
+}
+
+// LatestRequested implements Store.
+func (m *MemoryStore) LatestRequested(_ context.Context, subject, purpose string, ch Channel) (Event, error) {
+	return m.latest(subject, purpose, ch, true)
+}
+
+// Resting implements Store.
+func (m *MemoryStore) Resting(_ context.Context, purpose, noticeID string, version int) ([]string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var ids []string
+	for id, log := range m.events {
+		last := map[Channel]Event{}
+		for _, e := range log {
+			if e.Purpose == purpose && e.Type != Requested {
+				last[e.Channel] = e
+			}
+		}
+		for _, e := range last {
+			if (e.Type == Given || e.Type == Confirmed || e.Type == Renewed) &&
+				e.Notice.ID == noticeID && e.Notice.Version < version {
+				ids = append(ids, id)
+				break
+			}
+		}
+	}
+	slices.Sort(ids)
+	return ids, nil
+}
+
+// PutNotice implements Store.
+func (m *MemoryStore) PutNotice(_ context.Context, n Notice) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.init()
+	if old, ok := m.notices[n.Ref()]; ok {
+		if !bytes.Equal(old.TextSHA256, n.TextSHA256) {
+			return ErrNoticeConflict
+		}
+		return nil
+	}
+	n.TextSHA256 = bytes.Clone(n.TextSHA256)
+	n.EffectiveAt = n.EffectiveAt.UTC()
+	m.notices[n.Ref()] = n
+	return nil
+}
+
+// Notice implements Store.
+func (m *MemoryStore) Notice(_ context.Context, id string, version int) (Notice, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	n, ok := m.notices[NoticeRef{ID: id, Version: version}]
+	if !ok {
+		return Notice{}, ErrNotFound
+	}
+	n.TextSHA256 = bytes.Clone(n.TextSHA256)
+	return n, nil
+}

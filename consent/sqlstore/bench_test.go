@@ -1,0 +1,275 @@
+package sqlstore_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/stretchr/testify/require"
+
+	"github.com/civickit/privacy/consent"
+	"github.com/civickit/privacy/consent/consenttest"
+	"github.com/civickit/privacy/consent/sqlstore"
+	"github.com/civickit/privacy/internal/testdb"
+	"github.com/civickit/privacy/pii"
+)
+
+// EnvBenchLarge, set to 1, loads 1,000,000 events before the MayContact
+// benchmarks instead of 20,000.
+const EnvBenchLarge = "PRIVACY_BENCH_LARGE"
+
+const eventsPerSubject = 10
+
+var benchPurposes = []string{"eline:weekly-news", "street-alerts", "paperless-billing", "surveys"}
+
+func benchEvents() int {
+	if os.Getenv(EnvBenchLarge) == "1" {
+		return 1_000_000
+	}
+	return 20_000
+}
+
+func benchSubject(i int) string { return fmt.Sprintf("sbench%08d", i) }
+
+// bulkLoad writes n events, eventsPerSubject per subject, with valid hash
+// chains, straight into the tables: COPY on PostgreSQL, multi-row INSERTs
+// in large transactions on SQLite.
+func bulkLoad(b *testing.B, db *sql.DB, d pii.Dialect, n int) {
+	b.Helper()
+	ctx := context.Background()
+	rng := rand.New(rand.NewPCG(6, 6))
+	t0 := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	nSubj := n / eventsPerSubject
+	var subjRows, evRows [][]any
+	flush := func(final bool) {
+		if len(evRows) < 50_000 && !final {
+			return
+		}
+		require.NoError(b, insertRows(ctx, db, d, "consent_subjects", []string{"id", "kind", "contact", "idx", "created_at", "last_seq"}, subjRows))
+		require.NoError(b, insertRows(ctx, db, d, "consent_events", []string{"subject", "seq", "type", "purpose", "channel", "method",
+			"notice_id", "notice_version", "actor", "detail", "occurred_at", "recorded_at", "prev_hash", "hash"}, evRows))
+		subjRows, evRows = subjRows[:0], evRows[:0]
+	}
+	types := []consent.EventType{consent.Given, consent.Withdrawn, consent.Renewed, consent.Requested, consent.Confirmed}
+	for s := range nSubj {
+		id := benchSubject(s)
+		idx := []byte{byte(rng.IntN(256)), byte(rng.IntN(256)), byte(rng.IntN(4) << 6)}
+		subjRows = append(subjRows, []any{id, "email", []byte{1, 2, 3, byte(s)}, idx, t0.UnixNano(), int64(eventsPerSubject)})
+		var prev *consent.Event
+		for k := range eventsPerSubject {
+			at := t0.Add(time.Duration(s*eventsPerSubject+k) * time.Second)
+			e := consent.Event{Subject: id, Type: types[rng.IntN(len(types))], Purpose: benchPurposes[rng.IntN(len(benchPurposes))],
+				Channel: consent.Email, Method: consent.WebForm, Actor: "subject", OccurredAt: at, RecordedAt: at}
+			consent.Seal(&e, prev)
+			var ph any
+			if len(e.PrevHash) > 0 {
+				ph = e.PrevHash
+			}
+			evRows = append(evRows, []any{e.Subject, e.Seq, string(e.Type), e.Purpose, string(e.Channel), string(e.Method),
+				"", 0, e.Actor, "", at.UnixNano(), at.UnixNano(), ph, e.Hash})
+			prev = &e
+		}
+		flush(false)
+	}
+	flush(true)
+	if d == pii.Postgres {
+		_, err := db.ExecContext(ctx, `ANALYZE consent_events; ANALYZE consent_subjects`)
+		require.NoError(b, err)
+	} else {
+		_, err := db.ExecContext(ctx, `ANALYZE`)
+		require.NoError(b, err)
+	}
+}
+
+func insertRows(ctx context.Context, db *sql.DB, d pii.Dialect, table string, cols []string, rows [][]any) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	if d == pii.Postgres {
+		conn, err := db.Conn(ctx)
+		if err != nil {
+			return err
+		}
+		defer conn.Close()
+		return conn.Raw(func(dc any) error {
+			_, err := dc.(*stdlib.Conn).Conn().CopyFrom(ctx, pgx.Identifier{table}, cols, pgx.CopyFromRows(rows))
+			return err
+		})
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	const per = 500
+	one := "(" + strings.TrimSuffix(strings.Repeat("?,", len(cols)), ",") + ")"
+	for start := 0; start < len(rows); start += per {
+		chunk := rows[start:min(start+per, len(rows))]
+		q := "INSERT INTO " + table + " (" + strings.Join(cols, ",") + ") VALUES " + strings.TrimSuffix(strings.Repeat(one+",", len(chunk)), ",")
+		args := make([]any, 0, len(chunk)*len(cols))
+		for _, r := range chunk {
+			args = append(args, r...)
+		}
+		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
+func benchDBs() []struct {
+	name string
+	open func(b *testing.B) (*sql.DB, pii.Dialect)
+} {
+	return []struct {
+		name string
+		open func(b *testing.B) (*sql.DB, pii.Dialect)
+	}{
+		{"sqlite", func(b *testing.B) (*sql.DB, pii.Dialect) { return testdb.SQLite(b), pii.SQLite }},
+		{"postgres", func(b *testing.B) (*sql.DB, pii.Dialect) { return testdb.Postgres(b), pii.Postgres }},
+	}
+}
+
+func benchLedger(b *testing.B, db *sql.DB, d pii.Dialect) *consent.Ledger {
+	s, err := sqlstore.New(db, d, nil)
+	require.NoError(b, err)
+	require.NoError(b, s.Migrate(context.Background()))
+	l, err := consent.New(s, consenttest.NewKeys(b, 0), nil)
+	require.NoError(b, err)
+	return l
+}
+
+// BenchmarkAppend measures appends per second through the Ledger (validate,
+// read the subject, serialise per subject, link the hash chain, commit),
+// one goroutine and 8×GOMAXPROCS goroutines (many web requests at once), against the baseline a user would otherwise
+// write: a plain single-row INSERT with no chain and no per-subject lock.
+func BenchmarkAppend(b *testing.B) {
+	for _, db := range benchDBs() {
+		b.Run(db.name, func(b *testing.B) {
+			conn, d := db.open(b)
+			l := benchLedger(b, conn, d)
+			ctx := context.Background()
+			var subjects []string
+			for i := range 64 {
+				id, err := l.Enroll(ctx, pii.New(pii.Email, fmt.Sprintf("bench%d@example.com", i)))
+				require.NoError(b, err)
+				subjects = append(subjects, id)
+			}
+			ev := func(i int) consent.Event {
+				return consent.Event{Subject: subjects[i%len(subjects)], Type: consent.Given, Purpose: benchPurposes[i%len(benchPurposes)],
+					Channel: consent.Email, Method: consent.WebForm, Actor: "subject"}
+			}
+			b.Run("ledger", func(b *testing.B) {
+				i := 0
+				for b.Loop() {
+					_, err := l.Record(ctx, ev(i))
+					if err != nil {
+						b.Fatal(err)
+					}
+					i++
+				}
+				b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "appends/s")
+			})
+			b.Run("ledger-parallel", func(b *testing.B) {
+				b.SetParallelism(8) // many web requests at once
+				var n atomic.Int64
+				b.RunParallel(func(pb *testing.PB) {
+					for pb.Next() {
+						if _, err := l.Record(ctx, ev(int(n.Add(1)))); err != nil {
+							b.Error(err)
+							return
+						}
+					}
+				})
+				b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "appends/s")
+			})
+			b.Run("baseline-plain-insert", func(b *testing.B) {
+				_, err := conn.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS plain_events (subject TEXT, type TEXT, purpose TEXT, channel TEXT, method TEXT, actor TEXT, occurred_at BIGINT)`)
+				require.NoError(b, err)
+				q := `INSERT INTO plain_events VALUES (?, ?, ?, ?, ?, ?, ?)`
+				if d == pii.Postgres {
+					q = `INSERT INTO plain_events VALUES ($1, $2, $3, $4, $5, $6, $7)`
+				}
+				i := 0
+				for b.Loop() {
+					e := ev(i)
+					if _, err := conn.ExecContext(ctx, q, e.Subject, string(e.Type), e.Purpose, string(e.Channel), string(e.Method), e.Actor, time.Now().UnixNano()); err != nil {
+						b.Fatal(err)
+					}
+					i++
+				}
+				b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "appends/s")
+			})
+		})
+	}
+}
+
+// BenchmarkMayContact measures MayContact latency with many events loaded
+// (20,000, or 1,000,000 with PRIVACY_BENCH_LARGE=1) and reports the 50th
+// and 99th percentiles. The baseline derives the status by reading the
+// subject's whole history, as a ledger without the (subject, purpose,
+// channel, seq) index would.
+func BenchmarkMayContact(b *testing.B) {
+	n := benchEvents()
+	for _, db := range benchDBs() {
+		b.Run(fmt.Sprintf("%s/events=%d", db.name, n), func(b *testing.B) {
+			conn, d := db.open(b)
+			l := benchLedger(b, conn, d)
+			start := time.Now()
+			bulkLoad(b, conn, d, n)
+			b.Logf("loaded %d events in %v", n, time.Since(start).Round(time.Millisecond))
+			ctx := context.Background()
+			nSubj := n / eventsPerSubject
+			measure := func(b *testing.B, f func(subject, purpose string) error) {
+				rng := rand.New(rand.NewPCG(1, 2))
+				lat := make([]time.Duration, 0, 1<<16)
+				for b.Loop() {
+					subj, p := benchSubject(rng.IntN(nSubj)), benchPurposes[rng.IntN(len(benchPurposes))]
+					t := time.Now()
+					if err := f(subj, p); err != nil {
+						b.Fatal(err)
+					}
+					lat = append(lat, time.Since(t))
+				}
+				slices.Sort(lat)
+				pct := func(q float64) float64 { return float64(lat[int(q*float64(len(lat)-1))].Nanoseconds()) / 1e3 }
+				b.ReportMetric(pct(0.50), "p50-µs")
+				b.ReportMetric(pct(0.99), "p99-µs")
+			}
+			b.Run("ledger", func(b *testing.B) {
+				measure(b, func(subj, p string) error {
+					_, err := l.MayContact(ctx, subj, p, consent.Email)
+					return err
+				})
+			})
+			b.Run("baseline-full-history", func(b *testing.B) {
+				measure(b, func(subj, p string) error {
+					sts, err := l.Statuses(ctx, subj)
+					for _, s := range sts {
+						if s.Purpose == p && s.Channel == consent.Email {
+							_ = s.Status.AllowsContact()
+						}
+					}
+					return err
+				})
+			})
+			b.Run("verify-chain", func(b *testing.B) {
+				rng := rand.New(rand.NewPCG(3, 4))
+				for b.Loop() {
+					if err := l.Verify(ctx, benchSubject(rng.IntN(nSubj))); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		})
+	}
+}

@@ -1,0 +1,570 @@
+package sqlstore
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"io/fs"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/civickit/privacy/consent"
+	"github.com/civickit/privacy/pii"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// Store is a consent.Store on database/sql, for SQLite and PostgreSQL.
+type Store struct {
+	db      *sql.DB
+	dialect pii.Dialect
+	q       queries
+}
+
+var _ consent.Store = (*Store)(nil)
+
+// Options configures a Store. The zero value is a safe default.
+type Options struct {
+	// CreateRetries is how many times CreateSubject re-checks candidates
+	// when another writer added a subject with the same blind index between
+	// its check and its insert; default 10.
+	CreateRetries int
+}
+
+// New returns a Store on db, whose dialect d is pii.SQLite (driver
+// "sqlite", modernc.org/sqlite) or pii.Postgres (driver "pgx",
+// github.com/jackc/pgx/v5/stdlib). Call Migrate before first use.
+//
+// For SQLite, open db with WAL journaling, a busy timeout and immediate
+// transactions, for example
+//
+//	file:consent.db?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_txlock=immediate
+//
+// so that concurrent writers wait for each other instead of failing.
+func New(db *sql.DB, d pii.Dialect, opts *Options) (*Store, error) {
+	if db == nil {
+		return nil, errors.New("consent/sqlstore: New needs a database")
+	}
+	if d != pii.SQLite && d != pii.Postgres {
+		return nil, fmt.Errorf("consent/sqlstore: unknown dialect %q", d)
+	}
+	s := &Store{db: db, dialect: d, q: newQueries(d)}
+	if opts != nil && opts.CreateRetries < 0 {
+		return nil, errors.New("consent/sqlstore: CreateRetries must not be negative")
+	}
+	return s, nil
+}
+
+// DB returns the store's database.
+func (s *Store) DB() *sql.DB { return s.db }
+
+// Migration is one schema version.
+type Migration struct {
+	Version int
+	Name    string
+	SQL     string
+}
+
+// Migrations returns the embedded migrations for dialect d, in order.
+func Migrations(d pii.Dialect) ([]Migration, error) {
+	dir := "migrations/" + string(d)
+	entries, err := fs.ReadDir(migrations, dir)
+	if err != nil {
+		return nil, fmt.Errorf("consent/sqlstore: no migrations for dialect %q", d)
+	}
+	var out []Migration
+	for _, e := range entries {
+		name := e.Name()
+		v, err := strconv.Atoi(strings.SplitN(name, "_", 2)[0])
+		if err != nil || !strings.HasSuffix(name, ".sql") {
+			return nil, fmt.Errorf("consent/sqlstore: bad migration file name %s", name)
+		}
+		b, err := migrations.ReadFile(path.Join(dir, name))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Migration{Version: v, Name: strings.TrimSuffix(name, ".sql"), SQL: string(b)})
+	}
+	slices.SortFunc(out, func(a, b Migration) int { return a.Version - b.Version })
+	return out, nil
+}
+
+// migrationLock is the PostgreSQL advisory lock key that serialises
+// Migrate across processes.
+const migrationLock = 0x636f6e73656e74 // "consent"
+
+// Migrate applies the migrations not yet recorded in the
+// consent_schema_migrations table, each in its own transaction with its
+// version row, so a failed migration leaves nothing behind. Concurrent
+// Migrate calls (several app servers starting at once) wait for each other
+// on PostgreSQL (advisory lock) and SQLite (write lock).
+func (s *Store) Migrate(ctx context.Context) error {
+	ms, err := Migrations(s.dialect)
+	if err != nil {
+		return err
+	}
+	for _, m := range ms {
+		if err := s.apply(ctx, m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Store) apply(ctx context.Context, m Migration) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("consent/sqlstore: migrate: %w", err)
+	}
+	defer tx.Rollback()
+	if s.dialect == pii.Postgres {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(migrationLock)); err != nil {
+			return fmt.Errorf("consent/sqlstore: migrate: lock: %w", err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS consent_schema_migrations (
+		version    INTEGER PRIMARY KEY,
+		name       TEXT NOT NULL,
+		applied_at BIGINT NOT NULL
+	)`); err != nil {
+		return fmt.Errorf("consent/sqlstore: migrate: %w", err)
+	}
+	var one int
+	err = tx.QueryRowContext(ctx, s.q.rebind(`SELECT 1 FROM consent_schema_migrations WHERE version = ?`), m.Version).Scan(&one)
+	if err == nil {
+		return nil // applied already
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("consent/sqlstore: migrate: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
+		return fmt.Errorf("consent/sqlstore: migration %s: %w", m.Name, err)
+	}
+	if _, err := tx.ExecContext(ctx, s.q.rebind(`INSERT INTO consent_schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`),
+		m.Version, m.Name, time.Now().UnixNano()); err != nil {
+		return fmt.Errorf("consent/sqlstore: migration %s: %w", m.Name, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("consent/sqlstore: migration %s: %w", m.Name, err)
+	}
+	return nil
+}
+
+// SchemaVersion returns the highest applied migration version, 0 if none.
+func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
+	var v sql.NullInt64
+	err := s.db.QueryRowContext(ctx, `SELECT MAX(version) FROM consent_schema_migrations`).Scan(&v)
+	if err != nil {
+		return 0, nil //nolint:nilerr // no table: nothing applied
+	}
+	return int(v.Int64), nil
+}
+
+func nanos(t time.Time) int64 { return t.UTC().UnixNano() }
+
+func fromNanos(n int64) time.Time { return time.Unix(0, n).UTC() }
+
+func fromNullNanos(n sql.NullInt64) time.Time {
+	if !n.Valid {
+		return time.Time{}
+	}
+	return fromNanos(n.Int64)
+}
+
+const subjectCols = `id, kind, contact, idx, created_at, forgotten_at`
+
+type scanner interface{ Scan(...any) error }
+
+func scanSubject(r scanner) (consent.SubjectRecord, error) {
+	var rec consent.SubjectRecord
+	var kind string
+	var created int64
+	var forgotten sql.NullInt64
+	if err := r.Scan(&rec.ID, &kind, &rec.Contact, &rec.Index, &created, &forgotten); err != nil {
+		return rec, err
+	}
+	rec.Kind = consent.ContactKind(kind)
+	rec.CreatedAt = fromNanos(created)
+	rec.ForgottenAt = fromNullNanos(forgotten)
+	return rec, nil
+}
+
+func (s *Store) candidates(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, kind consent.ContactKind, index []byte) ([]consent.SubjectRecord, error) {
+	rows, err := q.QueryContext(ctx, s.q.byIndex, string(kind), index)
+	if err != nil {
+		return nil, fmt.Errorf("consent/sqlstore: find subjects: %w", err)
+	}
+	defer rows.Close()
+	var out []consent.SubjectRecord
+	for rows.Next() {
+		r, err := scanSubject(rows)
+		if err != nil {
+			return nil, fmt.Errorf("consent/sqlstore: find subjects: %w", err)
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("consent/sqlstore: find subjects: %w", err)
+	}
+	return out, nil
+}
+
+func lockKey(kind consent.ContactKind, index []byte) int64 {
+	h := fnv.New64a()
+	h.Write([]byte("consent-subject/" + kind + "/"))
+	h.Write(index)
+	return int64(h.Sum64())
+}
+
+// CreateSubject implements consent.Store. It calls same outside any
+// transaction (same may open sealed values through a key store on the same
+// database), then inserts under a lock (an advisory lock on the index in
+// PostgreSQL, the write lock in SQLite) only if no new candidate appeared
+// meanwhile; otherwise it calls same again with the new candidates.
+func (s *Store) CreateSubject(ctx context.Context, rec consent.SubjectRecord, same func([]consent.SubjectRecord) (string, error)) (string, bool, error) {
+	seen := map[string]bool{}
+	for range 20 {
+		cands, err := s.candidates(ctx, s.db, rec.Kind, rec.Index)
+		if err != nil {
+			return "", false, err
+		}
+		var fresh []consent.SubjectRecord
+		for _, c := range cands {
+			if !seen[c.ID] {
+				fresh = append(fresh, c)
+			}
+		}
+		if len(fresh) > 0 && same != nil {
+			id, err := same(fresh)
+			if err != nil {
+				return "", false, err
+			}
+			if id != "" {
+				return id, false, nil
+			}
+		}
+		for _, c := range fresh {
+			seen[c.ID] = true
+		}
+		ok, err := s.insertIfUnchanged(ctx, rec, seen)
+		if err != nil {
+			return "", false, err
+		}
+		if ok {
+			return rec.ID, true, nil
+		}
+	}
+	return "", false, errors.New("consent/sqlstore: create subject: too much contention on one blind index")
+}
+
+func (s *Store) insertIfUnchanged(ctx context.Context, rec consent.SubjectRecord, seen map[string]bool) (bool, error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return false, fmt.Errorf("consent/sqlstore: create subject: %w", err)
+	}
+	defer tx.Rollback()
+	if s.dialect == pii.Postgres {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, lockKey(rec.Kind, rec.Index)); err != nil {
+			return false, fmt.Errorf("consent/sqlstore: create subject: lock: %w", err)
+		}
+	} else {
+		// Write before reading, so that the transaction holds SQLite's write
+		// lock from its start even when the DSN does not ask for immediate
+		// transactions; upgrading a read transaction later fails at once with
+		// SQLITE_BUSY if another writer committed meanwhile.
+		if _, err := tx.ExecContext(ctx, s.q.takeLock, rec.ID); err != nil {
+			return false, fmt.Errorf("consent/sqlstore: create subject: lock: %w", err)
+		}
+	}
+	cands, err := s.candidates(ctx, tx, rec.Kind, rec.Index)
+	if err != nil {
+		return false, err
+	}
+	for _, c := range cands {
+		if !seen[c.ID] {
+			return false, nil // a new candidate: check it first
+		}
+	}
+	if _, err := tx.ExecContext(ctx, s.q.insertSubject, rec.ID, string(rec.Kind), rec.Contact, rec.Index, nanos(rec.CreatedAt)); err != nil {
+		return false, fmt.Errorf("consent/sqlstore: create subject: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return false, fmt.Errorf("consent/sqlstore: create subject: %w", err)
+	}
+	return true, nil
+}
+
+// Subject implements consent.Store.
+func (s *Store) Subject(ctx context.Context, id string) (consent.SubjectRecord, error) {
+	r, err := scanSubject(s.db.QueryRowContext(ctx, s.q.subject, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, consent.ErrNotFound
+	}
+	if err != nil {
+		return r, fmt.Errorf("consent/sqlstore: subject: %w", err)
+	}
+	return r, nil
+}
+
+// SubjectsByIndex implements consent.Store.
+func (s *Store) SubjectsByIndex(ctx context.Context, kind consent.ContactKind, index []byte) ([]consent.SubjectRecord, error) {
+	return s.candidates(ctx, s.db, kind, index)
+}
+
+// ForgetSubject implements consent.Store.
+func (s *Store) ForgetSubject(ctx context.Context, id string, at time.Time) error {
+	res, err := s.db.ExecContext(ctx, s.q.forget, nanos(at), id)
+	if err != nil {
+		return fmt.Errorf("consent/sqlstore: forget subject: %w", err)
+	}
+	if n, err := res.RowsAffected(); err == nil && n == 0 {
+		return consent.ErrNotFound
+	}
+	return nil
+}
+
+// ListSubjects implements consent.Store.
+func (s *Store) ListSubjects(ctx context.Context, after string, limit int) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, s.q.list, after, limit)
+	if err != nil {
+		return nil, fmt.Errorf("consent/sqlstore: list subjects: %w", err)
+	}
+	return scanIDs(rows)
+}
+
+func scanIDs(rows *sql.Rows) ([]string, error) {
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("consent/sqlstore: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("consent/sqlstore: %w", err)
+	}
+	return ids, nil
+}
+
+const eventCols = `subject, seq, type, purpose, channel, method, notice_id, notice_version, actor, detail, occurred_at, recorded_at, prev_hash, hash`
+
+func scanEvent(r scanner) (consent.Event, error) {
+	var e consent.Event
+	var typ, ch, method string
+	var occ, recd int64
+	err := r.Scan(&e.Subject, &e.Seq, &typ, &e.Purpose, &ch, &method, &e.Notice.ID, &e.Notice.Version,
+		&e.Actor, &e.Detail, &occ, &recd, &e.PrevHash, &e.Hash)
+	e.Type, e.Channel, e.Method = consent.EventType(typ), consent.Channel(ch), consent.Method(method)
+	e.OccurredAt, e.RecordedAt = fromNanos(occ), fromNanos(recd)
+	return e, err
+}
+
+// Append implements consent.Store. The subject row's sequence counter is
+// incremented first, which takes the row lock (PostgreSQL) or the write
+// lock (SQLite): appends for one subject serialise there, and the primary
+// key (subject, seq) backs it up.
+func (s *Store) Append(ctx context.Context, e consent.Event, tokenID []byte) (consent.Event, error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return consent.Event{}, fmt.Errorf("consent/sqlstore: append: %w", err)
+	}
+	defer tx.Rollback()
+	var seq int64
+	err = tx.QueryRowContext(ctx, s.q.bumpSeq, e.Subject).Scan(&seq)
+	if errors.Is(err, sql.ErrNoRows) {
+		return consent.Event{}, consent.ErrNotFound
+	}
+	if err != nil {
+		return consent.Event{}, fmt.Errorf("consent/sqlstore: append: %w", err)
+	}
+	e.OccurredAt, e.RecordedAt = e.OccurredAt.UTC(), e.RecordedAt.UTC()
+	if tokenID != nil {
+		res, err := tx.ExecContext(ctx, s.q.useToken, tokenID, e.Subject, nanos(e.RecordedAt))
+		if err != nil {
+			return consent.Event{}, fmt.Errorf("consent/sqlstore: append: use token: %w", err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return consent.Event{}, consent.ErrTokenUsed
+		}
+	}
+	var prev *consent.Event
+	if seq > 1 {
+		p := consent.Event{Seq: seq - 1}
+		err := tx.QueryRowContext(ctx, s.q.prevHash, e.Subject, seq-1).Scan(&p.Hash)
+		if err != nil {
+			return consent.Event{}, fmt.Errorf("consent/sqlstore: append: previous event %d: %w", seq-1, err)
+		}
+		prev = &p
+	}
+	consent.Seal(&e, prev)
+	if e.Seq != seq {
+		return consent.Event{}, errors.New("consent/sqlstore: append: sequence counter out of step")
+	}
+	if _, err := tx.ExecContext(ctx, s.q.insertEvent, e.Subject, e.Seq, string(e.Type), e.Purpose, string(e.Channel),
+		string(e.Method), e.Notice.ID, e.Notice.Version, e.Actor, e.Detail, nanos(e.OccurredAt), nanos(e.RecordedAt),
+		nilIfEmpty(e.PrevHash), e.Hash); err != nil {
+		return consent.Event{}, fmt.Errorf("consent/sqlstore: append: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return consent.Event{}, fmt.Errorf("consent/sqlstore: append: %w", err)
+	}
+	return e, nil
+}
+
+func nilIfEmpty(b []byte) any {
+	if len(b) == 0 {
+		return nil
+	}
+	return b
+}
+
+// Events implements consent.Store.
+func (s *Store) Events(ctx context.Context, subject string) ([]consent.Event, error) {
+	rows, err := s.db.QueryContext(ctx, s.q.events, subject)
+	if err != nil {
+		return nil, fmt.Errorf("consent/sqlstore: events: %w", err)
+	}
+	defer rows.Close()
+	var out []consent.Event
+	for rows.Next() {
+		e, err := scanEvent(rows)
+		if err != nil {
+			return nil, fmt.Errorf("consent/sqlstore: events: %w", err)
+		}
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("consent/sqlstore: events: %w", err)
+	}
+	return out, nil
+}
+
+func (s *Store) one(ctx context.Context, query string, args ...any) (consent.Event, error) {
+	e, err := scanEvent(s.db.QueryRowContext(ctx, query, args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return consent.Event{}, consent.ErrNotFound
+	}
+	if err != nil {
+		return consent.Event{}, fmt.Errorf("consent/sqlstore: latest event: %w", err)
+	}
+	return e, nil
+}
+
+// Latest implements consent.Store.
+func (s *Store) Latest(ctx context.Context, subject, purpose string, ch consent.Channel) (consent.Event, error) {
+	return s.one(ctx, s.q.latest, subject, purpose, string(ch))
+}
+
+// LatestRequested implements consent.Store.
+func (s *Store) LatestRequested(ctx context.Context, subject, purpose string, ch consent.Channel) (consent.Event, error) {
+	return s.one(ctx, s.q.latestRequested, subject, purpose, string(ch))
+}
+
+// Resting implements consent.Store.
+func (s *Store) Resting(ctx context.Context, purpose, noticeID string, version int) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, s.q.resting, purpose, noticeID, version)
+	if err != nil {
+		return nil, fmt.Errorf("consent/sqlstore: resting: %w", err)
+	}
+	return scanIDs(rows)
+}
+
+// PutNotice implements consent.Store.
+func (s *Store) PutNotice(ctx context.Context, n consent.Notice) error {
+	res, err := s.db.ExecContext(ctx, s.q.putNotice, n.ID, n.Version, n.TextSHA256, n.URL, nanos(n.EffectiveAt))
+	if err != nil {
+		return fmt.Errorf("consent/sqlstore: put notice: %w", err)
+	}
+	if k, err := res.RowsAffected(); err == nil && k == 1 {
+		return nil
+	}
+	old, err := s.Notice(ctx, n.ID, n.Version)
+	if err != nil {
+		return err
+	}
+	if !bytes.Equal(old.TextSHA256, n.TextSHA256) {
+		return consent.ErrNoticeConflict
+	}
+	return nil
+}
+
+// Notice implements consent.Store.
+func (s *Store) Notice(ctx context.Context, id string, version int) (consent.Notice, error) {
+	var n consent.Notice
+	var eff int64
+	err := s.db.QueryRowContext(ctx, s.q.notice, id, version).Scan(&n.ID, &n.Version, &n.TextSHA256, &n.URL, &eff)
+	if errors.Is(err, sql.ErrNoRows) {
+		return n, consent.ErrNotFound
+	}
+	if err != nil {
+		return n, fmt.Errorf("consent/sqlstore: notice: %w", err)
+	}
+	n.EffectiveAt = fromNanos(eff)
+	return n, nil
+}
+
+// queries holds the SQL for one dialect, with placeholders rebound.
+type queries struct {
+	pg bool
+
+	takeLock, byIndex, insertSubject, subject, forget, list  string
+	bumpSeq, useToken, prevHash, insertEvent, events, latest string
+	latestRequested, resting, putNotice, notice              string
+}
+
+func newQueries(d pii.Dialect) queries {
+	q := queries{pg: d == pii.Postgres}
+	q.takeLock = q.rebind(`UPDATE consent_subjects SET last_seq = last_seq WHERE id = ?`)
+	q.byIndex = q.rebind(`SELECT ` + subjectCols + ` FROM consent_subjects WHERE kind = ? AND idx = ? AND forgotten_at IS NULL ORDER BY id`)
+	q.insertSubject = q.rebind(`INSERT INTO consent_subjects (id, kind, contact, idx, created_at) VALUES (?, ?, ?, ?, ?)`)
+	q.subject = q.rebind(`SELECT ` + subjectCols + ` FROM consent_subjects WHERE id = ?`)
+	q.forget = q.rebind(`UPDATE consent_subjects SET contact = NULL, idx = NULL, forgotten_at = COALESCE(forgotten_at, ?) WHERE id = ?`)
+	q.list = q.rebind(`SELECT id FROM consent_subjects WHERE id > ? ORDER BY id LIMIT ?`)
+	q.bumpSeq = q.rebind(`UPDATE consent_subjects SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq`)
+	q.useToken = q.rebind(`INSERT INTO consent_used_tokens (id, subject, used_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`)
+	q.prevHash = q.rebind(`SELECT hash FROM consent_events WHERE subject = ? AND seq = ?`)
+	q.insertEvent = q.rebind(`INSERT INTO consent_events (` + eventCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	q.events = q.rebind(`SELECT ` + eventCols + ` FROM consent_events WHERE subject = ? ORDER BY seq`)
+	q.latest = q.rebind(`SELECT ` + eventCols + ` FROM consent_events WHERE subject = ? AND purpose = ? AND channel = ? AND type <> 'requested' ORDER BY seq DESC LIMIT 1`)
+	q.latestRequested = q.rebind(`SELECT ` + eventCols + ` FROM consent_events WHERE subject = ? AND purpose = ? AND channel = ? AND type = 'requested' ORDER BY seq DESC LIMIT 1`)
+	q.resting = q.rebind(`SELECT DISTINCT e.subject FROM consent_events e
+		WHERE e.purpose = ? AND e.notice_id = ? AND e.notice_version < ?
+		  AND e.type IN ('given', 'confirmed', 'renewed')
+		  AND e.seq = (SELECT MAX(x.seq) FROM consent_events x
+		               WHERE x.subject = e.subject AND x.purpose = e.purpose AND x.channel = e.channel AND x.type <> 'requested')
+		ORDER BY e.subject`)
+	q.putNotice = q.rebind(`INSERT INTO consent_notices (id, version, text_sha256, url, effective_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`)
+	q.notice = q.rebind(`SELECT id, version, text_sha256, url, effective_at FROM consent_notices WHERE id = ? AND version = ?`)
+	return q
+}
+
+// rebind turns ? placeholders into $1, $2... for PostgreSQL. The queries
+// here hold no ? inside string literals.
+func (q queries) rebind(s string) string {
+	if !q.pg {
+		return s
+	}
+	var b strings.Builder
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}

@@ -1,0 +1,92 @@
+package consent
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Errors callers branch on.
+var (
+	// ErrNotFound means no subject, event or notice matched.
+	ErrNotFound = errors.New("consent: not found")
+	// ErrInvalid is the one error for untrusted input that does not verify:
+	// a token that is garbled, tampered with, made for another purpose or
+	// by a key the keyring does not hold, or expired.
+	ErrInvalid = errors.New("consent: invalid or expired token")
+	// ErrTokenUsed means a single-use token was already used. Stores return
+	// it from Append; the Ledger turns a repeated confirmation into a
+	// harmless no-op.
+	ErrTokenUsed = errors.New("consent: token already used")
+	// ErrForgotten means the subject was forgotten: its contact point is
+	// shredded and it takes no new consent. Record a returning person as a
+	// new subject.
+	ErrForgotten = errors.New("consent: subject was forgotten")
+	// ErrChainBroken means a subject's hash chain does not verify; the
+	// error is a *ChainError naming the first bad event.
+	ErrChainBroken = errors.New("consent: hash chain broken")
+	// ErrBadEvent means the caller passed an event with a missing or
+	// malformed field (a programming error, not untrusted input).
+	ErrBadEvent = errors.New("consent: malformed event")
+	// ErrNoticeConflict means a notice version was stored again with
+	// different text: publish a new version instead.
+	ErrNoticeConflict = errors.New("consent: notice version already stored with different text")
+)
+
+// Store keeps subjects, notices and the append-only event log. The Ledger
+// does all cryptography (sealing, blind indexes, tokens); a Store only keeps
+// bytes, assigns sequence numbers and links the hash chain.
+//
+// Implementations must be safe for concurrent use and must serialise
+// Appends for one subject so that the chain never forks: two concurrent
+// Appends get consecutive sequence numbers, each linked to the other.
+// consenttest.Run checks all of this.
+type Store interface {
+	// CreateSubject stores rec unless a subject with the same kind and
+	// blind index is the same contact point. Under a lock that keeps
+	// concurrent creators of the same index apart, it calls same with the
+	// remembered subjects that share rec's kind and index (blind indexes
+	// collide by design); if same returns a non-empty id, that subject is
+	// returned and rec is not stored. It returns the id stored or found and
+	// whether rec was stored.
+	CreateSubject(ctx context.Context, rec SubjectRecord, same func([]SubjectRecord) (string, error)) (id string, created bool, err error)
+	// Subject returns one subject, or ErrNotFound.
+	Subject(ctx context.Context, id string) (SubjectRecord, error)
+	// SubjectsByIndex returns the remembered subjects of kind whose blind
+	// index equals index.
+	SubjectsByIndex(ctx context.Context, kind ContactKind, index []byte) ([]SubjectRecord, error)
+	// ForgetSubject clears the subject's sealed contact point and blind index
+	// and records when; its events stay. It is idempotent; ErrNotFound if
+	// there is no such subject.
+	ForgetSubject(ctx context.Context, id string, at time.Time) error
+	// ListSubjects returns up to limit subject ids greater than after, in
+	// ascending order, for walking every chain.
+	ListSubjects(ctx context.Context, after string, limit int) ([]string, error)
+
+	// Append appends e to its subject's log: in one transaction it assigns
+	// e.Seq, links e.PrevHash and sets e.Hash with Seal, and, when tokenID is
+	// not nil, records tokenID as used, failing with ErrTokenUsed (and
+	// appending nothing) if it already was. The subject must exist
+	// (ErrNotFound otherwise). It returns the stored event.
+	Append(ctx context.Context, e Event, tokenID []byte) (Event, error)
+	// Events returns the subject's events in sequence order.
+	Events(ctx context.Context, subject string) ([]Event, error)
+	// Latest returns the subject's latest event for purpose and channel
+	// whose type is not Requested, or ErrNotFound.
+	Latest(ctx context.Context, subject, purpose string, ch Channel) (Event, error)
+	// LatestRequested returns the subject's latest Requested event for
+	// purpose and channel, or ErrNotFound.
+	LatestRequested(ctx context.Context, subject, purpose string, ch Channel) (Event, error)
+	// Resting returns the ids of subjects whose latest event (other than
+	// Requested) for purpose, on any channel, is Given, Confirmed or Renewed
+	// under notice noticeID at a version below version, in ascending order.
+	Resting(ctx context.Context, purpose, noticeID string, version int) ([]string, error)
+
+	// PutNotice stores a notice version; storing the same version again with
+	// a different text hash fails (notices, like events, are not rewritten).
+	PutNotice(ctx context.Context, n Notice) error
+	// Notice returns one notice version, or ErrNotFound.
+	Notice(ctx context.Context, id string, version int) (Notice, error)
+}
+
+var errDuplicateSubject = errors.New("consent: subject id already exists")

@@ -1,0 +1,44 @@
+package redact
+
+// defaultContext holds the built-in context words. Words are matched
+// whole and ignoring case in the window before and after a candidate.
+var defaultContext = map[Entity]ContextWords{
+	Phone: {
+		Positive: []string{"phone", "tel", "telephone", "call", "cell", "mobile", "fax", "text", "contact", "reach", "ph"},
+		Negative: []string{"order", "invoice", "tracking", "confirmation", "serial", "isbn", "sku", "model", "version", "ticket", "case", "permit", "parcel"},
+	},
+	SSN: {
+		Positive: []string{"ssn", "ss", "social", "security", "taxpayer", "tin", "ssa"},
+		Negative: []string{"order", "invoice", "tracking", "zip", "confirmation", "serial", "routing", "aba", "permit", "parcel"},
+	},
+	ITIN: {
+		Positive: []string{"itin", "taxpayer", "tin", "irs", "tax"},
+		Negative: []string{"order", "invoice", "tracking", "routing", "aba"},
+	},
+	PaymentCard: {
+		Positive: []string{"card", "visa", "mastercard", "amex", "discover", "credit", "debit", "cc", "pan", "payment", "paid", "charged"},
+		Negative: []string{"order", "invoice", "tracking", "confirmation", "serial", "isbn"},
+	},
+	RoutingNumber: {
+		Positive: []string{"routing", "aba", "rtn", "transit", "ach", "wire", "bank"},
+	},
+	BankAccount: {
+		Positive: []string{"account", "acct", "checking", "savings", "deposit", "iban", "a/c", "bank account", "account number", "account no"},
+	},
+	DriverLicense: {
+		Positive: []string{"driver", "drivers", "license", "licence", "dl", "dln", "lic", "dmv", "driving"},
+	},
+	Passport: {
+		Positive: []string{"passport", "passport no", "passport number"},
+	},
+	IPAddress: {
+		Positive: []string{"ip", "address", "host", "client", "remote", "from", "src", "dst"},
+		Negative: []string{"version", "ver", "release", "build", "firmware", "v"},
+	},
+	DateOfBirth: {
+		Positive: []string{"dob", "birth", "born", "birthday", "birthdate"},
+	},
+	PersonName: {
+		Positive: []string{"name", "resident", "applicant", "customer", "tenant", "owner", "complainant", "caller", "requester", "signed", "contact", "from", "cc"},
+	},
+}

@@ -1,0 +1,292 @@
+package redact
+
+import "strings"
+
+var streetSuffixes = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields("street st avenue ave av road rd boulevard blvd drive dr lane ln way court ct place pl terrace ter parkway pkwy circle cir highway hwy square sq trail trl alley aly plaza plz row loop pike turnpike expressway expy freeway fwy crescent cres close point pt run path walk crossing xing ridge rdg commons heights hts") {
+		m[w] = true
+	}
+	return m
+}()
+
+var fullSuffixes = map[string]bool{"way": true, "row": true, "loop": true, "pike": true, "run": true, "path": true, "walk": true}
+
+var directionals = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields("n s e w ne nw se sw north south east west northeast northwest southeast southwest") {
+		m[w] = true
+	}
+	return m
+}()
+
+var unitWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields("apt apartment unit suite ste fl floor rm room bldg building lot") {
+		m[w] = true
+	}
+	return m
+}()
+
+func lowerIn(m map[string]bool, s string, a, b int) bool {
+	if b-a > 16 || b <= a {
+		return false
+	}
+	var buf [16]byte
+	for k := a; k < b; k++ {
+		buf[k-a] = lower(s[k])
+	}
+	return m[string(buf[:b-a])]
+}
+
+// alphaEnd returns the end of the run of ASCII letters at j.
+func alphaEnd(s string, j int) int {
+	for j < len(s) && isAlpha(s[j]) {
+		j++
+	}
+	return j
+}
+
+// ordinal reads 1st, 2nd, 3rd, 42nd ... at j; it returns the end or -1.
+func ordinal(s string, j int) int {
+	k := j
+	for k < len(s) && isDigit(s[k]) && k-j < 4 {
+		k++
+	}
+	if k == j || k+2 > len(s) {
+		return -1
+	}
+	suf := s[k : k+2]
+	if suf != "st" && suf != "nd" && suf != "rd" && suf != "th" || !wordEnd(s, k+2) {
+		return -1
+	}
+	return k + 2
+}
+
+// address matches a US street address whose house number runs from i to
+// j: "1200 N Main St., Apt 4B, Springfield, IL 62701-1234". The street
+// needs a name and a suffix; unit, city, state and ZIP are optional and
+// raise the score.
+func (sc *scanner) address(i, j int) {
+	s := sc.s
+	p := j
+	if p < len(s) && isUpper(s[p]) && p+1 < len(s) && s[p+1] == ' ' { // 12B Main St
+		p++
+	}
+	if p+1 >= len(s) || s[p] != ' ' {
+		return
+	}
+	p++
+	// optional directional
+	if e := alphaEnd(s, p); e > p && isUpper(s[p]) && lowerIn(directionals, s, p, e) {
+		q := e
+		if q < len(s) && s[q] == '.' {
+			q++
+		}
+		if q+1 < len(s) && s[q] == ' ' {
+			p = q + 1
+		}
+	}
+	// one to four name words, then a suffix
+	names := 0
+	end := -1
+	for w := 0; w < 5; w++ {
+		var e int
+		if isDigit(s[p]) {
+			e = ordinal(s, p)
+		} else if isUpper(s[p]) {
+			e = alphaEnd(s, p)
+			if e < len(s) && s[e] == '\'' {
+				e = alphaEnd(s, e+1)
+			}
+		} else {
+			return
+		}
+		if e <= p {
+			return
+		}
+		if names > 0 && isUpper(s[p]) && lowerIn(streetSuffixes, s, p, e) && wordEnd(s, e) {
+			end = e
+			// the period of an abbreviation ("St.") belongs to it; after a
+			// full word ("Street.") it ends the sentence
+			if end < len(s) && s[end] == '.' && e-p <= 4 && !lowerIn(fullSuffixes, s, p, e) {
+				end++
+			}
+			break
+		}
+		names++
+		if e+1 >= len(s) || s[e] != ' ' || names > 4 {
+			return
+		}
+		p = e + 1
+	}
+	if end < 0 {
+		return
+	}
+	score := 0.65
+	// trailing directional: "Main St NW"
+	if end+1 < len(s) && s[end] == ' ' {
+		if e := alphaEnd(s, end+1); e > end+1 && isUpper(s[end+1]) && e-end-1 <= 2 && lowerIn(directionals, s, end+1, e) && wordEnd(s, e) {
+			end = e
+		}
+	}
+	// unit
+	if q := sepAfter(s, end); q > 0 {
+		if s[q] == '#' {
+			if u := unitID(s, q+1); u > 0 {
+				end = u
+			}
+		} else if e := alphaEnd(s, q); e > q && lowerIn(unitWords, s, q, e) {
+			r := e
+			if r < len(s) && s[r] == '.' {
+				r++
+			}
+			if r < len(s) && s[r] == ' ' {
+				r++
+			}
+			if r < len(s) && s[r] == '#' {
+				r++
+			}
+			if u := unitID(s, r); u > 0 {
+				end = u
+			}
+		}
+	}
+	// city, state ZIP
+	if q := sepAfter(s, end); q > 0 {
+		if e := sc.cityStateZip(q); e > 0 {
+			end, score = e, 0.9
+		}
+	}
+	sc.emit(ePostalAddress, i, end, score, "address.street")
+}
+
+// sepAfter returns the start of the next component after an address part
+// ending at j: ", " or a newline or a single space; or -1.
+func sepAfter(s string, j int) int {
+	p := j
+	if p < len(s) && s[p] == ',' {
+		p++
+	}
+	if p < len(s) && s[p] == '\r' {
+		p++
+	}
+	if p < len(s) && (s[p] == ' ' || s[p] == '\n') {
+		p++
+	} else {
+		return -1
+	}
+	if p >= len(s) || p == j+1 && s[j] == ',' {
+		return -1
+	}
+	return p
+}
+
+// unitID reads a unit identifier (letters, digits, '-') of 1-6 bytes that
+// contains a digit or is a single letter.
+func unitID(s string, j int) int {
+	k := j
+	digits := 0
+	for k < len(s) && k-j < 7 && (isDigit(s[k]) || isUpper(s[k]) || s[k] == '-') {
+		if isDigit(s[k]) {
+			digits++
+		}
+		k++
+	}
+	if k == j || k-j > 6 || !wordEnd(s, k) || (digits == 0 && k-j != 1) {
+		return -1
+	}
+	return k
+}
+
+// cityStateZip matches "Springfield, IL 62701", "Springfield IL 62701-1234"
+// or "IL 62701" at j.
+func (sc *scanner) cityStateZip(j int) int {
+	s := sc.s
+	p := j
+	for w := 0; w < 4; w++ {
+		if p+2 < len(s) && isUpper(s[p]) && isUpper(s[p+1]) && !isAlpha(s[p+2]) && stateCodes[s[p:p+2]] {
+			q := p + 2
+			if q < len(s) && s[q] == ' ' {
+				q++
+			}
+			if z := zip(s, q); z > 0 {
+				return z
+			}
+		}
+		e := capWord(s, p)
+		if e < 0 {
+			return -1
+		}
+		p = e
+		if p < len(s) && s[p] == ',' {
+			p++
+		}
+		if p >= len(s) || s[p] != ' ' {
+			return -1
+		}
+		p++
+	}
+	return -1
+}
+
+// zip reads a ZIP or ZIP+4 code at j.
+func zip(s string, j int) int {
+	if j+5 > len(s) {
+		return -1
+	}
+	for k := j; k < j+5; k++ {
+		if !isDigit(s[k]) {
+			return -1
+		}
+	}
+	e := j + 5
+	if e+5 <= len(s) && s[e] == '-' {
+		ok := true
+		for k := e + 1; k < e+5; k++ {
+			ok = ok && isDigit(s[k])
+		}
+		if ok {
+			e += 5
+		}
+	}
+	if !wordEnd(s, e) {
+		return -1
+	}
+	return e
+}
+
+// poBox matches "PO Box 123", "P.O. Box 123", "P. O. Box 123" and "Post
+// Office Box 123" at i, with an optional city, state and ZIP.
+func (sc *scanner) poBox(i int) int {
+	s := sc.s
+	var p int
+	switch {
+	case strings.HasPrefix(s[i:], "PO Box "), strings.HasPrefix(s[i:], "PO BOX "):
+		p = i + 7
+	case strings.HasPrefix(s[i:], "P.O. Box "), strings.HasPrefix(s[i:], "P.O. BOX "):
+		p = i + 9
+	case strings.HasPrefix(s[i:], "P. O. Box "):
+		p = i + 10
+	case strings.HasPrefix(s[i:], "Post Office Box "):
+		p = i + 16
+	default:
+		return 0
+	}
+	k := p
+	for k < len(s) && isDigit(s[k]) && k-p < 8 {
+		k++
+	}
+	if k == p || !wordEnd(s, k) {
+		return 0
+	}
+	end := k
+	score := 0.75
+	if q := sepAfter(s, end); q > 0 {
+		if e := sc.cityStateZip(q); e > 0 {
+			end, score = e, 0.9
+		}
+	}
+	sc.emit(ePostalAddress, i, end, score, "address.pobox")
+	return end
+}

@@ -1,0 +1,110 @@
+package redact
+
+// Dates are personal data here only as dates of birth: a date is reported
+// when a birth context word ("DOB", "born", "date of birth", "birthday")
+// is near it.
+
+func validDate(y, m, d int) bool {
+	if m < 1 || m > 12 || d < 1 || d > 31 {
+		return false
+	}
+	if y < 100 {
+		return true
+	}
+	return y >= 1900 && y <= 2099
+}
+
+// numericDate matches 03/14/1985, 3-14-85, 1985-03-14 and 14.03.1985.
+func (sc *scanner) numericDate(i int, g *groups) {
+	s := sc.s
+	if g.n < 3 || g.sep[0] != g.sep[1] || (g.sep[0] != '/' && g.sep[0] != '-' && g.sep[0] != '.') {
+		return
+	}
+	a, b, c := g.size(0), g.size(1), g.size(2)
+	end := g.b[2]
+	if !numEnd(s, end) {
+		return
+	}
+	v := func(k int) int { return atoi(s[g.a[k]:g.b[k]]) }
+	ok := false
+	switch {
+	case a == 4 && b <= 2 && c <= 2:
+		ok = validDate(v(0), v(1), v(2))
+	case a <= 2 && b <= 2 && (c == 4 || c == 2):
+		ok = validDate(v(2), v(0), v(1)) || validDate(v(2), v(1), v(0))
+	}
+	if ok && sc.hasContext(eDateOfBirth, i, end) {
+		sc.emit(eDateOfBirth, i, end, 0.2, "dob.numeric")
+	}
+}
+
+// monthNameAt returns the end of a month name (optionally followed by a
+// '.') at i, or -1.
+func monthNameAt(s string, i int) int {
+	e := alphaEnd(s, i)
+	if e == i || lookupWord(s, i, e)&fMonth == 0 {
+		return -1
+	}
+	if e < len(s) && s[e] == '.' {
+		e++
+	}
+	return e
+}
+
+func digitsAt(s string, j, min, max int) int {
+	k := j
+	for k < len(s) && isDigit(s[k]) && k-j < max {
+		k++
+	}
+	if k-j < min || !wordEnd(s, k) {
+		return -1
+	}
+	return k
+}
+
+// monthDate matches "March 14, 1985" and "Mar 14 1985" at i (the month
+// name ends at j).
+func (sc *scanner) monthDate(i, j int) int {
+	s := sc.s
+	e := monthNameAt(s, i)
+	if e < 0 || e+1 >= len(s) || s[e] != ' ' {
+		return 0
+	}
+	d := digitsAt(s, e+1, 1, 2)
+	if d < 0 {
+		return 0
+	}
+	if d < len(s) && s[d] == ',' {
+		d++
+	}
+	if d+1 >= len(s) || s[d] != ' ' {
+		return 0
+	}
+	y := digitsAt(s, d+1, 4, 4)
+	if y < 0 || !validDate(atoi(s[d+1:y]), 1, 1) {
+		return 0
+	}
+	if sc.hasContext(eDateOfBirth, i, y) && sc.emit(eDateOfBirth, i, y, 0.2, "dob.month") {
+		return y
+	}
+	return 0
+}
+
+// dayMonthYear matches "14 March 1985" at i (the day ends at j).
+func (sc *scanner) dayMonthYear(i, j int) {
+	s := sc.s
+	if j+1 >= len(s) || s[j] != ' ' || !isUpper(s[j+1]) {
+		return
+	}
+	e := monthNameAt(s, j+1)
+	if e < 0 || e+1 >= len(s) || s[e] != ' ' {
+		return
+	}
+	y := digitsAt(s, e+1, 4, 4)
+	if y < 0 || !validDate(atoi(s[e+1:y]), 1, atoi(s[i:j])) {
+		return
+	}
+	if sc.hasContext(eDateOfBirth, i, y) {
+		sc.emit(eDateOfBirth, i, y, 0.2, "dob.month")
+	}
+}

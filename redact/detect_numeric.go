@@ -1,0 +1,365 @@
+package redact
+
+// Numeric candidates: everything that begins with a digit at a word start.
+// The scanner parses the digit groups once and offers them to each
+// numeric detector; each detector matches a prefix of the groups.
+
+const maxGroups = 8
+
+// groups are runs of digits separated by single separators, starting at a
+// word start.
+type groups struct {
+	n      int
+	a, b   [maxGroups]int  // byte range of each group's digits
+	sep    [maxGroups]byte // separator after group k ('-', '.', ' ', '/', ')')
+	digits int             // total digits
+}
+
+func (g *groups) size(k int) int { return g.b[k] - g.a[k] }
+
+func parseGroups(s string, i int) (g groups) {
+	j := i
+	for g.n < maxGroups {
+		k := j
+		for k < len(s) && isDigit(s[k]) && k-j < 20 {
+			k++
+		}
+		g.a[g.n], g.b[g.n] = j, k
+		g.digits += k - j
+		g.n++
+		if k >= len(s) || isDigit(s[k]) {
+			return
+		}
+		c := s[k]
+		switch {
+		case (c == '-' || c == '.' || c == ' ' || c == '/') && k+1 < len(s) && isDigit(s[k+1]):
+			g.sep[g.n-1] = c
+			j = k + 1
+		case c == ')' && g.n == 1 && k+1 < len(s) && isDigit(s[k+1]):
+			g.sep[0] = ')'
+			j = k + 1
+		case c == ')' && g.n == 1 && k+2 < len(s) && s[k+1] == ' ' && isDigit(s[k+2]):
+			g.sep[0] = ')'
+			j = k + 2
+		default:
+			return
+		}
+	}
+	return
+}
+
+// digitsOf copies the digits of groups [0, k) into buf and returns them.
+func (g *groups) digitsOf(s string, k int, buf []byte) []byte {
+	buf = buf[:0]
+	for x := 0; x < k; x++ {
+		for p := g.a[x]; p < g.b[x]; p++ {
+			buf = append(buf, s[p])
+		}
+	}
+	return buf
+}
+
+// digit handles a digit at a word start and returns where to continue.
+func (sc *scanner) digit(i int) int {
+	s := sc.s
+	r := sc.r
+	g := parseGroups(s, i)
+	next := g.b[0]
+	// the tail of a longer dotted or dashed number (1.2.3.4.5, 155-555-0142)
+	// is not a number of its own
+	if i >= 2 && (s[i-1] == '.' || s[i-1] == '-' || s[i-1] == '/') && isDigit(s[i-2]) {
+		return next
+	}
+	if r.macOn && next-i <= 2 {
+		if e := sc.mac(i); e > 0 {
+			return e
+		}
+	}
+	before := len(sc.out)
+	if g.digits >= 4 || g.n >= 3 {
+		sc.ipv4(i, &g)
+		sc.ssn(i, &g)
+		sc.phone(i, &g)
+		sc.card(i, &g)
+		if g.n == 1 || g.sep[0] == '-' {
+			sc.accountLike(i, &g)
+		}
+		if r.dobOn {
+			sc.numericDate(i, &g)
+		}
+	}
+	if r.addrOn && g.size(0) <= 6 && s[i] != '0' {
+		sc.address(i, g.b[0])
+	}
+	if r.dobOn && g.size(0) <= 2 {
+		sc.dayMonthYear(i, g.b[0])
+	}
+	if sc.done {
+		return next
+	}
+	for _, f := range sc.out[before:] {
+		if f.End > next {
+			next = f.End
+		}
+	}
+	return next
+}
+
+// paren handles '(' starting a NANP phone number like (555) 010-0199.
+func (sc *scanner) paren(i int) int {
+	s := sc.s
+	if i+1 >= len(s) || !isDigit(s[i+1]) || !tokenStart(s, i) {
+		return i + 1
+	}
+	g := parseGroups(s, i+1)
+	if g.sep[0] != ')' {
+		return i + 1
+	}
+	before := len(sc.out)
+	sc.phone(i+1, &g)
+	next := i + 1
+	for _, f := range sc.out[before:] {
+		if f.End > next {
+			next = f.End
+		}
+	}
+	return next
+}
+
+func atoi[T string | []byte](s T) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		n = n*10 + int(s[i]-'0')
+	}
+	return n
+}
+
+// ---- SSN and ITIN -------------------------------------------------------
+
+// ssnExcluded are numbers the SSA never issued or voided after they were
+// published (advertising and specimen cards).
+var ssnExcluded = map[string]bool{
+	"078051120": true, // Woolworth wallet insert, 1938
+	"219099999": true, // SSA pamphlet specimen
+	"457555462": true, // LifeLock advertising
+	"123456789": true, // commonly used placeholder
+}
+
+func (sc *scanner) ssn(i int, g *groups) {
+	s := sc.s
+	var buf [9]byte
+	var d []byte
+	var end int
+	var score float64
+	var rule int // 0 dashed, 1 spaced, 2 plain
+	switch {
+	case g.n >= 3 && g.size(0) == 3 && g.size(1) == 2 && g.size(2) == 4 &&
+		g.sep[0] == g.sep[1] && (g.sep[0] == '-' || g.sep[0] == ' '):
+		end = g.b[2]
+		if g.sep[0] == '-' {
+			score, rule = 0.8, 0
+		} else {
+			score, rule = 0.6, 1
+		}
+		d = g.digitsOf(s, 3, buf[:])
+	case g.size(0) == 9 && (g.n == 1 || g.sep[0] != '-'):
+		end = g.b[0]
+		score, rule = 0.35, 2
+		d = g.digitsOf(s, 1, buf[:])
+	default:
+		return
+	}
+	if !numEnd(s, end) {
+		return
+	}
+	area, group, serial := atoi(d[:3]), atoi(d[3:5]), atoi(d[5:])
+	if group == 0 || serial == 0 {
+		return
+	}
+	if area >= 900 {
+		if validITINGroup(group) {
+			sc.emit(eITIN, i, end, score, itinRules[rule])
+		}
+		return
+	}
+	if area == 0 || area == 666 || ssnExcluded[string(d)] {
+		return
+	}
+	sc.emit(eSSN, i, end, score, ssnRules[rule])
+}
+
+var (
+	ssnRules  = [3]string{"ssn.dashed", "ssn.spaced", "ssn.plain"}
+	itinRules = [3]string{"itin.dashed", "itin.spaced", "itin.plain"}
+)
+
+// validITINGroup reports whether the middle two digits of a 9xx number are
+// in the ranges the IRS assigns to ITINs.
+func validITINGroup(g int) bool {
+	return g >= 50 && g <= 65 || g >= 70 && g <= 88 || g >= 90 && g <= 92 || g >= 94 && g <= 99
+}
+
+// ---- payment cards -------------------------------------------------------
+
+func (sc *scanner) card(i int, g *groups) {
+	s := sc.s
+	if g.digits < 13 {
+		return
+	}
+	var buf [24]byte
+	// a single run of 13-19 digits
+	if sz := g.size(0); sz >= 13 && sz <= 19 {
+		end := g.b[0]
+		d := g.digitsOf(s, 1, buf[:])
+		if numEnd(s, end) && luhn(d) && issuerOK(d) {
+			sc.emit(ePaymentCard, i, end, 0.85, "card.plain")
+		}
+		return
+	}
+	// grouped: separators all ' ' or all '-'; groups of four then a last
+	// group of 1-4, or the 4-6-5 / 4-6-4 Amex and Diners layout
+	sep := g.sep[0]
+	if sep != ' ' && sep != '-' || g.size(0) != 4 {
+		return
+	}
+	if g.n >= 3 && g.size(1) == 6 && (g.size(2) == 5 || g.size(2) == 4) && g.sep[1] == sep {
+		end := g.b[2]
+		d := g.digitsOf(s, 3, buf[:])
+		if numEnd(s, end) && luhn(d) && issuerOK(d) {
+			sc.emit(ePaymentCard, i, end, 0.9, "card.grouped")
+		}
+		return
+	}
+	total := 0
+	for k := 0; k < g.n; k++ {
+		sz := g.size(k)
+		total += sz
+		if k > 0 && g.sep[k-1] != sep {
+			return
+		}
+		if sz != 4 {
+			if sz > 4 || total < 13 {
+				return
+			}
+		}
+		if total >= 13 && total <= 19 && (sz != 4 || k == g.n-1 || g.sep[k] != sep || g.size(k+1) > 4) {
+			end := g.b[k]
+			d := g.digitsOf(s, k+1, buf[:])
+			if numEnd(s, end) && luhn(d) && issuerOK(d) {
+				sc.emit(ePaymentCard, i, end, 0.9, "card.grouped")
+				return
+			}
+		}
+		if sz != 4 || total >= 19 {
+			return
+		}
+	}
+}
+
+// luhn reports whether the digits pass the Luhn (mod 10) check.
+func luhn(d []byte) bool {
+	sum := 0
+	double := false
+	for k := len(d) - 1; k >= 0; k-- {
+		v := int(d[k] - '0')
+		if double {
+			v *= 2
+			if v > 9 {
+				v -= 9
+			}
+		}
+		sum += v
+		double = !double
+	}
+	return sum%10 == 0
+}
+
+// issuerOK reports whether the number's prefix and length belong to a card
+// network: Visa, Mastercard, American Express, Discover, Diners Club, JCB,
+// UnionPay or Maestro.
+func issuerOK(d []byte) bool {
+	n := len(d)
+	p := func(k int) int { return atoi(d[:k]) }
+	switch {
+	case d[0] == '4':
+		return n == 13 || n == 16 || n == 19
+	case p(2) >= 51 && p(2) <= 55, p(4) >= 2221 && p(4) <= 2720:
+		return n == 16
+	case p(2) == 34 || p(2) == 37:
+		return n == 15
+	case p(4) == 6011, p(3) >= 644 && p(3) <= 649, p(2) == 65:
+		return n >= 16 && n <= 19
+	case p(3) >= 300 && p(3) <= 305, p(2) == 36, p(2) == 38, p(2) == 39:
+		return n >= 14 && n <= 19
+	case p(4) >= 3528 && p(4) <= 3589:
+		return n >= 16 && n <= 19
+	case p(2) == 62:
+		return n >= 16 && n <= 19
+	case p(2) == 50, p(2) >= 56 && p(2) <= 69:
+		return n >= 12 && n <= 19
+	}
+	return false
+}
+
+// ---- routing numbers, bank accounts, licences, passports ----------------
+
+// accountLike offers a run of digits to the detectors that need context:
+// ABA routing numbers (checksum, then context), bank account numbers,
+// driver licence and passport numbers.
+func (sc *scanner) accountLike(i int, g *groups) {
+	s := sc.s
+	r := sc.r
+	end := g.b[0]
+	n := g.size(0)
+	if g.n > 1 && g.sep[0] == '-' {
+		// account numbers written with dashes, like 1234-567890
+		k := 1
+		for k < g.n && g.sep[k-1] == '-' {
+			k++
+		}
+		end = g.b[k-1]
+		n = 0
+		for x := 0; x < k; x++ {
+			n += g.size(x)
+		}
+		if !numEnd(s, end) {
+			return
+		}
+		if r.bankOn && n >= 8 && n <= 17 && sc.hasContext(eBankAccount, i, end) {
+			sc.emit(eBankAccount, i, end, 0.3, "bank.context")
+		}
+		return
+	}
+	if !numEnd(s, end) {
+		return
+	}
+	if n == 9 && r.routeOn {
+		var buf [9]byte
+		if d := g.digitsOf(s, 1, buf[:]); abaOK(d) {
+			sc.emit(eRoutingNumber, i, end, 0.3, "aba.checksum")
+		}
+	}
+	if r.bankOn && n >= 6 && n <= 17 && sc.hasContext(eBankAccount, i, end) {
+		sc.emit(eBankAccount, i, end, 0.3, "bank.context")
+	}
+	if r.idOn && n >= 7 && n <= 12 {
+		if sc.hasContext(eDriverLicense, i, end) {
+			sc.emit(eDriverLicense, i, end, 0.2, "dl.context")
+		}
+		if n == 9 && sc.hasContext(ePassport, i, end) {
+			sc.emit(ePassport, i, end, 0.2, "passport.context")
+		}
+	}
+}
+
+// abaOK checks an ABA routing transit number: a valid Federal Reserve
+// prefix and the 3-7-1 checksum.
+func abaOK(d []byte) bool {
+	p := atoi(d[:2])
+	if !(p <= 12 || p >= 21 && p <= 32 || p >= 61 && p <= 72 || p == 80) {
+		return false
+	}
+	v := func(k int) int { return int(d[k] - '0') }
+	sum := 3*(v(0)+v(3)+v(6)) + 7*(v(1)+v(4)+v(7)) + (v(2) + v(5) + v(8))
+	return sum%10 == 0 && atoi(d) != 0
+}

@@ -1,0 +1,368 @@
+package redact
+
+import (
+	"strings"
+)
+
+// Byte classes that trigger work in the scanner. Every other byte is skipped
+// with one table load and compare.
+const (
+	clsNone uint8 = iota
+	clsDigit
+	clsUpper
+	clsAt
+	clsColon
+	clsPlus
+	clsParen
+	clsBracket
+)
+
+var byteClass = func() (t [256]uint8) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = clsDigit
+	}
+	for c := 'A'; c <= 'Z'; c++ {
+		t[c] = clsUpper
+	}
+	t['@'] = clsAt
+	t[':'] = clsColon
+	t['+'] = clsPlus
+	t['('] = clsParen
+	t['['] = clsBracket
+	return t
+}()
+
+func isDigit(c byte) bool { return c-'0' < 10 }
+func isUpper(c byte) bool { return c-'A' < 26 }
+func isLower(c byte) bool { return c-'a' < 26 }
+func isAlpha(c byte) bool { return isUpper(c) || isLower(c) }
+
+// isWord reports whether c can be part of a word: ASCII letters and digits,
+// and every byte of a multi-byte UTF-8 sequence (so that a word with an
+// accented letter is never split into two).
+func isWord(c byte) bool { return isDigit(c) || isAlpha(c) || c >= 0x80 }
+
+func isHex(c byte) bool { return isDigit(c) || (c|0x20)-'a' < 6 }
+
+func lower(c byte) byte {
+	if isUpper(c) {
+		return c | 0x20
+	}
+	return c
+}
+
+// tokenStart reports whether position i begins a word: it is the first byte
+// or follows a byte that is not part of a word.
+func tokenStart(s string, i int) bool { return i == 0 || !isWord(s[i-1]) }
+
+// wordEnd reports whether position j ends a word: it is past the end or
+// at a byte that is not part of a word.
+func wordEnd(s string, j int) bool { return j >= len(s) || !isWord(s[j]) }
+
+// numEnd reports whether a number ending at j really ends there: no word
+// byte follows, nor a separator followed by another digit (which would make
+// the number part of a longer one, like 1.2.3.4.5 or 123-45-6789-0).
+func numEnd(s string, j int) bool {
+	if j >= len(s) {
+		return true
+	}
+	c := s[j]
+	if isWord(c) {
+		return false
+	}
+	if (c == '-' || c == '.' || c == '/') && j+1 < len(s) && isDigit(s[j+1]) {
+		return false
+	}
+	return true
+}
+
+// equalFold reports whether a equals b ignoring ASCII case; b must be lower
+// case.
+func equalFoldLower(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		if lower(a[i]) != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// hasPrefixFold reports whether s has prefix p ignoring ASCII case; p must
+// be lower case.
+func hasPrefixFold(s, p string) bool {
+	return len(s) >= len(p) && equalFoldLower(s[:len(p)], p)
+}
+
+// scanner is the state of one pass over one input. It lives on the stack.
+type scanner struct {
+	r     *Redactor
+	s     string
+	out   []Finding
+	first bool // stop at the first reportable finding
+	done  bool
+
+	hexEnd int // end of the last hex/colon run examined by colon()
+
+	// context cache for the most recent candidate span
+	ctxStart, ctxEnd int
+	ctxPos, ctxNeg   uint64
+	ctxValid         bool
+}
+
+// run is the single pass over the input.
+func (sc *scanner) run() {
+	s := sc.s
+	n := len(s)
+	i := 0
+	for i < n {
+		cls := byteClass[s[i]]
+		if cls == clsNone {
+			i++
+			continue
+		}
+		next := i + 1
+		switch cls {
+		case clsDigit:
+			if tokenStart(s, i) {
+				next = sc.digit(i)
+			}
+		case clsUpper:
+			if tokenStart(s, i) {
+				next = sc.upper(i)
+			}
+		case clsAt:
+			next = sc.at(i)
+		case clsColon:
+			next = sc.colon(i)
+		case clsPlus:
+			next = sc.plus(i)
+		case clsParen:
+			next = sc.paren(i)
+		case clsBracket:
+			next = sc.marker(i)
+		}
+		if sc.done {
+			return
+		}
+		if next <= i {
+			next = i + 1
+		}
+		i = next
+	}
+}
+
+// emit reports a candidate of built-in or custom entity id. The score is
+// adjusted by context words, then the candidate is dropped if it falls
+// below the minimum score or is allow-listed.
+func (sc *scanner) emit(id, start, end int, score float64, rule string) bool {
+	r := sc.r
+	if !r.on[id] || start >= end || sc.done {
+		return false
+	}
+	score = sc.adjust(id, start, end, score)
+	if score < r.minScore {
+		return false
+	}
+	if r.allowed(sc.s[start:end]) {
+		return false
+	}
+	if sc.first {
+		sc.done = true
+		return true
+	}
+	if sc.out == nil {
+		sc.out = make([]Finding, 0, 8+len(sc.s)/64)
+	}
+	sc.out = append(sc.out, Finding{
+		Entity: r.ents[id], Category: r.cats[id],
+		Start: start, End: end, Score: score, Rule: rule,
+	})
+	return true
+}
+
+// adjust applies context words around s[start:end] to score.
+func (sc *scanner) adjust(id, start, end int, score float64) float64 {
+	r := sc.r
+	if r.ctx == nil || id >= 64 {
+		return clamp(score)
+	}
+	// skip the context search when it cannot change the outcome
+	bit := uint64(1) << uint(id)
+	if score >= r.minScore && r.negIDs&bit == 0 || score < r.minScore && (r.posIDs&bit == 0 || score+r.boost < r.minScore) {
+		return clamp(score)
+	}
+	if !sc.ctxValid || sc.ctxStart != start || sc.ctxEnd != end {
+		sc.ctxPos, sc.ctxNeg = r.contextMasks(sc.s, start, end)
+		sc.ctxStart, sc.ctxEnd, sc.ctxValid = start, end, true
+	}
+	if sc.ctxPos&bit != 0 {
+		score += r.boost
+	}
+	if sc.ctxNeg&bit != 0 {
+		score -= r.penalty
+	}
+	return clamp(score)
+}
+
+// hasContext reports whether a positive context word for id surrounds
+// s[start:end]. Detectors that need context (bank accounts, licences,
+// passports, dates of birth) call it before doing more work.
+func (sc *scanner) hasContext(id, start, end int) bool {
+	r := sc.r
+	if r.ctx == nil || id >= 64 {
+		return false
+	}
+	if !sc.ctxValid || sc.ctxStart != start || sc.ctxEnd != end {
+		sc.ctxPos, sc.ctxNeg = r.contextMasks(sc.s, start, end)
+		sc.ctxStart, sc.ctxEnd, sc.ctxValid = start, end, true
+	}
+	return sc.ctxPos&(uint64(1)<<uint(id)) != 0
+}
+
+func clamp(f float64) float64 {
+	if f < 0 {
+		return 0
+	}
+	if f > 1 {
+		return 1
+	}
+	return f
+}
+
+// ctxEntry is what one context word means: bit masks of the entity ids for
+// which it is positive or negative, and phrases that start with it.
+type ctxEntry struct {
+	pos, neg uint64
+	phrases  []ctxPhrase
+}
+
+type ctxPhrase struct {
+	rest []string // the following words, lower case
+	pos  bool
+	mask uint64
+}
+
+type span struct{ a, b int }
+
+// contextMasks tokenises the windows before and after s[start:end] and
+// returns the masks of entity ids with positive and negative context.
+func (r *Redactor) contextMasks(s string, start, end int) (pos, neg uint64) {
+	lo := start - r.before
+	if lo < 0 {
+		lo = 0
+	}
+	hi := end + r.after
+	if hi > len(s) {
+		hi = len(s)
+	}
+	var words [32]span
+	n := 0
+	collect := func(a, b int) {
+		i := a
+		// do not start in the middle of a word cut by the window
+		if i > 0 && i < b && isWord(s[i-1]) {
+			for i < b && isWord(s[i]) {
+				i++
+			}
+		}
+		for i < b && n < len(words) {
+			for i < b && !isWord(s[i]) {
+				i++
+			}
+			j := i
+			for j < len(s) && isWord(s[j]) {
+				j++
+			}
+			if j > i {
+				words[n] = span{i, j}
+				n++
+			}
+			i = j
+		}
+	}
+	collect(lo, start)
+	collect(end, hi)
+	var buf [24]byte
+	for k := 0; k < n; k++ {
+		w := words[k]
+		if w.b-w.a > len(buf) || r.ctxFirst[lower(s[w.a])]&(1<<uint(w.b-w.a)) == 0 {
+			continue
+		}
+		for j := w.a; j < w.b; j++ {
+			buf[j-w.a] = lower(s[j])
+		}
+		e, ok := r.ctx[string(buf[:w.b-w.a])]
+		if !ok {
+			continue
+		}
+		pos |= e.pos
+		neg |= e.neg
+		for _, p := range e.phrases {
+			if k+len(p.rest) >= n {
+				continue
+			}
+			match := true
+			for m, rw := range p.rest {
+				ws := words[k+1+m]
+				if !equalFoldLower(s[ws.a:ws.b], rw) {
+					match = false
+					break
+				}
+			}
+			if match {
+				if p.pos {
+					pos |= p.mask
+				} else {
+					neg |= p.mask
+				}
+			}
+		}
+	}
+	return pos, neg
+}
+
+// marker skips a redaction marker this package wrote, such as
+// "[EMAIL:0123456789abcdef]" or "[EMAIL:enc:...]", so that redacting
+// redacted text changes nothing.
+func (sc *scanner) marker(i int) int {
+	s := sc.s
+	j := i + 1
+	for j < len(s) && j-i < 40 && (isUpper(s[j]) || s[j] == '_') {
+		j++
+	}
+	if j == i+1 || j >= len(s) || s[j] != ':' {
+		return i + 1
+	}
+	label := s[i+1 : j]
+	if !sc.r.knownLabel(label) {
+		return i + 1
+	}
+	j++
+	if strings.HasPrefix(s[j:], encPrefix) {
+		k := j + len(encPrefix)
+		for k < len(s) && k-j < maxSealedLen && isBase64URL(s[k]) {
+			k++
+		}
+		if k < len(s) && s[k] == ']' {
+			return k + 1
+		}
+		return i + 1
+	}
+	k := j
+	letters := false
+	for k < len(s) && k-j < pseudonymHexLen && isHex(s[k]) && !isUpper(s[k]) {
+		letters = letters || !isDigit(s[k])
+		k++
+	}
+	if k-j == pseudonymHexLen && letters && k < len(s) && s[k] == ']' {
+		return k + 1
+	}
+	return i + 1
+}
+
+func isBase64URL(c byte) bool {
+	return isAlpha(c) || isDigit(c) || c == '-' || c == '_'
+}

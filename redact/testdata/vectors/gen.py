@@ -1,0 +1,503 @@
+#!/usr/bin/env python3
+"""Generates the detector test vectors in this directory (fixed seed).
+
+Positive cases are [text, expected span]; negative cases are [text, reason]
+and must produce no finding of the file's entity. Run from this directory:
+python3 gen.py. Values are synthetic: SSNs are random numbers that follow
+the SSA rules, phone numbers use the fictional 555-01xx block, cards are
+the networks' published test numbers, IPs are documentation ranges.
+"""
+import json, random
+
+rng = random.Random(20240601)
+
+def ssn():
+    while True:
+        a, g, s = rng.randint(1, 899), rng.randint(1, 99), rng.randint(1, 9999)
+        if a != 666:
+            return f"{a:03d}-{g:02d}-{s:04d}"
+
+def itin():
+    g = rng.choice(list(range(50, 66)) + list(range(70, 89)) + [90, 91, 92] + list(range(94, 100)))
+    return f"9{rng.randint(0,99):02d}-{g:02d}-{rng.randint(1,9999):04d}"
+
+def aba():
+    while True:
+        p = rng.choice([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72])
+        d = [int(c) for c in f"{p:02d}"] + [rng.randint(0, 9) for _ in range(6)]
+        for last in range(10):
+            v = d + [last]
+            if (3*(v[0]+v[3]+v[6]) + 7*(v[1]+v[4]+v[7]) + v[2]+v[5]+v[8]) % 10 == 0:
+                return "".join(map(str, v))
+
+def iban(cc, length):
+    while True:
+        bban = "".join(rng.choice("0123456789") for _ in range(length - 4))
+        num = "".join(str(int(c, 36)) for c in bban + cc + "00")
+        chk = 98 - int(num) % 97
+        return f"{cc}{chk:02d}{bban}"
+
+def group4(s):
+    return " ".join(s[i:i+4] for i in range(0, len(s), 4))
+
+def phone():
+    area = rng.choice(["617", "212", "415", "312", "206", "303", "512", "702", "808", "919"])
+    return area, f"01{rng.randint(0,99):02d}"
+
+def write(name, pos, neg):
+    assert len(pos) >= 30 and len(neg) >= 30, (name, len(pos), len(neg))
+    with open(name + ".json", "w") as f:
+        json.dump({"entity": name, "positive": pos, "negative": neg}, f, indent=1)
+        f.write("\n")
+
+def wrap(templates, values):
+    out = []
+    for i, v in enumerate(values):
+        t = templates[i % len(templates)]
+        out.append([t.format(v), v])
+    return out
+
+# ---- ssn
+vals = []
+for i in range(36):
+    v = ssn()
+    if i % 4 == 1: v = v.replace("-", " ")
+    vals.append(v)
+vals += [ssn().replace("-", "") for _ in range(6)]
+pos = wrap(["SSN: {}", "Social Security number {} on file.", "ssn={}", "Applicant SSN {}, verified.", "SS# {}", "Your social security number ({}) was received.", "taxpayer {} "], vals)
+neg = [
+ ["ZIP 02139-4307 for the office", "ZIP+4 is 5-4, not 3-2-4"],
+ ["Order 123-45-6789 shipped", "the advertising/placeholder number 123-45-6789 is excluded"],
+ ["card 078-05-1120", "the Woolworth wallet number is voided"],
+ ["SSN 219-09-9999", "SSA specimen number"],
+ ["SSN 457-55-5462", "LifeLock advertising number"],
+ ["id 000-12-3456", "area 000 never issued"],
+ ["id 666-12-3456", "area 666 never issued"],
+ ["id 123-00-4567", "group 00 never issued"],
+ ["id 123-45-0000", "serial 0000 never issued"],
+ ["call 555-010-0199", "phone layout 3-3-4"],
+ ["date 2023-10-15", "ISO date"],
+ ["at 12:30:45 today", "timestamp"],
+ ["version 1.23.4567", "version string"],
+ ["invoice INV-123-45-6789", "part of an identifier"],
+ ["ref 123-45-67890", "serial too long"],
+ ["ref 1234-56-7890", "area too long"],
+ ["code 12-345-6789", "wrong grouping"],
+ ["tracking 123456789 order", "bare nine digits need SSN context"],
+ ["account 987654321", "bare nine digits without SSN context"],
+ ["phone 617.555.0142", "dotted phone"],
+ ["page 123 of 456", "page numbers"],
+ ["totals 123 45 6789 were", "spaced digits without context are low confidence"],
+ ["x123-45-6789", "preceded by a letter"],
+ ["123-45-6789x", "followed by a letter"],
+ ["see 123-45-6789-12", "longer number"],
+ ["ITIN 912-70-1234", "9xx is an ITIN, not an SSN"],
+ ["ref 900-12-3456", "9xx with non-ITIN group is neither"],
+ ["1/2/2024", "date"],
+ ["$123,456.78 was paid", "amount"],
+ ["Call us at 1-800-555-0199", "toll-free number"],
+ ["room 12-34", "short numbers"],
+ ["The year 2024 had 365 days and 12 months", "prose numbers"],
+]
+write("ssn", pos, neg)
+
+# ---- itin
+vals = [itin() for _ in range(30)]
+vals += [itin().replace("-", "") for _ in range(4)]
+pos = wrap(["ITIN {}", "Taxpayer ID {} was issued.", "itin: {}", "IRS ITIN ({}) for the filer"], vals)
+neg = [[f"ref 9{rng.randint(0,99):02d}-{g:02d}-{rng.randint(1,9999):04d}", "middle digits outside the ITIN ranges"] for g in [0, 1, 10, 20, 30, 40, 49, 66, 67, 68, 69, 89, 93]]
+neg += [
+ ["ITIN 912-70-0000", "serial 0000"],
+ ["ZIP 90210-1234", "ZIP+4"],
+ ["phone 912-555-0142", "phone"],
+ ["date 1990-12-31", "date"],
+ ["SSN 123-45-6788", "an SSN is not an ITIN"],
+ ["build 9.70.1234", "dotted"],
+ ["x970-70-1234", "preceded by a letter"],
+ ["970-70-1234y", "followed by a letter"],
+ ["970-70-12345", "serial too long"],
+ ["97-070-1234", "wrong grouping"],
+ ["order 970701234 shipped", "bare digits without context"],
+ ["between 900 and 999 units", "prose numbers"],
+ ["970-70-1234-5", "longer number"],
+ ["ITIN 970/70/1234", "slash separated"],
+ ["itin 970.70.1234", "dot separated"],
+ ["ITIN 97-07-01234", "wrong grouping"],
+ ["the 9th of 70 items, 1234 total", "prose"],
+]
+write("itin", pos, neg)
+
+# ---- payment_card
+cards = ["4111111111111111", "5555555555554444", "378282246310005", "6011111111111117", "3530111333300000",
+         "30569309025904", "4012888888881881", "5105105105105100", "371449635398431", "6011000990139424",
+         "3566002020360505", "38520000023237", "4222222222222", "2223003122003222", "6200000000000005",
+         "5200828282828210", "4000056655665556", "6011000000000004", "3056930009020004", "4242424242424242"]
+vals = []
+for i, c in enumerate(cards):
+    vals.append(c)
+    if len(c) == 16: vals.append(group4(c))
+    if len(c) == 16 and i % 2: vals.append(group4(c).replace(" ", "-"))
+    if len(c) == 15: vals.append(f"{c[:4]} {c[4:10]} {c[10:]}")
+pos = wrap(["Card {}", "Paid with Visa {} today", "cc={}", "card number: {}.", "Charged to {} on 3/1.", "PAN {}"], vals)
+neg = [
+ ["Order 4111111111111112", "fails Luhn"],
+ ["card 4111 1111 1111 1112", "fails Luhn, grouped"],
+ ["ref 1234567812345678", "fails Luhn"],
+ ["tracking 1Z999AA10123456784", "UPS tracking number"],
+ ["id 0000000000000000", "no issuer"],
+ ["id 9999999999999995", "no issuer with valid Luhn"],
+ ["ISBN 9780306406157", "ISBN-13 (13 digits starting 978)"],
+ ["phone 6175550142 and 6175550143", "two phone numbers"],
+ ["order 12345678901234567890123", "too long"],
+ ["serial 4111-1111-1111", "too short"],
+ ["4111 1111 1111 1111 1111 1111", "too many groups"],
+ ["x4111111111111111", "preceded by a letter"],
+ ["4111111111111111z", "followed by a letter"],
+ ["4111 1111-1111 1111", "mixed separators"],
+ ["amount 1,234,567,890,123", "comma separated amount"],
+ ["timestamp 1700000000000", "epoch millis"],
+ ["2024-01-01 2024-02-01", "dates"],
+ ["v4.1.1.1.1.1.1.1", "version"],
+ ["IP 192.168.100.200 port 4111", "ip and port"],
+ ["card ending 1111", "last four only"],
+ ["**** **** **** 1111", "already masked"],
+ ["41 11 11 11 11 11 11 11", "pairs"],
+ ["invoice 5555 5555 5555 5555 total", "fails Luhn"],
+ ["378282246310006", "amex fails Luhn"],
+ ["3782 822463 1000", "amex too short"],
+ ["6011 1111 1111 111", "discover too short"],
+ ["UUID 123e4567-e89b-12d3-a456-426614174000", "UUID"],
+ ["hash 5d41402abc4b2a76b9719d911017c592", "hex digest"],
+ ["The 4 teams, 11 players, 1111 fans", "prose"],
+ ["phone (617) 555-0142 ext 4111", "phone with extension"],
+]
+write("payment_card", pos, neg)
+
+# ---- routing_number
+vals = [aba() for _ in range(30)] + ["021000021", "011000138", "121000358", "026009593"]
+pos = wrap(["Routing number {}", "ABA {} for direct deposit", "routing: {}", "Bank routing {} and account", "RTN {}", "wire to transit {}"], vals)
+neg = []
+for _ in range(12):
+    v = aba()
+    neg.append([f"Order {v} shipped", "valid checksum but no routing context"])
+neg += [
+ ["routing 021000022", "fails checksum"],
+ ["routing 123456789", "fails checksum"],
+ ["routing 000000000", "all zeros"],
+ ["routing 991000021", "invalid Federal Reserve prefix"],
+ ["routing 02100002", "eight digits"],
+ ["routing 0210000211", "ten digits"],
+ ["routing x021000021", "preceded by a letter"],
+ ["routing 021-000-021", "grouped"],
+ ["ABA 021000021x", "followed by a letter"],
+ ["routing number on file", "no number"],
+ ["routing 451000021", "invalid prefix 45"],
+ ["routing 851000021", "invalid prefix 85"],
+ ["invoice 021000021", "no routing context"],
+ ["ZIP 02100-0021", "ZIP+4"],
+ ["tel 021 000 021", "spaced"],
+ ["2100.0021", "decimal"],
+ ["The bank opened in 1921 and moved in 2000", "prose"],
+ ["routing 1.21e8", "float"],
+]
+write("routing_number", pos, neg)
+
+# ---- iban
+known = ["GB82WEST12345698765432", "DE89370400440532013000", "FR1420041010050500013M02606", "NL91ABNA0417164300",
+         "ES9121000418450200051332", "IT60X0542811101000000123456", "BE68539007547034", "CH9300762011623852957",
+         "AT611904300234573201", "IE29AIBK93115212345678"]
+gen = [iban(cc, n) for cc, n in [("DE", 22), ("GB", 22), ("NL", 18), ("BE", 16), ("AT", 20), ("PL", 28), ("SE", 24), ("DK", 18), ("FI", 18), ("NO", 15), ("PT", 25), ("CZ", 24)]]
+vals = []
+for i, v in enumerate(known + gen):
+    vals.append(v)
+    if i % 2 == 0: vals.append(group4(v))
+pos = wrap(["IBAN {}", "Please wire to {} by Friday.", "iban: {}", "Account (IBAN) {}"], vals)
+neg = [
+ ["IBAN GB82WEST12345698765433", "fails mod-97"],
+ ["IBAN DE89370400440532013001", "fails mod-97"],
+ ["IBAN GB82 WEST 1234 5698 7654 3", "too short"],
+ ["IBAN GB82WEST123456987654321", "too long"],
+ ["IBAN XX82WEST12345698765432", "unknown country"],
+ ["IBAN US82WEST12345698765432", "US has no IBAN"],
+ ["code GB82-WEST-1234-5698-7654-32", "dashes"],
+ ["ref AB12CD34EF56GH78IJ90", "random code"],
+ ["Flight UA1234 departs", "flight number"],
+ ["Model GB82A", "model number"],
+ ["route NY12345 ends", "code"],
+ ["xGB82WEST12345698765432", "preceded by a letter"],
+ ["GB82WEST12345698765432x", "followed by a letter"],
+ ["DE12 3456", "too short"],
+ ["Case FR2024-00123", "case number"],
+ ["serial CH93007620116238529571", "too long"],
+ ["NL91 ABNA 0417 1643 01", "fails mod-97"],
+ ["BE68 5390 0754 7035", "fails mod-97"],
+ ["gb82west12345698765432", "lower case"],
+ ["ES91 2100 0418 4502 0005 1333", "fails mod-97"],
+ ["IT60X0542811101000000123457", "fails mod-97"],
+ ["AT61 1904 3002 3457 3202", "fails mod-97"],
+ ["IE29AIBK93115212345679", "fails mod-97"],
+ ["PO Box 12, DE 19901", "Delaware ZIP"],
+ ["Building A1, Room B2", "rooms"],
+ ["ISO 8601 format", "standard number"],
+ ["Highway CA12 closed", "road code"],
+ ["Room GB12 booked", "room code"],
+ ["The IBAN field was left blank.", "no number"],
+ ["SKU TR26000000000000000000000", "fails mod-97"],
+]
+write("iban", pos, neg)
+
+# ---- ip_address
+vals = [f"192.0.2.{rng.randint(1,254)}" for _ in range(10)] + [f"198.51.100.{rng.randint(1,254)}" for _ in range(8)] + [f"203.0.113.{rng.randint(1,254)}" for _ in range(8)]
+vals += ["2001:db8::1", "2001:db8:85a3::8a2e:370:7334", "2001:0db8:0000:0000:0000:ff00:0042:8329", "fe80::1ff:fe23:4567:890a", "2001:db8:1234:5678::abcd", "::ffff:192.0.2.128", "2001:db8::"]
+pos = wrap(["Login from {}", "client_ip={}", "Request from {}.", "IP address: {}", "remote {} port 443", "src {} dst"], vals)
+neg = [
+ ["version 1.2.3.4.5", "five groups is a version"],
+ ["version 10.0.19041.1", "group over 255"],
+ ["address 256.1.1.1", "octet over 255"],
+ ["address 192.168.01.1", "leading zero"],
+ ["at 12:30:45", "time"],
+ ["at 12:30", "time"],
+ ["ratio 3:2:1", "ratio"],
+ ["see section 1.2.3", "three groups"],
+ ["price 1.25", "decimal"],
+ ["date 2024.01.15", "dotted date"],
+ ["x192.0.2.1", "preceded by a letter"],
+ ["192.0.2.1x", "followed by a letter"],
+ ["Note: see below", "colon in prose"],
+ ["Dear Sir: we", "colon in prose"],
+ ["https://example.com:8080/path", "port"],
+ ["MAC 00:1A:2B:3C:4D:5E", "MAC address"],
+ ["ISBN 0.306.40615.2", "ISBN with dots"],
+ ["Bible John 3:16", "verse"],
+ ["score 10:7", "score"],
+ ["the year 1.999.999", "large number"],
+ ["abc:def", "not hex address"],
+ ["build 4.2.1.0.1", "five groups"],
+ ["12:34:56:78", "not enough for IPv6 parse"],
+ ["aa:bb", "two groups"],
+ ["phone 617.555.0142", "dotted phone"],
+ ["Meeting 9:00-10:30", "times"],
+ ["v2.0.0.1-beta", "version with v"],
+ ["chapter 3.1.4.1.5", "outline number"],
+ ["1.2.3.4.5.6.7.8", "eight groups"],
+ ["::", "unspecified alone is not reported"],
+]
+write("ip_address", pos, neg)
+
+# ---- email
+locals_ = ["jane.doe", "john_smith", "m.garcia+city", "resident42", "a.b-c", "first.last", "r.lopez", "kim.lee99", "o'brien", "info"]
+domains = ["example.com", "example.org", "example.net", "mail.example.com", "example.invalid", "sub.example.co.uk"]
+vals = [f"{locals_[i % len(locals_)]}{'' if i < 10 else i}@{domains[i % len(domains)]}" for i in range(34)]
+pos = wrap(["Email {}", "Contact: {}.", "<{}>", "mailto:{}", "from {} wrote", "({})", "\"{}\""], vals)
+neg = [
+ ["logo@2x.png", "image file name"],
+ ["icon@3x.jpg", "image file name"],
+ ["user@localhost", "no dot in domain"],
+ ["@example.com", "no local part"],
+ ["jane@", "no domain"],
+ ["jane@.com", "empty label"],
+ ["jane@example", "no TLD"],
+ ["jane@example.c", "one-letter TLD"],
+ ["jane@example.123", "numeric TLD"],
+ ["jane..doe@", "no domain"],
+ ["price @ $5.00", "at sign in prose"],
+ ["meet @ 5pm", "at sign in prose"],
+ ["@handle mentioned", "social handle"],
+ ["a@b", "too short"],
+ ["user@-example.com", "label starts with a dash"],
+ ["version@1.2.3", "numeric domain"],
+ ["foo@bar@example", "double at"],
+ ["email address redacted", "no address"],
+ ["[EMAIL] was removed", "label"],
+ ["name at example dot com", "spelled out"],
+ ["x@y.z", "one-letter TLD"],
+ ["photo@2x.webp", "image file name"],
+ ["style@media.css", "css file"],
+ ["3 @ 4", "math"],
+ ["user@ example.com", "space"],
+ ["user @example.com", "space"],
+ ["git@", "incomplete"],
+ ["@", "just at"],
+ ["a@@example.com", "double at"],
+ ["user@domain.", "trailing dot no tld"],
+]
+write("email", pos, neg)
+
+# ---- phone
+vals = []
+for i in range(36):
+    a, l = phone()
+    f = [f"({a}) 555-{l}", f"{a}-555-{l}", f"{a}.555.{l}", f"{a} 555 {l}", f"1-{a}-555-{l}", f"+1 {a} 555 {l}", f"+1 ({a}) 555-{l}", f"{a}555{l}", f"+1{a}555{l}"][i % 9]
+    vals.append(f)
+vals += ["+44 20 7946 0958", "+33 1 99 00 12 34", "+49 30 901820", "+61 2 9876 5432"]
+pos = wrap(["Call {}", "Phone: {}", "tel {}.", "cell {} (after 5)", "Reach me at {} today", "fax {}"], vals)
+neg = [
+ ["Order 555-010-0199", "exchange starting with 0"],
+ ["call 155-555-0142", "area code starting with 1"],
+ ["call 055-555-0142", "area code starting with 0"],
+ ["call 911-555-0142", "N11 area code"],
+ ["call 617-411-0142", "N11 exchange"],
+ ["date 2024-10-15", "ISO date"],
+ ["SSN 219-09-9998", "SSN layout"],
+ ["range 1998-2005", "year range"],
+ ["The vote was 617 to 555", "prose numbers"],
+ ["invoice 6175550142", "ten digits with negative context"],
+ ["order number 617-555-0142", "negative context"],
+ ["tracking 6175550142", "negative context"],
+ ["x617-555-0142", "preceded by a letter"],
+ ["617-555-0142x", "followed by a letter"],
+ ["617-555-01423", "too long"],
+ ["617-555-014", "too short"],
+ ["61-7555-0142", "wrong grouping"],
+ ["version 6.17.555", "version"],
+ ["IP 192.0.2.1", "IP"],
+ ["617/555/0142", "slashes"],
+ ["617_555_0142", "underscores"],
+ ["+0 617 555 0142", "no country code 0: the run after a bad + is skipped"],
+ ["+1 617 555 01", "too short"],
+ ["+1234567890123456", "over 15 digits"],
+ ["1/2/3/4", "slashes"],
+ ["ISBN 978-0-306-40615-7", "ISBN"],
+ ["ticket 617-555-0142", "negative context"],
+ ["serial 6175550142", "negative context"],
+ ["total 1,617,555,014", "comma number"],
+ ["12:30 to 14:45", "times"],
+]
+write("phone", pos, neg)
+
+# ---- postal_address
+streets = ["Main Street", "Oak Ave", "N Elm St.", "Massachusetts Avenue", "Pine Road", "W 42nd St", "Maple Dr", "Cedar Lane", "Harbor Blvd", "Sunset Boulevard", "Lincoln Way", "River Rd", "S Broad St", "Park Place", "Washington St"]
+vals = []
+for i in range(34):
+    n = rng.randint(1, 9999)
+    s = streets[i % len(streets)]
+    v = f"{n} {s}"
+    if i % 3 == 1: v += f", Apt {rng.randint(1,40)}{rng.choice('ABC')}"
+    if i % 4 == 2: v += ", Springfield, IL 62701"
+    elif i % 5 == 3: v += f", Cambridge, MA 02139-{rng.randint(1000,9999)}"
+    vals.append(v)
+vals += ["PO Box 1234", "P.O. Box 77, Springfield, IL 62701", "Post Office Box 9"]
+pos = wrap(["Mail to {} today.", "Resident at {} called.", "Address: {}", "Service address {} (rear unit)", "moved from {} last year"], vals)
+neg = [
+ ["We received 3 complaints on Main Street.", "count then street, no number before name"],
+ ["The 2 Lane road is narrow.", "no street name before suffix"],
+ ["Route 9 is closed.", "route number"],
+ ["Section 8 Housing", "program name"],
+ ["In 2024 Council adopted the plan.", "year then capitalised word"],
+ ["Chapter 12 Street Vendors", "no name word"],
+ ["5 Days Inn", "no suffix"],
+ ["10 Downing", "no suffix"],
+ ["The 405 Freeway", "no name before suffix"],
+ ["1200 residents", "lower case"],
+ ["Meeting at 7 pm", "time"],
+ ["Phase 2 Park", "program"],
+ ["ZIP 62701", "ZIP alone"],
+ ["Springfield, IL 62701", "city state zip without street"],
+ ["Room 12B", "room"],
+ ["We have 15 Oak trees", "lower-case after name"],
+ ["Table 3 Avenue of the Giants", "no name before suffix"],
+ ["Page 4 Street Fair", "no name before suffix"],
+ ["Box 123", "box without PO"],
+ ["PO 12345 was approved", "purchase order"],
+ ["Pages 10 to 20", "range"],
+ ["Item 4: Court fees", "no name before suffix"],
+ ["Vote 7 to 2", "vote"],
+ ["Agenda item 5 Parking", "no suffix"],
+ ["Suite 100", "unit alone"],
+ ["Apt 4B", "unit alone"],
+ ["Main Street Festival", "no number"],
+ ["Washington St", "no number"],
+ ["0 Main Street", "house number 0"],
+ ["12345678 Main Street", "number too long"],
+]
+write("postal_address", pos, neg)
+
+# ---- person_name
+given = ["Jane", "Robert", "Maria", "David", "Linda", "James", "Susan", "Michael", "Karen", "Thomas", "Patricia", "Daniel"]
+sur = ["Smith", "Johnson", "Garcia", "Miller", "Davis", "Lopez", "Wilson", "Moore", "Clark", "Lewis", "Nguyen", "Patel"]
+vals = []
+tmpl = []
+for i in range(36):
+    g, s = given[i % len(given)], sur[(i * 5) % len(sur)]
+    k = i % 6
+    if k == 0: pos_t, v = "The complaint was filed by {}.", f"{g} {s}"
+    elif k == 1: pos_t, v = "Ms. {} called about the bill.", s
+    elif k == 2: pos_t, v = "Dear {},\nThank you for writing.", f"{g} {s}"
+    elif k == 3: pos_t, v = "Sincerely,\n{}\nResident", f"{g} {s}"
+    elif k == 4: pos_t, v = "Applicant: {} (renewal)", f"{g} Q. {s}"
+    else: pos_t, v = "Dr. {} signed the form.", f"{g} {s}"
+    vals.append([pos_t.format(v), v])
+pos = vals
+neg = [
+ ["Main Street is closed.", "street name"],
+ ["The City Council met in March.", "organisation and month"],
+ ["May 5 meeting", "month used as given name"],
+ ["June 2024 report", "month"],
+ ["Will you fix the pothole?", "sentence-start word that is a given name"],
+ ["Dear Resident,", "generic salutation"],
+ ["Dear Sir or Madam,", "generic salutation"],
+ ["Dear Valued Customer,", "generic salutation"],
+ ["Washington Street was repaved.", "street"],
+ ["Lincoln Avenue and Jefferson Park", "places"],
+ ["Jordan Park Committee", "organisation"],
+ ["Grace Church hosted the event.", "ambiguous given name with place"],
+ ["Thank you for contacting Customer Service.", "department"],
+ ["The Public Works Department", "department"],
+ ["Springfield Water Utility", "utility"],
+ ["Monday through Friday", "days"],
+ ["Rose Garden tours", "place"],
+ ["Mark Down the date", "verb"],
+ ["Pat Dry the surface", "verb"],
+ ["Sincerely yours", "closing without name"],
+ ["Best regards,\nThe Parks Department", "department signature"],
+ ["Mr. and Mrs.", "honorifics without a name"],
+ ["Dr. Martin Luther King Jr. Boulevard", "dr as drive"],
+ ["New York City", "place"],
+ ["North Carolina", "state"],
+ ["Christmas Eve", "holiday"],
+ ["City Hall", "place"],
+ ["April Showers Festival", "event"],
+ ["Hope Street", "street"],
+ ["Art Museum", "place"],
+]
+write("person_name", pos, neg)
+
+# ---- date_of_birth
+vals = ["03/14/1985", "1985-03-14", "3/14/85", "March 14, 1985", "14 March 1985", "Mar 14 1985", "12/01/1990", "1990-12-01",
+        "07-04-1976", "July 4, 1976", "2 February 2001", "02/02/2001", "11.09.1964", "Nov 9, 1964", "1959-06-30", "06/30/1959",
+        "January 1, 2000", "01/01/2000", "2000-01-01", "Sept 22, 1972", "9/22/72", "1972-09-22", "31 December 1999", "12/31/1999",
+        "October 5, 1988", "10/05/1988", "1988-10-05", "Aug 19 1946", "08/19/1946", "19 August 1946", "Feb 29, 1980", "1980-02-29"]
+pos = wrap(["DOB: {}", "Date of birth {}.", "born {} in Ohio", "birthdate={}", "Birthday: {}"], vals)
+neg = [
+ ["Meeting on 03/14/2024", "date without birth context"],
+ ["Invoice dated 2024-03-14", "invoice date"],
+ ["Due March 14, 2024", "due date"],
+ ["Posted 14 March 2024", "posting date"],
+ ["DOB: 13/45/1985", "invalid date"],
+ ["DOB: 1985-13-14", "invalid month"],
+ ["DOB: 00/14/1985", "month zero"],
+ ["Born 1985", "year only"],
+ ["born in March", "month only"],
+ ["DOB 1850-01-01", "year out of range"],
+ ["date of birth on file", "no date"],
+ ["Hearing 5/6/2024 at 10:00", "hearing date"],
+ ["Filed 2024-01-02", "filing date"],
+ ["Updated 2023.10.11", "update date"],
+ ["Version 2024.01.15", "version"],
+ ["Paid 01/15/2024", "payment date"],
+ ["Due 12/31", "no year"],
+ ["Expires 12/26", "card expiry"],
+ ["The permit issued 6/1/2023 expires 6/1/2024", "permit dates"],
+ ["On March 3 the board met", "no year"],
+ ["Meeting minutes 2024-02-02", "minutes date"],
+ ["Report for FY2023-24", "fiscal year"],
+ ["Timestamp 2024-05-05T10:00:00Z", "timestamp"],
+ ["Scheduled for May 1, 2025", "schedule"],
+ ["Closed 11/11/2024 for Veterans Day", "holiday"],
+ ["Received 10-10-2023", "received"],
+ ["Opened Jan 5 2021", "opening date"],
+ ["Noted 1 April 2022", "note date"],
+ ["Ratio 1/2/3", "ratio"],
+ ["Score 3-1-0", "score"],
+]
+write("date_of_birth", pos, neg)
