@@ -236,3 +236,25 @@ func keyStores(t *testing.T) map[string]pii.KeyStore {
 	}
 	return stores
 }
+
+func TestSealedInSQL(t *testing.T) {
+	_, s := newSealer(t)
+	db := testdb.SQLite(t)
+	_, err := db.Exec(`CREATE TABLE accounts (id TEXT PRIMARY KEY, email BLOB, phone BLOB)`)
+	require.NoError(t, err)
+	ad := pii.AD{Record: "account", Field: "email", ID: "a1"}
+	c, err := s.Seal(pii.New(pii.Email, "resident@example.com"), ad)
+	require.NoError(t, err)
+	_, err = db.Exec(`INSERT INTO accounts (id, email, phone) VALUES ($1, $2, $3)`, "a1", c, pii.Sealed(nil))
+	require.NoError(t, err)
+
+	var email, phone pii.Sealed
+	require.NoError(t, db.QueryRow(`SELECT email, phone FROM accounts WHERE id = $1`, "a1").Scan(&email, &phone))
+	assert.Nil(t, phone, "a nil Sealed is stored as NULL")
+	got, err := s.Open(email, ad)
+	require.NoError(t, err)
+	assert.Equal(t, "resident@example.com", got.Reveal())
+	assert.Contains(t, email.String(), "bytes")
+	assert.NotContains(t, email.String(), "resident")
+	assert.Error(t, email.Scan(42))
+}
