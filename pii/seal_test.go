@@ -258,3 +258,33 @@ func TestSealedInSQL(t *testing.T) {
 	assert.NotContains(t, email.String(), "resident")
 	assert.Error(t, email.Scan(42))
 }
+
+func TestShredderConcurrentFirstUse(t *testing.T) {
+	for name, store := range keyStores(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			kr, _ := newSealer(t)
+			sh, err := pii.NewShredder(kr, store)
+			require.NoError(t, err)
+			ad := pii.AD{Record: "r", Field: "f", ID: "1"}
+			const n = 8
+			out := make([]pii.Sealed, n)
+			errs := make(chan error, n)
+			for i := range n {
+				go func() {
+					c, err := sh.Seal(ctx, "new-subject", pii.New(pii.Phone, "617-555-0100"), ad)
+					out[i] = c
+					errs <- err
+				}()
+			}
+			for range n {
+				require.NoError(t, <-errs)
+			}
+			// Racing first uses must agree on one key: every ciphertext opens.
+			for i, c := range out {
+				_, err := sh.Open(ctx, "new-subject", c, ad)
+				require.NoError(t, err, "ciphertext %d", i)
+			}
+		})
+	}
+}
