@@ -317,9 +317,9 @@ func (l *Ledger) record(ctx context.Context, e Event, tokenID []byte) (Event, er
 
 // Decision is MayContact's answer.
 type Decision struct {
-	Allowed bool
-	Status  Status
-	Reason  string
+	Allowed bool   // whether the subject may be contacted
+	Status  Status // the DPV status the answer derives from
+	Reason  string // a short explanation for logs and staff screens; never PII
 	// Event is the event the decision rests on; nil when there is none.
 	Event *Event
 }
@@ -329,32 +329,25 @@ type Decision struct {
 // RenewedConsentGiven allow contact (and, for an OptOut purpose, the
 // absence of any event). It returns ErrNotFound for an unknown subject.
 func (l *Ledger) MayContact(ctx context.Context, subject, purpose string, ch Channel) (Decision, error) {
-	rec, err := l.store.Subject(ctx, subject)
+	rec, e, err := l.state(ctx, subject, purpose, ch)
 	if err != nil {
 		return Decision{}, err
 	}
 	def := l.purposes[purpose]
-	e, err := l.store.Latest(ctx, subject, purpose, ch)
-	switch {
-	case errors.Is(err, ErrNotFound):
-	case err != nil:
-		return Decision{}, err
+	if e == nil {
+		err = ErrNotFound
 	}
 	if rec.Forgotten() {
 		d := Decision{Status: StatusWithdrawn, Reason: "subject was forgotten at their request"}
-		if err == nil {
-			d.Event = &e
-		}
+		d.Event = e
 		return d, nil
 	}
-	if err == nil {
-		d := Decision{Status: e.Type.Status(), Event: &e}
+	if e != nil {
+		d := Decision{Status: e.Type.Status(), Event: e}
 		d.Allowed = d.Status.AllowsContact()
 		switch {
 		case d.Allowed && def.MaxAge > 0 && l.now().Sub(e.OccurredAt) > def.MaxAge:
 			d.Allowed, d.Status, d.Reason = false, StatusExpired, "consent is older than the purpose's maximum age; ask again"
-		case d.Allowed:
-			d.Reason = "consent " + string(e.Type) + " by " + string(e.Method)
 		default:
 			d.Reason = "consent " + string(e.Type) + " by " + string(e.Method)
 		}
@@ -372,6 +365,26 @@ func (l *Ledger) MayContact(ctx context.Context, subject, purpose string, ch Cha
 	default:
 		return Decision{}, rerr
 	}
+}
+
+// state returns the subject and its latest decided event for the pair,
+// in one round trip when the store is a StateReader.
+func (l *Ledger) state(ctx context.Context, subject, purpose string, ch Channel) (SubjectRecord, *Event, error) {
+	if sr, ok := l.store.(StateReader); ok {
+		return sr.State(ctx, subject, purpose, ch)
+	}
+	rec, err := l.store.Subject(ctx, subject)
+	if err != nil {
+		return SubjectRecord{}, nil, err
+	}
+	e, err := l.store.Latest(ctx, subject, purpose, ch)
+	if errors.Is(err, ErrNotFound) {
+		return rec, nil, nil
+	}
+	if err != nil {
+		return SubjectRecord{}, nil, err
+	}
+	return rec, &e, nil
 }
 
 // PurposeStatus is a subject's current status for one purpose and channel.
@@ -550,5 +563,5 @@ func (l *Ledger) Outdated(ctx context.Context, purpose string, current NoticeRef
 	return l.store.Resting(ctx, purpose, current.ID, current.Version)
 }
 
-// trimLower is for keyword matching.
+// trimUpper folds case and white space, for keyword matching.
 func trimUpper(s string) string { return strings.ToUpper(strings.Join(strings.Fields(s), " ")) }

@@ -90,3 +90,12 @@ type Store interface {
 }
 
 var errDuplicateSubject = errors.New("consent: subject id already exists")
+
+// StateReader is an optional interface for a Store that can answer
+// MayContact's question in one round trip: the subject, and its latest
+// event for purpose and channel whose type is not Requested (nil if none).
+// It returns ErrNotFound if there is no such subject. The SQL store
+// implements it; consenttest checks it agrees with Subject and Latest.
+type StateReader interface {
+	State(ctx context.Context, subject, purpose string, ch Channel) (SubjectRecord, *Event, error)
+}

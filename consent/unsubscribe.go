@@ -1,7 +1,6 @@
 package consent
 
 import (
-	"context"
 	"errors"
 	"html/template"
 	"net/http"
@@ -170,7 +169,7 @@ func (h *UnsubscribeHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case r.PostFormValue("List-Unsubscribe") == "One-Click":
 			if _, err := h.l.Unsubscribe(r.Context(), tok, OneClick); err != nil {
-				h.fail(w, r.Context(), err, false)
+				h.fail(w, err, false)
 				return
 			}
 			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -178,7 +177,7 @@ func (h *UnsubscribeHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		case r.PostFormValue("confirm") != "":
 			u, err := h.l.Unsubscribe(r.Context(), tok, EmailLink)
 			if err != nil {
-				h.fail(w, r.Context(), err, true)
+				h.fail(w, err, true)
 				return
 			}
 			p := UnsubscribePage{Purpose: u.Purpose, Description: h.l.purposes[u.Purpose].Description, Channel: u.Channel, Withdrawn: u.Withdrawn}
@@ -192,7 +191,7 @@ func (h *UnsubscribeHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func (h *UnsubscribeHandler) fail(w http.ResponseWriter, _ context.Context, err error, html bool) {
+func (h *UnsubscribeHandler) fail(w http.ResponseWriter, err error, html bool) {
 	status := http.StatusInternalServerError
 	if errors.Is(err, ErrInvalid) {
 		status = http.StatusBadRequest

@@ -343,6 +343,10 @@ func testLatest(t *testing.T, s consent.Store) {
 	create(t, s, rec(1, 1))
 	_, err := s.Latest(ctx, subject(1), "news", consent.Email)
 	assert.ErrorIs(t, err, consent.ErrNotFound, "no events")
+	if sr, ok := s.(consent.StateReader); ok {
+		_, _, err := sr.State(ctx, subject(2), "news", consent.Email)
+		assert.ErrorIs(t, err, consent.ErrNotFound, "State of an unknown subject")
+	}
 	_, err = s.LatestRequested(ctx, subject(1), "news", consent.Email)
 	assert.ErrorIs(t, err, consent.ErrNotFound, "no events")
 
@@ -381,6 +385,17 @@ func testLatest(t *testing.T, s consent.Store) {
 		} else if assert.NoError(t, err, c.why) {
 			assert.Equal(t, c.latest, e.Seq, c.why)
 			assert.NotEmpty(t, e.Hash, c.why)
+		}
+		if sr, ok := s.(consent.StateReader); ok {
+			rec, se, err := sr.State(ctx, subject(1), c.purpose, c.ch)
+			require.NoError(t, err, c.why)
+			assert.Equal(t, subject(1), rec.ID, c.why)
+			assert.Equal(t, consent.ContactEmail, rec.Kind, c.why)
+			if c.latest == 0 {
+				assert.Nil(t, se, "State: "+c.why)
+			} else if assert.NotNil(t, se, "State: "+c.why) {
+				assert.Equal(t, e, *se, "State agrees with Latest: "+c.why)
+			}
 		}
 		r, err := s.LatestRequested(ctx, subject(1), c.purpose, c.ch)
 		if c.requested == 0 {

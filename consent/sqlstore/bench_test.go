@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -135,6 +136,14 @@ func benchDBs() []struct {
 		open func(b *testing.B) (*sql.DB, pii.Dialect)
 	}{
 		{"sqlite", func(b *testing.B) (*sql.DB, pii.Dialect) { return testdb.SQLite(b), pii.SQLite }},
+		{"sqlite-sync-normal", func(b *testing.B) (*sql.DB, pii.Dialect) {
+			// WAL with synchronous=NORMAL: durable across application
+			// crashes, may lose the last commits on power loss.
+			db, err := sql.Open("sqlite", testdb.SQLiteDSN(filepath.Join(b.TempDir(), "n.db"))+"&_pragma=synchronous(NORMAL)")
+			require.NoError(b, err)
+			b.Cleanup(func() { db.Close() })
+			return db, pii.SQLite
+		}},
 		{"postgres", func(b *testing.B) (*sql.DB, pii.Dialect) { return testdb.Postgres(b), pii.Postgres }},
 	}
 }

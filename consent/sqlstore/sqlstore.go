@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/civickit/privacy/consent"
@@ -27,9 +28,27 @@ type Store struct {
 	db      *sql.DB
 	dialect pii.Dialect
 	q       queries
+	retries int
+	// wmu serialises this process's write transactions on SQLite, which
+	// allows one writer at a time anyway: waiting on a mutex wakes the next
+	// writer at once, where SQLite's busy handler sleeps and polls.
+	wmu sync.Mutex
 }
 
-var _ consent.Store = (*Store)(nil)
+// lockWrites takes the in-process write lock on SQLite; the returned
+// function releases it. On PostgreSQL it does nothing.
+func (s *Store) lockWrites() func() {
+	if s.dialect != pii.SQLite {
+		return func() {}
+	}
+	s.wmu.Lock()
+	return s.wmu.Unlock
+}
+
+var (
+	_ consent.Store       = (*Store)(nil)
+	_ consent.StateReader = (*Store)(nil)
+)
 
 // Options configures a Store. The zero value is a safe default.
 type Options struct {
@@ -56,9 +75,14 @@ func New(db *sql.DB, d pii.Dialect, opts *Options) (*Store, error) {
 	if d != pii.SQLite && d != pii.Postgres {
 		return nil, fmt.Errorf("consent/sqlstore: unknown dialect %q", d)
 	}
-	s := &Store{db: db, dialect: d, q: newQueries(d)}
-	if opts != nil && opts.CreateRetries < 0 {
-		return nil, errors.New("consent/sqlstore: CreateRetries must not be negative")
+	s := &Store{db: db, dialect: d, q: newQueries(d), retries: 10}
+	if opts != nil {
+		if opts.CreateRetries < 0 {
+			return nil, errors.New("consent/sqlstore: CreateRetries must not be negative")
+		}
+		if opts.CreateRetries > 0 {
+			s.retries = opts.CreateRetries
+		}
 	}
 	return s, nil
 }
@@ -120,6 +144,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 }
 
 func (s *Store) apply(ctx context.Context, m Migration) error {
+	defer s.lockWrites()()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("consent/sqlstore: migrate: %w", err)
@@ -233,7 +258,7 @@ func lockKey(kind consent.ContactKind, index []byte) int64 {
 // meanwhile; otherwise it calls same again with the new candidates.
 func (s *Store) CreateSubject(ctx context.Context, rec consent.SubjectRecord, same func([]consent.SubjectRecord) (string, error)) (string, bool, error) {
 	seen := map[string]bool{}
-	for range 20 {
+	for range s.retries + 1 {
 		cands, err := s.candidates(ctx, s.db, rec.Kind, rec.Index)
 		if err != nil {
 			return "", false, err
@@ -268,6 +293,7 @@ func (s *Store) CreateSubject(ctx context.Context, rec consent.SubjectRecord, sa
 }
 
 func (s *Store) insertIfUnchanged(ctx context.Context, rec consent.SubjectRecord, seen map[string]bool) (bool, error) {
+	defer s.lockWrites()()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return false, fmt.Errorf("consent/sqlstore: create subject: %w", err)
@@ -376,6 +402,7 @@ func scanEvent(r scanner) (consent.Event, error) {
 // lock (SQLite): appends for one subject serialise there, and the primary
 // key (subject, seq) backs it up.
 func (s *Store) Append(ctx context.Context, e consent.Event, tokenID []byte) (consent.Event, error) {
+	defer s.lockWrites()()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return consent.Event{}, fmt.Errorf("consent/sqlstore: append: %w", err)
@@ -472,6 +499,43 @@ func (s *Store) LatestRequested(ctx context.Context, subject, purpose string, ch
 	return s.one(ctx, s.q.latestRequested, subject, purpose, string(ch))
 }
 
+// State implements consent.StateReader: the subject and its latest
+// decided event for the pair in one query.
+func (s *Store) State(ctx context.Context, subject, purpose string, ch consent.Channel) (consent.SubjectRecord, *consent.Event, error) {
+	var rec consent.SubjectRecord
+	var kind string
+	var created int64
+	var forgotten sql.NullInt64
+	var (
+		eSubject, typ, ePurpose, eCh, method, noticeID, actor, detail sql.NullString
+		seq, noticeVersion, occ, recd                                 sql.NullInt64
+		prevHash, hash                                                []byte
+	)
+	err := s.db.QueryRowContext(ctx, s.q.state, purpose, string(ch), subject).Scan(
+		&rec.ID, &kind, &rec.Contact, &rec.Index, &created, &forgotten,
+		&eSubject, &seq, &typ, &ePurpose, &eCh, &method, &noticeID, &noticeVersion, &actor, &detail, &occ, &recd, &prevHash, &hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return rec, nil, consent.ErrNotFound
+	}
+	if err != nil {
+		return rec, nil, fmt.Errorf("consent/sqlstore: state: %w", err)
+	}
+	rec.Kind = consent.ContactKind(kind)
+	rec.CreatedAt = fromNanos(created)
+	rec.ForgottenAt = fromNullNanos(forgotten)
+	if !eSubject.Valid {
+		return rec, nil, nil
+	}
+	e := &consent.Event{
+		Subject: eSubject.String, Seq: seq.Int64, Type: consent.EventType(typ.String), Purpose: ePurpose.String,
+		Channel: consent.Channel(eCh.String), Method: consent.Method(method.String),
+		Notice: consent.NoticeRef{ID: noticeID.String, Version: int(noticeVersion.Int64)},
+		Actor:  actor.String, Detail: detail.String, OccurredAt: fromNanos(occ.Int64), RecordedAt: fromNanos(recd.Int64),
+		PrevHash: prevHash, Hash: hash,
+	}
+	return rec, e, nil
+}
+
 // Resting implements consent.Store.
 func (s *Store) Resting(ctx context.Context, purpose, noticeID string, version int) ([]string, error) {
 	rows, err := s.db.QueryContext(ctx, s.q.resting, purpose, noticeID, version)
@@ -521,7 +585,7 @@ type queries struct {
 
 	takeLock, byIndex, insertSubject, subject, forget, list  string
 	bumpSeq, useToken, prevHash, insertEvent, events, latest string
-	latestRequested, resting, putNotice, notice              string
+	latestRequested, resting, state, putNotice, notice       string
 }
 
 func newQueries(d pii.Dialect) queries {
@@ -539,6 +603,14 @@ func newQueries(d pii.Dialect) queries {
 	q.events = q.rebind(`SELECT ` + eventCols + ` FROM consent_events WHERE subject = ? ORDER BY seq`)
 	q.latest = q.rebind(`SELECT ` + eventCols + ` FROM consent_events WHERE subject = ? AND purpose = ? AND channel = ? AND type <> 'requested' ORDER BY seq DESC LIMIT 1`)
 	q.latestRequested = q.rebind(`SELECT ` + eventCols + ` FROM consent_events WHERE subject = ? AND purpose = ? AND channel = ? AND type = 'requested' ORDER BY seq DESC LIMIT 1`)
+	q.state = q.rebind(`SELECT s.id, s.kind, s.contact, s.idx, s.created_at, s.forgotten_at,
+		e.subject, e.seq, e.type, e.purpose, e.channel, e.method, e.notice_id, e.notice_version, e.actor, e.detail, e.occurred_at, e.recorded_at, e.prev_hash, e.hash
+		FROM consent_subjects s
+		LEFT JOIN consent_events e ON e.subject = s.id AND e.seq = (
+			SELECT x.seq FROM consent_events x
+			WHERE x.subject = s.id AND x.purpose = ? AND x.channel = ? AND x.type <> 'requested'
+			ORDER BY x.seq DESC LIMIT 1)
+		WHERE s.id = ?`)
 	q.resting = q.rebind(`SELECT DISTINCT e.subject FROM consent_events e
 		WHERE e.purpose = ? AND e.notice_id = ? AND e.notice_version < ?
 		  AND e.type IN ('given', 'confirmed', 'renewed')
