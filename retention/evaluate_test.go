@@ -202,7 +202,9 @@ func randSchedule(r *rand.Rand) *Schedule {
 	return s
 }
 
-func randTime(r *rand.Rand) time.Time { return day(r.IntN(3000)).Add(time.Duration(r.IntN(86400)) * time.Second) }
+func randTime(r *rand.Rand) time.Time {
+	return day(r.IntN(3000)).Add(time.Duration(r.IntN(86400)) * time.Second)
+}
 
 func randRecord(r *rand.Rand, i int) Record {
 	rec := Record{Source: []string{"s1", "s2"}[r.IntN(2)], ID: fmt.Sprint(i), Category: propRecordCats[r.IntN(len(propRecordCats))],

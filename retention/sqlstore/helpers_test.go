@@ -265,3 +265,9 @@ func checkOutcome(t testing.TB, db *sql.DB, recs []retention.Record, want map[st
 		}
 	}
 }
+
+func sqliteBenchDSN(b *testing.B) string {
+	return testdb.SQLiteDSN(filepath.Join(b.TempDir(), "bench.db"))
+}
+
+func postgresBench(b *testing.B) *sql.DB { return testdb.Postgres(b) }

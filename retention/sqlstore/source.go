@@ -52,7 +52,7 @@ type Source struct {
 // compiledSource is a Source with its SQL prepared.
 type compiledSource struct {
 	Source
-	table, id, cat, created, last, closed, subject, marker string // quoted
+	table, id, cat, created, last, closed, subject, marker string   // quoted
 	events                                                 []string // event names, sorted
 	eventCols                                              []string // quoted, same order
 	anon                                                   []string // quoted
