@@ -1,3 +1,104 @@
-// Package cookies makes signed, encrypted, PII-free cookies and session
-// middleware for net/http.
+// Package cookies makes encrypted, authenticated, PII-free cookies and
+// session middleware for net/http.
+//
+// City privacy policies promise that cookies "keep track of actions" but
+// hold no personally identifying information. This package keeps that
+// promise in code: a session payload is a typed struct that is checked for
+// personal data every time it is saved, and sealed with a Tink AEAD from a
+// pii keyring.
+//
+// # Codec
+//
+// A Codec encrypts a value with AES-256-GCM (Tink) from a pii Encryption
+// keyring. The cookie name is the associated data, so a value moved to
+// another cookie does not open. The issue time and expiry are inside the
+// encrypted payload. The key is chosen by the key id in Tink's 5-byte
+// ciphertext prefix; a cookie naming a key the keyring does not hold, or
+// no longer enables, is refused before any decryption, so rotation never
+// tries every key. The cookie value is base64url without padding.
+//
+// Decode errors are uniform: ErrInvalid for anything forged, tampered
+// with, truncated, moved or made with an unknown or disabled key, and a
+// distinct ErrExpired (an *ExpiredError) for an authentic cookie past its
+// expiry. Encode returns ErrTooLong when name plus value would exceed 4096
+// bytes.
+//
+// Codec implements securecookie.Codec, so it can be the codec of a
+// gorilla/sessions CookieStore; list an old securecookie codec after it to
+// keep reading cookies an existing portal issued.
+//
+// # Payload encoding
+//
+// Structs are encoded in a compact binary form: each non-zero exported
+// field as its name and value. Fields are matched by name, so adding,
+// removing or reordering fields keeps old cookies readable; to change a
+// field's type, rename it. Supported field types: bool, integers, floats,
+// strings, []byte, time.Time (kept to the nanosecond, returned in UTC),
+// nested structs, slices of these, and maps with string keys. A field can
+// be renamed on the wire with `cookie:"name"` or left out with `cookie:"-"`.
+// Other values given to Codec.Encode (maps, gorilla/sessions values) are
+// encoded as JSON. There is no gob.
+//
+// # Sessions and middleware
+//
+// A Manager[T] loads a Session[T] from the request, puts it in the request
+// context (FromContext), and saves it just before the first byte of the
+// response is written, only if it changed (or was renewed, migrated from a
+// legacy cookie, or has less than half its lifetime left). Call RenewID on
+// login against session fixation and Destroy on logout. The middleware
+// works alongside http.CrossOriginProtection and keeps
+// http.ResponseController working.
+//
+// Session cookies get safe defaults: the __Host- prefix, Secure, HttpOnly,
+// SameSite=Lax, Path=/, and an explicit Max-Age (24 hours by default,
+// capped at 400 days like browsers do). Plain-HTTP development needs
+// Options.InsecureDevelopment, which logs a warning; it is never a silent
+// fallback.
+//
+// # Migrating from gorilla/securecookie
+//
+// Options.Legacy reads cookies issued by securecookie.New(hashKey,
+// blockKey) (see NewLegacyCodec, which checks the keys up front). The
+// middleware re-issues such a session in the new format and deletes the
+// old cookie, so a portal migrates without logging anyone out.
+//
+// # The PII guard
+//
+// At encode time a value is refused with ErrContainsPII (a *PIIError that
+// names the field, never the value) if
+//
+//   - a field is tagged `pii:"..."` (other than `pii:"-"`), whatever its
+//     value; NewManager refuses such a payload type up front;
+//   - a field is a pii.String or pii.Sealed (encrypted personal data is
+//     still personal data);
+//   - a string, or a map key, is found by the PIIDetector (by default the
+//     redact package's Redactor) to contain personal data.
+//
+// Limits: the detector only sees strings. Numbers ([]byte and integers
+// such as a phone number kept in an int64) are not scanned, nor is
+// anything a detector cannot recognise (a name it does not know, an
+// account number in an unusual format); an opaque identifier that happens
+// to look like personal data is refused (a false positive) unless its
+// field is tagged `pii:"-"`, which also turns the detector off for that
+// field. Keep session payloads to opaque ids, flags and choices: the guard
+// catches mistakes, it does not make any payload safe. The session id the
+// Manager generates is random and never scanned.
+//
+// # Cookie consent
+//
+// Cookies have a Category: StrictlyNecessary, Preferences or Analytics. A
+// non-essential cookie is only set when a ConsentChecker (implemented by
+// the consent package or the application) says the visitor consented to
+// its category; a request with Sec-GPC: 1 refuses analytics whatever the
+// checker says. A Policy sets declared non-session cookies under these
+// rules; a Manager's session cookie has a category too (by default
+// StrictlyNecessary).
+//
+// # Limits
+//
+// Cookie sessions are stateless: a cookie stays valid until its expiry
+// even after RenewID or Destroy, because the server keeps no list of
+// sessions. Keep MaxAge short, or check Session.ID against a server-side
+// revocation list where logout must end every copy of a session at once.
+// Disabling a keyring key invalidates every cookie made with it.
 package cookies

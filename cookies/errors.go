@@ -44,6 +44,7 @@ type ExpiredError struct {
 	ExpiresAt time.Time // when it stopped being valid
 }
 
+// Error describes the expiry; the times are not personal data.
 func (e *ExpiredError) Error() string {
 	return fmt.Sprintf("cookies: cookie has expired (issued %s, expired %s)",
 		e.IssuedAt.UTC().Format(time.RFC3339), e.ExpiresAt.UTC().Format(time.RFC3339))
@@ -60,6 +61,7 @@ type PIIError struct {
 	Reason string // "tagged pii:\"email\"", "type pii.String", "detector matched", ...
 }
 
+// Error names the field and reason, never the value.
 func (e *PIIError) Error() string {
 	return fmt.Sprintf("cookies: field %q contains personal data (%s)", e.Field, e.Reason)
 }

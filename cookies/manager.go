@@ -203,7 +203,7 @@ func (m *Manager[T]) open(value string) (*Session[T], error) {
 	if err := m.plan.decodeRecord(rec, reflect.ValueOf(&s.Values).Elem()); err != nil {
 		return nil, ErrInvalid
 	}
-	s.loaded = append([]byte(nil), rec...)
+	s.loaded = rec // pt is a fresh buffer from Decrypt: ours to keep
 	return s, nil
 }
 
@@ -228,13 +228,12 @@ func (m *Manager[T]) Save(w http.ResponseWriter, r *http.Request, s *Session[T])
 		}
 		return nil
 	}
-	buf := make([]byte, headerMax+idLen+binary.MaxVarintLen64, 128)
-	rec, err := m.plan.appendRecord(buf, reflect.ValueOf(&s.Values).Elem(), m.codec.det)
+	now := m.codec.now()
+	buf, err := m.record(s)
 	if err != nil {
 		return err
 	}
-	record := rec[len(buf):]
-	now := m.codec.now()
+	record := buf[recordRoom:]
 	changed := s.renewed || s.migrate ||
 		(s.isNew && len(record) > 0) ||
 		(!s.isNew && !bytes.Equal(record, s.loaded)) ||
@@ -249,15 +248,7 @@ func (m *Manager[T]) Save(w http.ResponseWriter, r *http.Request, s *Session[T])
 		}
 		return ErrNoConsent
 	}
-	// Body: id, seconds since creation, record; the header goes in front.
-	var mid [idLen + binary.MaxVarintLen64]byte
-	copy(mid[:], s.id[:])
-	age := max(0, int64(now.Sub(s.created)/time.Second))
-	n := binary.PutUvarint(mid[idLen:], uint64(age))
-	start := headerMax + idLen + binary.MaxVarintLen64 - idLen - n
-	copy(rec[start:], mid[:idLen+n])
-	// seal wants headerMax bytes of room before the body.
-	value, err := m.codec.seal(m.ad, formatSession, now, rec[start-headerMax:])
+	value, err := m.sealRecord(s, now, buf)
 	if err != nil {
 		return err
 	}
@@ -266,6 +257,30 @@ func (m *Manager[T]) Save(w http.ResponseWriter, r *http.Request, s *Session[T])
 	s.isNew, s.renewed, s.migrate, s.present = false, false, false, true
 	s.expires = now.Truncate(time.Second).Add(m.codec.maxAge)
 	return nil
+}
+
+// recordRoom is the space record leaves in front of the record for the
+// codec header, the session id and its age.
+const recordRoom = headerMax + idLen + binary.MaxVarintLen64
+
+// record encodes s.Values, running the PII guard, into a buffer that keeps
+// recordRoom bytes free in front for sealRecord: the record itself is
+// buf[recordRoom:]. Encryption happens in sealRecord, only when a cookie
+// is actually sent.
+func (m *Manager[T]) record(s *Session[T]) (buf []byte, err error) {
+	return m.plan.appendRecord(make([]byte, recordRoom, recordRoom+64), reflect.ValueOf(&s.Values).Elem(), m.codec.det)
+}
+
+// sealRecord encrypts a session, id, seconds since creation and record,
+// from a buffer made by record.
+func (m *Manager[T]) sealRecord(s *Session[T], now time.Time, buf []byte) (string, error) {
+	var mid [idLen + binary.MaxVarintLen64]byte
+	copy(mid[:], s.id[:])
+	age := max(0, int64(now.Sub(s.created)/time.Second))
+	n := idLen + binary.PutUvarint(mid[idLen:], uint64(age))
+	start := recordRoom - n
+	copy(buf[start:], mid[:n])
+	return m.codec.seal(m.ad, formatSession, now, buf[start-headerMax:])
 }
 
 func (m *Manager[T]) cookie(name, value string, maxAge int, secure bool) *http.Cookie {

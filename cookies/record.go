@@ -19,14 +19,17 @@ import (
 // A record is a sequence of fields; zero-valued fields are left out. Each
 // field is
 //
-//	key   uvarint(len(name)<<3 | wire)
+//	key   uvarint(len(name)<<4 | kind)
 //	name  the field's wire name (Go name, or the `cookie:"name"` tag)
-//	value by wire type: 0 varint, 1 fixed 8 bytes, 2 uvarint length + bytes
+//	value by the kind's wire type: varint (bool, integers), fixed 8 bytes
+//	      (floats), or uvarint length + bytes (everything else)
 //
-// Fields are matched by name on decode and unknown names are skipped, so
-// adding, removing or reordering fields of a payload struct keeps existing
-// cookies readable (like JSON, at a fraction of its size and cost).
-// Changing a field's type is not detected: rename the field instead.
+// Fields are matched by name and kind on decode, and unknown ones are
+// skipped, so adding, removing or reordering fields of a payload struct,
+// or changing a field between kinds (bool to string, say), keeps existing
+// cookies readable (like JSON, at a fraction of its size and cost). A
+// change within a kind (int8 to int64) is decoded if the value fits; a
+// change of a slice's or map's element type makes old cookies ErrInvalid.
 
 const (
 	wireVarint = 0
@@ -58,7 +61,7 @@ type node struct {
 	scan bool        // strings inside are given to the PII detector
 }
 
-func (n *node) wire() uint64 {
+func (n *node) wire() int {
 	switch n.k {
 	case kBool, kInt, kUint:
 		return wireVarint
@@ -73,7 +76,7 @@ type fieldPlan struct {
 	path  string // Go field path, for errors
 	index int
 	n     *node
-	key   uint64 // uvarint(len(name)<<3 | wire)
+	key   uint64 // uvarint(len(name)<<4 | kind)
 }
 
 type structPlan struct {
@@ -150,7 +153,7 @@ func buildStruct(t reflect.Type, prefix string, depth int) (*structPlan, error) 
 		}
 		p.fields = append(p.fields, fieldPlan{
 			name: name, path: path, index: i, n: n,
-			key: uint64(len(name))<<3 | n.wire(),
+			key: uint64(len(name))<<4 | uint64(n.k),
 		})
 	}
 	return p, nil
@@ -326,15 +329,15 @@ func (p *structPlan) decodeRecord(b []byte, v reflect.Value) error {
 			return errMalformed
 		}
 		b = b[n:]
-		nameLen, wire := key>>3, key&7
-		if nameLen > uint64(len(b)) {
+		nameLen, k := key>>4, kind(key&15)
+		if nameLen > uint64(len(b)) || k > kMap {
 			return errMalformed
 		}
 		name := b[:nameLen]
 		b = b[nameLen:]
 		var raw []byte
 		var u uint64
-		switch wire {
+		switch (&node{k: k}).wire() {
 		case wireVarint:
 			if u, n = binary.Uvarint(b); n <= 0 {
 				return errMalformed
@@ -351,11 +354,9 @@ func (p *structPlan) decodeRecord(b []byte, v reflect.Value) error {
 				return errMalformed
 			}
 			raw, b = b[n:n+int(l)], b[n+int(l):]
-		default:
-			return errMalformed
 		}
 		f := p.field(name)
-		if f == nil || f.key&7 != wire {
+		if f == nil || f.n.k != k {
 			continue // a field this version of the struct does not have
 		}
 		if err := f.n.set(v.Field(f.index), u, raw); err != nil {
