@@ -98,9 +98,10 @@ func (cs *Canaries) Planted() []Canary {
 
 // Custom plants a caller-chosen value as a canary of category c, for values
 // the generators do not cover (a city's account number format, a name with
-// an apostrophe). The value should be at least MinLen bytes long and
-// unlikely to appear by chance; shorter values are still searched for raw
-// and in encodings that lengthen them, but not in every form.
+// an apostrophe). The value should be at least MinLen bytes long (10 or
+// more is better) and unlikely to appear by chance: a shorter value is
+// searched for only in the encodings that lengthen it to MinLen, such as
+// hex, not raw.
 func (cs *Canaries) Custom(c pii.Category, value string) Canary {
 	cs.mu.Lock()
 	defer cs.mu.Unlock()
@@ -332,3 +333,14 @@ func (cs *Canaries) Secret() Canary {
 func (cs *Canaries) All() []Canary {
 	return []Canary{cs.Email(), cs.Phone(), cs.Card(), cs.SSN(), cs.Name(), cs.Address(), cs.Secret()}
 }
+
+// String describes the generator without any value: "piitest.Canaries(TestSignup, 3 planted)".
+func (cs *Canaries) String() string {
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	return fmt.Sprintf("piitest.Canaries(%s, %d planted)", cs.test, len(cs.planted))
+}
+
+// Format makes every fmt verb print String, so printing a generator never
+// walks into the values it remembers.
+func (cs *Canaries) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(cs.String())) }

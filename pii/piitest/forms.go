@@ -48,14 +48,14 @@ func forms(c Canary) []form {
 		}
 		key := text
 		if !exact {
-			key = strings.ToLower(text)
+			key = fold(text)
 		}
 		key = string(rune('0'+b2i(exact))) + key
 		if seen[key] {
 			return
 		}
 		// a case-insensitive form already covers the exact one
-		if exact && seen["0"+strings.ToLower(text)] {
+		if exact && seen["0"+fold(text)] {
 			return
 		}
 		seen[key] = true
@@ -66,9 +66,17 @@ func forms(c Canary) []form {
 	// value with its separators changed.
 	type text struct{ s, name string }
 	texts := []text{{c.value, "raw"}}
+	// ASCII case changes are matched by folding; these catch the others
+	// ("Zoë" upper-cased is "ZOË")
+	if u := strings.ToUpper(c.value); fold(u) != fold(c.value) {
+		texts = append(texts, text{u, "upper-cased"})
+	}
+	if l := strings.ToLower(c.value); fold(l) != fold(c.value) {
+		texts = append(texts, text{l, "lower-cased"})
+	}
 	digits := digitsOf(c.value)
 	if isNumeric(c.category) && len(digits) >= MinLen-1 {
-		for _, v := range separatorVariants(c.category, digits) {
+		for _, v := range separatorVariants(c.category, c.value, digits) {
 			texts = append(texts, text{v.s, v.name})
 		}
 	}
@@ -83,6 +91,8 @@ func forms(c Canary) []form {
 		add(jsonEscape(t.s, true), "JSON-escaped"+suffix, false)
 		add(jsonEscape(t.s, false), "JSON-escaped"+suffix, false)
 		add(jsonEscapeAll(t.s), "JSON-escaped (\\u)"+suffix, false)
+		add(jsonEscape(jsonEscape(t.s, true), true), "JSON-escaped twice"+suffix, false)
+		add(jsonEscape(jsonEscape(t.s, false), false), "JSON-escaped twice"+suffix, false)
 		add(url.QueryEscape(t.s), "URL-encoded (query)"+suffix, false)
 		add(url.PathEscape(t.s), "URL-encoded (path)"+suffix, false)
 		add(percentAll(t.s), "URL-encoded (every byte)"+suffix, false)
@@ -101,8 +111,13 @@ func forms(c Canary) []form {
 			// encoding of the whole groups after that is fixed.
 			m := t.s[min(skip, len(t.s)):]
 			m = m[:len(m)/3*3]
-			add(base64.RawStdEncoding.EncodeToString([]byte(m)), "base64 (std, offset "+align+" mod 3)"+t.name, true)
-			add(base64.RawURLEncoding.EncodeToString([]byte(m)), "base64 (url, offset "+align+" mod 3)"+t.name, true)
+			std, url := base64.RawStdEncoding.EncodeToString([]byte(m)), base64.RawURLEncoding.EncodeToString([]byte(m))
+			if std == url {
+				add(std, "base64 (offset "+align+" mod 3)"+t.name, true)
+				continue
+			}
+			add(std, "base64 (std, offset "+align+" mod 3)"+t.name, true)
+			add(url, "base64 (url, offset "+align+" mod 3)"+t.name, true)
 		}
 	}
 	return out
@@ -139,9 +154,10 @@ func digitsOf(s string) string {
 type variant struct{ s, name string }
 
 // separatorVariants writes digits grouped as the category is usually
-// written, with each separator: none, space, dot and dash, and for phone
-// numbers the parenthesised area code.
-func separatorVariants(c pii.Category, d string) []variant {
+// written (or, for other categories, as the value v groups them), with each
+// separator: none, space, dot and dash, and for phone numbers the
+// parenthesised area code.
+func separatorVariants(c pii.Category, v, d string) []variant {
 	var groups []int
 	switch {
 	case c == pii.Phone && len(d) == 10:
@@ -155,6 +171,13 @@ func separatorVariants(c pii.Category, d string) []variant {
 	case c == pii.PaymentCard:
 		for n := len(d); n > 0; n -= 4 {
 			groups = append(groups, min(4, n))
+		}
+	default:
+		for _, run := range strings.FieldsFunc(v, func(r rune) bool { return r < '0' || r > '9' }) {
+			groups = append(groups, len(run))
+		}
+		if len(groups) < 2 {
+			groups = nil
 		}
 	}
 	out := []variant{{d, "digits only"}}

@@ -39,22 +39,40 @@ type pattern struct {
 //
 // # How it searches
 //
-// Every form is at least MinLen (8) bytes long, so every occurrence starts
-// with 8 bytes that, ASCII case folded, equal its form's first 8. The scan
-// keeps the last 8 folded input bytes in a 64-bit word, hashes it into a
-// bitmap with a few dozen bits per form, and only where the bit is set
-// looks the word up among the forms' prefixes and compares the rest. The
-// cost per input byte is a table load, a shift, a multiply and a bit test,
-// whatever the number of canaries and forms.
+// Every form is at least MinLen (8) bytes long. So wherever a form occurs,
+// one of every five consecutive input positions starts a 4-byte window
+// that lies inside the occurrence's first 8 bytes, at an offset of 0 to 4
+// into the form. The scan therefore looks only at every fifth position: it
+// reads the 4 bytes there (ASCII case folded), tests a bitmap indexed by a
+// multiplicative hash of them (32 bits per indexed window), and only on a
+// hit looks the window up in a hash table of every form's 4-byte windows
+// at offsets 0 to 4, comparing each candidate form in full. The cost is a
+// few operations per five input bytes, whatever the number of canaries and
+// forms; a substring search per form costs a pass over the input per form
+// (see BENCHMARKS.md).
 type Matcher struct {
 	canaries []Canary
 	pats     []pattern
-	prefix   map[uint64][]int32 // first 8 folded bytes -> patterns
 	bitmap   []uint64
-	shift    uint8
+	bshift   uint8 // hash >> bshift indexes bitmap bits
+	kshift   uint8 // hash >> kshift indexes heads
+	heads    []int32
+	grams    []gram // grouped by bucket: bucket k is grams[heads[k]:heads[k+1]]
 }
 
-const hashMul = 0x9e3779b97f4a7c15
+// gram is one 4-byte window of a form, at offset off.
+type gram struct {
+	g   uint32
+	pat int32
+	off int32
+}
+
+const (
+	gramLen   = 4
+	stride    = MinLen - gramLen + 1 // 5
+	gramMul   = 0x9e3779b1
+	gramsBits = 5 // log2 of bitmap bits per indexed window
+)
 
 var foldTab = func() (t [256]byte) {
 	for i := range t {
@@ -66,6 +84,7 @@ var foldTab = func() (t [256]byte) {
 	return t
 }()
 
+// fold lower-cases the ASCII letters of s and leaves every other byte.
 func fold(s string) string {
 	b := []byte(s)
 	for i := range b {
@@ -74,36 +93,45 @@ func fold(s string) string {
 	return string(b)
 }
 
-func key8(s string) uint64 {
-	var w uint64
-	for i := 0; i < 8; i++ {
-		w = w<<8 | uint64(s[i])
-	}
-	return w
-}
-
 // NewMatcher prepares a search for every form of the canaries.
 func NewMatcher(canaries ...Canary) *Matcher {
-	m := &Matcher{canaries: append([]Canary(nil), canaries...), prefix: map[uint64][]int32{}}
+	m := &Matcher{canaries: append([]Canary(nil), canaries...)}
+	var grams []gram
 	for ci, c := range m.canaries {
 		for _, f := range forms(c) {
 			p := pattern{folded: fold(f.text), orig: f.text, exact: f.exact, canary: int32(ci), encoding: f.encoding}
-			k := key8(p.folded)
-			m.prefix[k] = append(m.prefix[k], int32(len(m.pats)))
+			for off := 0; off < stride; off++ {
+				grams = append(grams, gram{g: gram4(p.folded, off), pat: int32(len(m.pats)), off: int32(off)})
+			}
 			m.pats = append(m.pats, p)
 		}
 	}
-	// about 64 bits per distinct prefix: a false hit every ~64 bytes of
-	// unrelated text at most, and far fewer on typical logs.
-	logBits := bits.Len(uint(len(m.prefix))) + 6
-	logBits = max(logBits, 12)
+	logBits := max(bits.Len(uint(len(grams)))+gramsBits, 12)
+	logBuckets := max(bits.Len(uint(len(grams))), 4)
+	m.bshift, m.kshift = uint8(32-logBits), uint8(32-logBuckets)
 	m.bitmap = make([]uint64, 1<<(logBits-6))
-	m.shift = uint8(64 - logBits)
-	for k := range m.prefix {
-		h := (k * hashMul) >> m.shift
-		m.bitmap[h>>6] |= 1 << (h & 63)
+	m.heads = make([]int32, 1<<logBuckets+1)
+	for _, g := range grams {
+		h := g.g * gramMul
+		m.bitmap[h>>m.bshift>>6] |= 1 << (h >> m.bshift & 63)
+		m.heads[h>>m.kshift+1]++
+	}
+	for k := 1; k < len(m.heads); k++ {
+		m.heads[k] += m.heads[k-1]
+	}
+	m.grams = make([]gram, len(grams))
+	next := append([]int32(nil), m.heads[:len(m.heads)-1]...)
+	for _, g := range grams {
+		k := (g.g * gramMul) >> m.kshift
+		m.grams[next[k]] = g
+		next[k]++
 	}
 	return m
+}
+
+// gram4 returns the 4 bytes at s[i:], ASCII case folded, as a number.
+func gram4[T ~string | ~[]byte](s T, i int) uint32 {
+	return uint32(foldTab[s[i]]) | uint32(foldTab[s[i+1]])<<8 | uint32(foldTab[s[i+2]])<<16 | uint32(foldTab[s[i+3]])<<24
 }
 
 // Patterns returns how many distinct forms the matcher searches for.
@@ -178,24 +206,32 @@ func caseNote(p *pattern, found string) string {
 	return ", case changed"
 }
 
-// scan reports every (pattern, start) occurrence in b.
+// scan reports every (pattern, start) occurrence in b, each once.
 func scan[T ~string | ~[]byte](m *Matcher, b T, report func(p int32, start int)) {
-	var w uint64
-	bitmap, shift := m.bitmap, m.shift
-	for i := 0; i < len(b); i++ {
-		w = w<<8 | uint64(foldTab[b[i]])
-		h := (w * hashMul) >> shift
-		if bitmap[h>>6]&(1<<(h&63)) == 0 || i < 7 {
+	bitmap, bshift := m.bitmap, m.bshift
+	for p := 0; p+gramLen <= len(b); p += stride {
+		h := gram4(b, p) * gramMul
+		if bitmap[h>>bshift>>6]&(1<<(h>>bshift&63)) == 0 {
 			continue
 		}
-		start := i - 7
-		for _, pi := range m.prefix[w] {
-			p := &m.pats[pi]
-			if start+len(p.folded) > len(b) || !matchAt(p, b, start) {
-				continue
-			}
-			report(pi, start)
+		candidates(m, b, p, h, report)
+	}
+}
+
+// candidates checks the forms with a window that hashes like the one at p.
+func candidates[T ~string | ~[]byte](m *Matcher, b T, p int, h uint32, report func(p int32, start int)) {
+	g := gram4(b, p)
+	k := h >> m.kshift
+	for _, e := range m.grams[m.heads[k]:m.heads[k+1]] {
+		if e.g != g {
+			continue
 		}
+		start := p - int(e.off)
+		pt := &m.pats[e.pat]
+		if start < 0 || start+len(pt.folded) > len(b) || !matchAt(pt, b, start) {
+			continue
+		}
+		report(e.pat, start)
 	}
 }
 
@@ -203,8 +239,8 @@ func matchAt[T ~string | ~[]byte](p *pattern, b T, start int) bool {
 	if p.exact {
 		return string(b[start:start+len(p.orig)]) == p.orig
 	}
-	rest := b[start+8 : start+len(p.folded)]
-	f := p.folded[8:]
+	rest := b[start : start+len(p.folded)]
+	f := p.folded
 	for k := 0; k < len(f); k++ {
 		if foldTab[rest[k]] != f[k] {
 			return false
@@ -225,3 +261,12 @@ func lineOf(b []byte, offset int) (line, col int) {
 	col = offset - (bytes.LastIndexByte(before, '\n') + 1) + 1
 	return line, col
 }
+
+// String describes the matcher without any form: "piitest.Matcher(3 canaries, 51 forms)".
+func (m *Matcher) String() string {
+	return fmt.Sprintf("piitest.Matcher(%d canaries, %d forms)", len(m.canaries), len(m.pats))
+}
+
+// Format makes every fmt verb print String, so printing a matcher never
+// prints the forms it searches for.
+func (m *Matcher) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(m.String())) }
