@@ -12,15 +12,15 @@ type naiveRedactor struct{ res []*regexp.Regexp }
 
 func newNaive() *naiveRedactor {
 	pats := []string{
-		`[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}`,                         // email
-		`(?:\+?1[\s.-]?)?\(?\b[2-9]\d{2}\)?[\s.-]?[2-9]\d{2}[\s.-]?\d{4}\b`,         // phone
-		`\b\d{3}-\d{2}-\d{4}\b`,                                                     // ssn
-		`\b(?:\d[ -]?){12,18}\d\b`,                                                  // card
-		`\b(?:\d{1,3}\.){3}\d{1,3}\b`,                                               // ipv4
-		`\b(?:[0-9a-fA-F]{1,4}:){2,7}[0-9a-fA-F]{0,4}\b`,                            // ipv6 (rough)
-		`\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b`,               // iban
-		`\b\d{9}\b`,                                                                 // routing
-		`\b\d{1,2}/\d{1,2}/\d{2,4}\b`,                                               // date
+		`[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}`,                  // email
+		`(?:\+?1[\s.-]?)?\(?\b[2-9]\d{2}\)?[\s.-]?[2-9]\d{2}[\s.-]?\d{4}\b`, // phone
+		`\b\d{3}-\d{2}-\d{4}\b`,                                       // ssn
+		`\b(?:\d[ -]?){12,18}\d\b`,                                    // card
+		`\b(?:\d{1,3}\.){3}\d{1,3}\b`,                                 // ipv4
+		`\b(?:[0-9a-fA-F]{1,4}:){2,7}[0-9a-fA-F]{0,4}\b`,              // ipv6 (rough)
+		`\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b`, // iban
+		`\b\d{9}\b`,                   // routing
+		`\b\d{1,2}/\d{1,2}/\d{2,4}\b`, // date
 		`\b\d{1,6} [A-Z][a-z]+(?: [A-Z][a-z]+)* (?:Street|St|Avenue|Ave|Road|Rd)\b`, // address
 		`\b(?:Mr|Mrs|Ms|Dr)\.? [A-Z][a-z]+`,                                         // name
 	}

@@ -24,6 +24,7 @@ var defaultContext = map[Entity]ContextWords{
 	},
 	BankAccount: {
 		Positive: []string{"account", "acct", "checking", "savings", "deposit", "iban", "a/c", "bank account", "account number", "account no"},
+		Negative: []string{"confirmation", "order", "invoice", "serial", "tracking", "ticket", "record", "meter", "reference", "ref", "case", "permit", "utility", "customer", "member"},
 	},
 	DriverLicense: {
 		Positive: []string{"driver", "drivers", "license", "licence", "dl", "dln", "lic", "dmv", "driving"},
@@ -39,6 +40,7 @@ var defaultContext = map[Entity]ContextWords{
 		Positive: []string{"dob", "birth", "born", "birthday", "birthdate"},
 	},
 	PersonName: {
-		Positive: []string{"name", "resident", "applicant", "customer", "tenant", "owner", "complainant", "caller", "requester", "signed", "contact", "from", "cc"},
+		Positive: []string{"name", "resident", "applicant", "customer", "tenant", "owner", "complainant", "caller", "requester", "signed", "contact", "from", "cc",
+			"mother", "father", "son", "daughter", "wife", "husband", "spouse", "behalf", "payer", "subscriber", "filed", "mr", "mrs", "ms"},
 	},
 }

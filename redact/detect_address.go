@@ -10,6 +10,9 @@ var streetSuffixes = func() map[string]bool {
 	return m
 }()
 
+// suffixless are street names that need no suffix.
+var suffixless = map[string]bool{"broadway": true}
+
 var fullSuffixes = map[string]bool{"way": true, "row": true, "loop": true, "pike": true, "run": true, "path": true, "walk": true}
 
 var directionals = func() map[string]bool {
@@ -90,6 +93,7 @@ func (sc *scanner) address(i, j int) {
 	// one to four name words, then a suffix
 	names := 0
 	end := -1
+	lastEnd := -1
 	for w := 0; w < 5; w++ {
 		var e int
 		if isDigit(s[p]) {
@@ -115,13 +119,29 @@ func (sc *scanner) address(i, j int) {
 			break
 		}
 		names++
+		lastEnd = e
 		if e+1 >= len(s) || s[e] != ' ' || names > 4 {
-			return
+			break
 		}
 		p = e + 1
 	}
 	if end < 0 {
-		return
+		// a street without a suffix ("Broadway") counts when a known
+		// suffix-less name or a city, state and ZIP follows
+		if names < 1 || names > 3 {
+			return
+		}
+		e := lastEnd
+		if e < 0 || !wordEnd(s, e) {
+			return
+		}
+		if e-8 > j && lowerIn(suffixless, s, e-8, e) && !isWord(s[e-9]) {
+			end = e
+		} else if q := sepAfter(s, e); q > 0 && sc.cityStateZip(q) > 0 {
+			end = e
+		} else {
+			return
+		}
 	}
 	score := 0.65
 	// trailing directional: "Main St NW"

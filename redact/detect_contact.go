@@ -244,7 +244,7 @@ var sensitiveQueryKeys = map[string]int{
 	"apikey": eURLCredentials, "key": eURLCredentials, "secret": eURLCredentials,
 	"client_secret": eURLCredentials, "auth": eURLCredentials, "session": eURLCredentials,
 	"sessionid": eURLCredentials, "sig": eURLCredentials, "signature": eURLCredentials,
-	"code": eURLCredentials,
+	"code":  eURLCredentials,
 	"email": eEmail, "e-mail": eEmail, "mail": eEmail, "email_address": eEmail,
 	"phone": ePhone, "tel": ePhone, "mobile": ePhone, "phone_number": ePhone,
 	"ssn": eSSN, "dob": eDateOfBirth, "birthdate": eDateOfBirth,

@@ -13,17 +13,17 @@ var namesTxt string
 
 // Word flags of the capitalised-word dictionary.
 const (
-	fGiven    uint16 = 1 << iota // a common US given name
-	fSurname                     // a common US surname
-	fAmbig                       // a given name that is also a common word
-	fHonor                       // Mr, Mrs, Ms, Dr, ...
-	fDear                        // a salutation: Dear, Attention
-	fClosing                     // a letter closing: Sincerely, Regards, ...
-	fMonth                       // a month name or abbreviation
-	fStop                        // a capitalised word that is not part of a name
-	fGeneric                     // a generic addressee: Sir, Resident, ...
-	fPOBox                       // PO / Post (as in PO Box)
-	fPlace                       // a place noun that ends a name candidate even if it is a surname
+	fGiven   uint16 = 1 << iota // a common US given name
+	fSurname                    // a common US surname
+	fAmbig                      // a given name that is also a common word
+	fHonor                      // Mr, Mrs, Ms, Dr, ...
+	fDear                       // a salutation: Dear, Attention
+	fClosing                    // a letter closing: Sincerely, Regards, ...
+	fMonth                      // a month name or abbreviation
+	fStop                       // a capitalised word that is not part of a name
+	fGeneric                    // a generic addressee: Sir, Resident, ...
+	fPOBox                      // PO / Post (as in PO Box)
+	fPlace                      // a place noun that ends a name candidate even if it is a surname
 )
 
 var honorifics = "mr mrs ms miss mx dr prof rev hon sgt officer det judge councilor councillor mayor"
@@ -82,12 +82,11 @@ func lookupWord(s string, a, b int) uint16 {
 	if b-a > 24 || b <= a {
 		return 0
 	}
-	var buf [24]byte
-	for k := a; k < b; k++ {
-		buf[k-a] = lower(s[k])
-	}
-	return dict[string(buf[:b-a])]
+	f, _ := dictTable.get(s, a, b)
+	return f
 }
+
+var dictTable = newFoldTable(dict)
 
 // capWord reads a capitalised word at j: an upper-case letter then at
 // least one lower-case letter, allowing Mc/Mac/O' prefixes and a hyphen
@@ -213,6 +212,11 @@ func (sc *scanner) upper(i int) int {
 		return j
 	}
 	f := lookupWord(s, i, j)
+	if (f == 0 || f == fSurname) && r.nameOn {
+		if e := sc.unknownName(i, j, f); e > 0 {
+			return e
+		}
+	}
 	if f == 0 {
 		return j
 	}
@@ -341,6 +345,64 @@ func (sc *scanner) givenName(i, j int, f uint16) int {
 		return end
 	}
 	return 0
+}
+
+// unknownName matches two capitalised words whose first is not a
+// gazetteer given name: "Kenji Abernathy". Known surname second: reported
+// when a name context word is near; unknown surname: only with context and
+// a lower score.
+func (sc *scanner) unknownName(i, j int, f uint16) int {
+	s := sc.s
+	if capWord(s, i) != j || j+1 >= len(s) || s[j] != ' ' {
+		return 0
+	}
+	c := capWord(s, j+1)
+	if c < 0 {
+		return 0
+	}
+	last := lookupWord(s, j+1, c)
+	if last&(fStop|fGeneric|fPlace|fMonth|fHonor) != 0 && last&fSurname == 0 || last&fPlace != 0 {
+		return 0
+	}
+	if placeFollows(s, c) {
+		return 0
+	}
+	if c+1 < len(s) && s[c] == ' ' && capWord(s, c+1) > 0 {
+		return 0 // three or more capitalised words: a title or an organisation
+	}
+	score := 0.15
+	if last&fSurname != 0 {
+		score = 0.3
+	}
+	if emailFollows(s, c) {
+		score += 0.4
+	} else if !sc.hasContext(ePersonName, i, c) {
+		return 0
+	}
+	if sc.emit(ePersonName, i, c, score, "name.context") {
+		return c
+	}
+	return 0
+}
+
+// emailFollows reports whether an e-mail address follows on the same line
+// within a few bytes of j, as in "Wei Clark, wei.clark@example.com" or
+// "Wei Clark <wei@example.com>".
+func emailFollows(s string, j int) bool {
+	k := j
+	for k < len(s) && k-j < 4 && (s[k] == ',' || s[k] == ' ' || s[k] == '<' || s[k] == '(' || s[k] == '\t') {
+		k++
+	}
+	for m := k; m < len(s) && m-k < 64; m++ {
+		c := s[m]
+		if c == '@' {
+			return m > k
+		}
+		if !isLocalByte(c) {
+			return false
+		}
+	}
+	return false
 }
 
 // signature matches a name on the lines after a letter closing such as

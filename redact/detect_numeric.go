@@ -70,6 +70,11 @@ func (sc *scanner) digit(i int) int {
 	if i >= 2 && (s[i-1] == '.' || s[i-1] == '-' || s[i-1] == '/') && isDigit(s[i-2]) {
 		return next
 	}
+	// nor is the number part of an identifier such as INV-2024-0042 or
+	// UA-123456
+	if i >= 2 && (s[i-1] == '-' || s[i-1] == '_' || s[i-1] == '#') && isAlpha(s[i-2]) {
+		return skipToken(s, next)
+	}
 	if r.macOn && next-i <= 2 {
 		if e := sc.mac(i); e > 0 {
 			return e
@@ -103,6 +108,15 @@ func (sc *scanner) digit(i int) int {
 		}
 	}
 	return next
+}
+
+// skipToken returns the end of the run of digits, letters and inner
+// '-', '_', '.' and '/' that continues at j.
+func skipToken(s string, j int) int {
+	for j < len(s) && (isWord(s[j]) || (s[j] == '-' || s[j] == '_' || s[j] == '.' || s[j] == '/') && j+1 < len(s) && isWord(s[j+1])) {
+		j++
+	}
+	return j
 }
 
 // paren handles '(' starting a NANP phone number like (555) 010-0199.

@@ -487,8 +487,8 @@ func (e *errWriter) write(b []byte) {
 		_, e.err = e.w.Write(b)
 	}
 }
-func (e *errWriter) byte(c byte)   { e.write([]byte{c}) }
-func (e *errWriter) str(s string)  { e.write([]byte(s)) }
+func (e *errWriter) byte(c byte)  { e.write([]byte{c}) }
+func (e *errWriter) str(s string) { e.write([]byte(s)) }
 func (e *errWriter) quote(s string) {
 	b, _ := json.Marshal(s)
 	e.write(b)

@@ -103,19 +103,20 @@ type Redactor struct {
 	deny          []denyTerm
 	custom        []customDetector
 
-	ctx                    map[string]*ctxEntry
-	ctxFirst               [256]uint32 // first byte -> bit set of word lengths
-	posIDs, negIDs         uint64      // ids with positive / negative words
-	before, after          int
-	boost, penalty         float64
-	labels                 map[string]bool
-	ops                    []Operator // id -> operator
-	defaultOp              Operator
-	prf                    PRF
-	aead                   AEAD
-	nameOn, addrOn, dobOn  bool
-	idOn, bankOn, routeOn  bool
-	numericOn, macOn, ipOn bool
+	ctx                   map[string]*ctxEntry
+	ctxTable              *foldTable[*ctxEntry]
+	ctxFirst              [256]uint32 // first byte -> bit set of word lengths
+	posIDs, negIDs        uint64      // ids with positive / negative words
+	before, after         int
+	boost, penalty        float64
+	labels                map[string]bool
+	ops                   []Operator // id -> operator
+	defaultOp             Operator
+	prf                   PRF
+	aead                  AEAD
+	nameOn, addrOn, dobOn bool
+	idOn, bankOn, routeOn bool
+	macOn, ipOn           bool
 }
 
 // New returns a Redactor configured by opts; nil opts mean the defaults.
@@ -217,7 +218,6 @@ func New(opts *Options) (*Redactor, error) {
 	r.routeOn = is(RoutingNumber)
 	r.macOn = is(MACAddress)
 	r.ipOn = is(IPAddress)
-	r.numericOn = true
 
 	if len(opts.Allow) > 0 {
 		r.allow = make(map[string]struct{}, len(opts.Allow))
@@ -264,8 +264,6 @@ func (r *Redactor) addEntity(e Entity, c pii.Category) {
 	r.ents = append(r.ents, e)
 	r.cats = append(r.cats, c)
 }
-
-func (r *Redactor) id(e Entity) int { return r.ids[e] }
 
 func (r *Redactor) knownLabel(l string) bool { return r.labels[l] }
 
@@ -346,7 +344,9 @@ func (r *Redactor) buildContext(opts *Options) error {
 	}
 	if len(r.ctx) == 0 {
 		r.ctx = nil
+		return nil
 	}
+	r.ctxTable = newFoldTable(r.ctx)
 	return nil
 }
 

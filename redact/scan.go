@@ -245,7 +245,7 @@ type ctxPhrase struct {
 	mask uint64
 }
 
-type span struct{ a, b int }
+type wordSpan struct{ a, b int }
 
 // contextMasks tokenises the windows before and after s[start:end] and
 // returns the masks of entity ids with positive and negative context.
@@ -258,7 +258,7 @@ func (r *Redactor) contextMasks(s string, start, end int) (pos, neg uint64) {
 	if hi > len(s) {
 		hi = len(s)
 	}
-	var words [32]span
+	var words [32]wordSpan
 	n := 0
 	collect := func(a, b int) {
 		i := a
@@ -277,29 +277,41 @@ func (r *Redactor) contextMasks(s string, start, end int) (pos, neg uint64) {
 				j++
 			}
 			if j > i {
-				words[n] = span{i, j}
+				words[n] = wordSpan{i, j}
 				n++
 			}
 			i = j
 		}
 	}
+	// context does not cross a sentence end
+	if k := strings.LastIndex(s[lo:start], ". "); k >= 0 {
+		lo += k + 2
+	}
+	if k := strings.Index(s[end:hi], ". "); k >= 0 {
+		hi = end + k
+	}
 	collect(lo, start)
+	nBefore := n
 	collect(end, hi)
-	var buf [24]byte
 	for k := 0; k < n; k++ {
 		w := words[k]
-		if w.b-w.a > len(buf) || r.ctxFirst[lower(s[w.a])]&(1<<uint(w.b-w.a)) == 0 {
+		if w.b-w.a > 24 || r.ctxFirst[lower(s[w.a])]&(1<<uint(w.b-w.a)) == 0 {
 			continue
 		}
-		for j := w.a; j < w.b; j++ {
-			buf[j-w.a] = lower(s[j])
+		// the words of a redaction label ("[SSN]", "[PAYMENT_CARD]",
+		// "[REDACTED:ssn]") are not context: redacted text must not make
+		// its neighbours look more personal on a second pass
+		if w.a > 0 && (s[w.a-1] == '[' || s[w.a-1] == '_') || w.b < len(s) && (s[w.b] == ']' || s[w.b] == '_') {
+			continue
 		}
-		e, ok := r.ctx[string(buf[:w.b-w.a])]
+		e, ok := r.ctxTable.get(s, w.a, w.b)
 		if !ok {
 			continue
 		}
 		pos |= e.pos
-		neg |= e.neg
+		if k < nBefore { // negative words count only before: "order 123", "invoice 456"
+			neg |= e.neg
+		}
 		for _, p := range e.phrases {
 			if k+len(p.rest) >= n {
 				continue

@@ -1,0 +1,507 @@
+package redact
+
+import (
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"math"
+	"path/filepath"
+	"strings"
+	"unicode/utf8"
+)
+
+// ErrDocument is wrapped (through a *DocumentError) by every failure to
+// read a record handed to a Request: malformed JSON, JSON Lines or CSV.
+var ErrDocument = errors.New("redact: malformed document")
+
+// DocumentError says which document, and where in it, a Request could not
+// read. It never quotes the document's content.
+type DocumentError struct {
+	Document string // the document's name as given
+	Line     int    // 1-based line, 0 if unknown
+	Err      error  // wraps ErrDocument
+}
+
+func (e *DocumentError) Error() string {
+	msg := strings.TrimPrefix(e.Err.Error(), "redact: ")
+	if e.Line > 0 {
+		return fmt.Sprintf("redact: document %q line %d: %s", e.Document, e.Line, msg)
+	}
+	return fmt.Sprintf("redact: document %q: %s", e.Document, msg)
+}
+
+// Unwrap returns the underlying error.
+func (e *DocumentError) Unwrap() error { return e.Err }
+
+// DocFormat is how a Request reads a document.
+type DocFormat string
+
+// The document formats.
+const (
+	DocText  DocFormat = "text"  // plain text, Markdown, e-mail (.txt, .md, .eml)
+	DocCSV   DocFormat = "csv"   // comma-separated values with a header row
+	DocJSON  DocFormat = "json"  // one JSON value
+	DocJSONL DocFormat = "jsonl" // JSON Lines: one JSON value per line
+)
+
+// FormatFor returns the format for a file name by its extension (.txt,
+// .md, .eml, .csv, .json, .jsonl, any case), and false for others.
+func FormatFor(name string) (DocFormat, bool) {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".txt", ".md", ".eml":
+		return DocText, true
+	case ".csv":
+		return DocCSV, true
+	case ".json":
+		return DocJSON, true
+	case ".jsonl", ".ndjson":
+		return DocJSONL, true
+	}
+	return "", false
+}
+
+// RequestOptions configure a Request. Nil means the federal catalog, the
+// detection defaults and no allow-list.
+type RequestOptions struct {
+	// Catalog is the exemption catalog; nil means BuiltinCatalog("federal").
+	Catalog *Catalog
+	// Box overrides the catalog's box format (see DefaultBox).
+	Box string
+	// Rules add to or replace the catalog's rules, for example to send a
+	// custom detector's entity to an exemption.
+	Rules []ExemptionRule
+
+	// Allow releases the values it lists.
+	Allow *AllowList
+
+	// Entities, MinScore, Deny and Detectors configure detection as in
+	// Options.
+	Entities  []Entity
+	MinScore  float64
+	Deny      map[Entity][]string
+	Detectors []Detector
+
+	// IgnoreKeyNames turns off redaction of whole values by JSON key or
+	// CSV column name (see KeyEntity); content is still scanned.
+	IgnoreKeyNames bool
+	// Fields name more JSON keys and CSV columns whose whole value is
+	// personal data, for example {"name": PersonName, "acct_no":
+	// "utility_account"}. Names match ignoring case, '_', '-', '.' and
+	// spaces, and take precedence over KeyEntity.
+	Fields map[string]Entity
+}
+
+// Request redacts the documents of one public-records request under one
+// jurisdiction's exemption catalog, and records each redaction with its
+// exemption code for the redaction log and the review report. It is
+// immutable after NewRequest and safe for concurrent use.
+type Request struct {
+	cat      *Catalog
+	red      *Redactor
+	key      PRF
+	box      []boxPart
+	rules    map[Entity]*appliedRule
+	allowVal map[string]bool
+	allowH   map[string]bool
+	keyNames bool
+	fields   map[string]Entity
+}
+
+// appliedRule is a rule resolved against the catalog.
+type appliedRule struct {
+	rule ExemptionRule
+	ex   Exemption
+	op   Operator // nil for OpBox
+	box  string
+}
+
+// NewRequest returns a Request. key is the keyed hash (Tink's *prf.Set,
+// or a pii Indexing keyring's PRF) that fingerprints each redacted value
+// in the log: the same value gives the same hash under one key, so a clerk
+// can see that two redactions are the same person, and no one without the
+// key can test a guess against it.
+func NewRequest(key PRF, opts *RequestOptions) (*Request, error) {
+	if key == nil {
+		return nil, fmt.Errorf("%w: NewRequest needs a PRF key for the log's keyed hashes", ErrOptions)
+	}
+	if opts == nil {
+		opts = &RequestOptions{}
+	}
+	cat := opts.Catalog
+	if cat == nil {
+		var err error
+		if cat, err = BuiltinCatalog("federal"); err != nil {
+			return nil, err
+		}
+	} else {
+		cat = cat.Clone()
+	}
+	if opts.Box != "" {
+		cat.Box = opts.Box
+	}
+	for _, r := range opts.Rules {
+		if err := cat.SetRule(r); err != nil {
+			return nil, err
+		}
+	}
+	if err := cat.Validate(); err != nil {
+		return nil, err
+	}
+	box, err := parseBox(cat.box())
+	if err != nil {
+		return nil, err
+	}
+	ropts := &Options{
+		Entities:  opts.Entities,
+		MinScore:  opts.MinScore,
+		Deny:      opts.Deny,
+		Detectors: opts.Detectors,
+		PRF:       key,
+	}
+	rq := &Request{
+		cat: cat, key: key, box: box,
+		rules:    map[Entity]*appliedRule{},
+		allowVal: map[string]bool{},
+		allowH:   map[string]bool{},
+		keyNames: !opts.IgnoreKeyNames,
+		fields:   map[string]Entity{},
+	}
+	for k, e := range opts.Fields {
+		if !validEntityName(string(e)) || fieldKey(k) == "" {
+			return nil, fmt.Errorf("%w: Fields entry %q: entity %q must be lower-case letters, digits and _", ErrOptions, k, e)
+		}
+		rq.fields[fieldKey(k)] = e
+	}
+	if a := opts.Allow; a != nil {
+		ropts.Allow = append([]string(nil), a.values...)
+		for _, v := range a.values {
+			rq.allowVal[v] = true
+		}
+		for h := range a.hashes {
+			rq.allowH[h] = true
+		}
+	}
+	if rq.red, err = New(ropts); err != nil {
+		return nil, err
+	}
+	ents := append(Entities(), Entity("credential"))
+	for _, d := range opts.Detectors {
+		ents = append(ents, d.Entity)
+	}
+	for e := range opts.Deny {
+		ents = append(ents, e)
+	}
+	for _, e := range rq.fields {
+		ents = append(ents, e)
+	}
+	for _, r := range cat.Rules {
+		ents = append(ents, r.Entity)
+	}
+	for _, e := range ents {
+		if _, ok := rq.rules[e]; ok {
+			continue
+		}
+		ar, err := rq.resolve(e)
+		if err != nil {
+			return nil, err
+		}
+		rq.rules[e] = ar
+	}
+	// A box must not be found again on a second pass: redacting released
+	// records twice must change nothing.
+	for _, ar := range rq.rules {
+		if ar.rule.Operator == OpBox && rq.red.Contains(ar.box) {
+			return nil, fmt.Errorf("%w: box format renders text that is detected as personal data", ErrCatalog)
+		}
+	}
+	return rq, nil
+}
+
+func (rq *Request) resolve(e Entity) (*appliedRule, error) {
+	r := rq.cat.Rule(e)
+	ex, ok := rq.cat.Exemption(r.Code)
+	if !ok {
+		return nil, fmt.Errorf("%w: rule for %q names unknown code %q", ErrCatalog, e, r.Code)
+	}
+	ar := &appliedRule{rule: r, ex: ex, box: renderBox(rq.box, ex, e)}
+	switch r.Operator {
+	case OpLabel:
+		ar.op = Label()
+	case OpMask:
+		ar.op = MaskLast4()
+	case OpHash:
+		ar.op = Pseudonym(rq.key)
+	case OpTruncate:
+		ar.op = TruncateIP()
+	}
+	return ar, nil
+}
+
+func (rq *Request) ruleFor(e Entity) *appliedRule {
+	if ar, ok := rq.rules[e]; ok {
+		return ar
+	}
+	ar, err := rq.resolve(e)
+	if err != nil { // the catalog was validated; fall back to its default
+		ar = &appliedRule{rule: ExemptionRule{Entity: e, Code: rq.cat.Default.Code, Operator: OpBox, Name: rq.cat.Jurisdiction + ".default"}}
+		ar.ex, _ = rq.cat.Exemption(rq.cat.Default.Code)
+		ar.box = renderBox(rq.box, ar.ex, e)
+	}
+	return ar
+}
+
+// Catalog returns a copy of the catalog in force, with the request's rules
+// and box applied.
+func (rq *Request) Catalog() *Catalog { return rq.cat.Clone() }
+
+// Redactor returns the detection engine the request uses.
+func (rq *Request) Redactor() *Redactor { return rq.red }
+
+// hashLen is the length in bytes of a value's keyed hash.
+const hashLen = 16
+
+// hashDomain separates the log's keyed hashes from every other use of the
+// same key (blind indexes, pseudonyms).
+const hashDomain = "civickit/redact/log/v1\x00"
+
+// HashValue returns the keyed hash of a value as the log prints it
+// (32 hex digits), for example to add it to an allow-list with AddHash.
+func (rq *Request) HashValue(v string) (string, error) {
+	out, err := rq.key.ComputePrimaryPRF([]byte(hashDomain+v), hashLen)
+	if err != nil {
+		return "", fmt.Errorf("redact: keyed hash: %w", err)
+	}
+	return hex.EncodeToString(out), nil
+}
+
+// Result is one redacted document and its redaction log entries.
+type Result struct {
+	Document string     // the name given
+	Format   DocFormat  // how it was read
+	Output   []byte     // the redacted document
+	Entries  []LogEntry // one per redaction, in document order
+	// spans are the output byte ranges of each entry's replacement.
+	spans []span
+}
+
+type span struct{ start, end int }
+
+// Redact redacts one document of the given format. name identifies it in
+// the log (for example its path relative to the request folder).
+func (rq *Request) Redact(name string, format DocFormat, data []byte) (*Result, error) {
+	res := &Result{Document: name, Format: format}
+	var err error
+	switch format {
+	case DocText:
+		err = rq.redactText(res, data)
+	case DocCSV:
+		err = rq.redactCSV(res, data)
+	case DocJSON:
+		err = rq.redactJSON(res, data, false)
+	case DocJSONL:
+		err = rq.redactJSON(res, data, true)
+	default:
+		return nil, fmt.Errorf("%w: unknown document format %q", ErrOptions, format)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// Document redacts a file's content, choosing the format by the name's
+// extension (see FormatFor).
+func (rq *Request) Document(name string, data []byte) (*Result, error) {
+	f, ok := FormatFor(name)
+	if !ok {
+		return nil, &DocumentError{Document: name, Err: fmt.Errorf("%w: unsupported file type %q", ErrDocument, filepath.Ext(name))}
+	}
+	return rq.Redact(name, f, data)
+}
+
+// Text redacts a plain text document.
+func (rq *Request) Text(name, text string) (*Result, error) {
+	return rq.Redact(name, DocText, []byte(text))
+}
+
+// replaceOne appends the replacement of one finding to dst, fills in the
+// log entry's rule fields and reports false when the finding is released
+// (allow-listed by hash, or an OpKeep rule).
+func (rq *Request) replaceOne(dst []byte, f Finding, value string, e *LogEntry) ([]byte, bool) {
+	ar := rq.ruleFor(f.Entity)
+	if ar.rule.Operator == OpKeep {
+		return dst, false
+	}
+	h, err := rq.HashValue(value)
+	if err != nil {
+		h = ""
+	}
+	if h != "" && rq.allowH[h] {
+		return dst, false
+	}
+	e.Entity = f.Entity
+	e.Code = ar.ex.Code
+	e.Citation = ar.ex.Citation
+	e.Operator = ar.rule.Operator
+	e.Rule = ar.rule.Name
+	e.Detector = f.Rule
+	e.Confidence = math.Round(f.Score*100) / 100
+	e.Chars = utf8.RuneCountInString(value)
+	e.ValueHMAC = h
+	if ar.op == nil {
+		return append(dst, ar.box...), true
+	}
+	mark := len(dst)
+	out, err := ar.op.Apply(dst, f, value)
+	if err != nil { // never let a detected span through
+		e.Operator = OpBox
+		return append(dst[:mark], ar.box...), true
+	}
+	return out, true
+}
+
+// redactText redacts plain text, locating each redaction by line and
+// column (1-based; columns count characters).
+func (rq *Request) redactText(res *Result, data []byte) error {
+	text := string(data)
+	fs := rq.red.Find(text)
+	if len(fs) == 0 {
+		res.Output = data
+		return nil
+	}
+	out := make([]byte, 0, len(text)+16*len(fs))
+	last := 0
+	line, lineStart, scanned := 1, 0, 0
+	for _, f := range fs {
+		if f.Start < last || f.End > len(text) {
+			continue
+		}
+		for i := scanned; i < f.Start; i++ {
+			if text[i] == '\n' {
+				line++
+				lineStart = i + 1
+			}
+		}
+		scanned = f.Start
+		e := LogEntry{Document: res.Document, Line: line, Column: utf8.RuneCountInString(text[lineStart:f.Start]) + 1}
+		out = append(out, text[last:f.Start]...)
+		start := len(out)
+		var ok bool
+		out, ok = rq.replaceOne(out, f, text[f.Start:f.End], &e)
+		if !ok {
+			out = append(out, text[f.Start:f.End]...)
+		} else {
+			res.Entries = append(res.Entries, e)
+			res.spans = append(res.spans, span{start, len(out)})
+		}
+		last = f.End
+	}
+	res.Output = append(out, text[last:]...)
+	return nil
+}
+
+// cellFindings finds personal data in one structured value (a JSON string
+// or number, a CSV cell). The key or column name is put in front of the
+// value while scanning so that context words in it count ("account: 1234
+// 5678"), and a key that names personal data (KeyEntity) takes the whole
+// value. buf is scratch space; the findings' offsets are into value.
+func (rq *Request) cellFindings(buf []byte, key, value string) ([]Finding, []byte) {
+	if strings.TrimSpace(value) == "" {
+		return nil, buf
+	}
+	if key != "" {
+		var ent Entity
+		ok := false
+		if len(rq.fields) > 0 {
+			ent, ok = rq.fields[fieldKey(key)]
+		}
+		if !ok && rq.keyNames {
+			ent, ok = KeyEntity(key)
+		}
+		if ok && !looksRedacted(value) && !rq.allowVal[strings.TrimSpace(value)] {
+			return []Finding{{Entity: ent, Category: ent.Category(), Start: 0, End: len(value), Score: 1, Rule: "key." + string(ent)}}, buf
+		}
+	}
+	if key == "" {
+		return rq.red.Find(value), buf
+	}
+	buf = append(append(append(buf[:0], key...), ": "...), value...)
+	fs := rq.red.FindBytes(buf)
+	off := len(key) + 2
+	n := 0
+	for _, f := range fs {
+		if f.Start < off {
+			if f.End <= off {
+				continue
+			}
+			f.Start = off
+		}
+		f.Start -= off
+		f.End -= off
+		fs[n] = f
+		n++
+	}
+	if n == 0 {
+		return nil, buf
+	}
+	return fs[:n], buf
+}
+
+// fieldKey normalises a key or column name: lower case, without '_',
+// '-', '.' and spaces.
+func fieldKey(k string) string {
+	var b strings.Builder
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		switch {
+		case c == '_' || c == '-' || c == '.' || c == ' ':
+		case c >= 'A' && c <= 'Z':
+			b.WriteByte(c + 'a' - 'A')
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// looksRedacted reports whether a whole value is already a box, label,
+// pseudonym or masked number, so that a second pass leaves it alone.
+func looksRedacted(v string) bool {
+	v = strings.TrimSpace(v)
+	return len(v) >= 2 && v[0] == '[' && v[len(v)-1] == ']' || strings.Contains(v, "****")
+}
+
+// applyCell redacts one structured value; it returns the replacement text
+// (or value itself when nothing is redacted), the entries (without their
+// locations) and the spans of the replacements within the returned text.
+func (rq *Request) applyCell(fs []Finding, value string, doc string) (string, []LogEntry, []span) {
+	if len(fs) == 0 {
+		return value, nil, nil
+	}
+	var entries []LogEntry
+	var spans []span
+	out := make([]byte, 0, len(value)+24*len(fs))
+	last := 0
+	for _, f := range fs {
+		if f.Start < last || f.End > len(value) {
+			continue
+		}
+		out = append(out, value[last:f.Start]...)
+		start := len(out)
+		e := LogEntry{Document: doc}
+		var ok bool
+		out, ok = rq.replaceOne(out, f, value[f.Start:f.End], &e)
+		if !ok {
+			out = append(out, value[f.Start:f.End]...)
+		} else {
+			entries = append(entries, e)
+			spans = append(spans, span{start, len(out)})
+		}
+		last = f.End
+	}
+	if len(entries) == 0 {
+		return value, nil, nil
+	}
+	out = append(out, value[last:]...)
+	return string(out), entries, spans
+}
