@@ -45,7 +45,13 @@
 // The sqlstore subpackage applies a schedule to SQL tables: dry runs,
 // batched, resumable and multi-server-safe sweeps with an append-only
 // disposition log, and subject access and erasure requests, whose results
-// (AccessExport, ErasureResult) are defined here.
+// (AccessExport, ErasureResult) are defined here. Its tests prove, on
+// SQLite and PostgreSQL, that a sweep killed mid-batch (SIGKILL) and rerun
+// disposes of every due record once, nothing held or not yet due, with a
+// disposition log that counts exactly what is gone; that two concurrent
+// sweepers dispose of each record once; and that a hold placed while a
+// sweep runs binds every batch that starts after it commits (see the
+// sqlstore package documentation for the locking).
 //
 // # Personal data
 //

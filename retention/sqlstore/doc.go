@@ -20,16 +20,23 @@
 // log entry per (category, rules, action) with its count, and advances the
 // source's cursor. A crash or cancellation loses at most the uncommitted
 // batch, which the next Sweep redoes; nothing is disposed of or logged
-// twice.
+// twice. The tests kill sweeping processes with SIGKILL mid-batch and
+// check that the log's counts equal exactly what is gone.
 //
 // # Several servers
 //
 // On PostgreSQL, batches of one source take turns on its cursor row
 // (SELECT ... FOR UPDATE), due rows are re-read with FOR UPDATE SKIP LOCKED
-// before disposal, and Store.Place takes an exclusive advisory lock that
-// sweep batches take shared, so a hold placed while a batch is in flight
-// waits for it and binds every later batch. On SQLite, transactions take
-// the write lock at their start.
+// before disposal, and every batch locks the holds table in SHARE mode:
+// batches run side by side, but no hold can be inserted, changed or
+// removed (by Store.Place, Store.Release or plain SQL) while one is in
+// flight. A hold placed during a sweep waits for the batches in flight
+// and binds every later batch; no batch disposes of a record after a hold
+// covering it has committed. On SQLite, batches take the write lock at
+// their start, so writers are serialised; Place and Release also wait
+// their turn fairly against this process's batches (a hold waits for at
+// most the batch in flight), while writers in other processes rely on
+// SQLite's busy timeout and can be kept waiting until a sweep ends.
 //
 // # Crypto-shredding
 //

@@ -28,6 +28,7 @@ type fixture struct {
 	db      *sql.DB
 	dialect Dialect
 	open    func(t testing.TB) *sql.DB // opens another handle on the same database
+	dsn     string                     // the DSN open uses (for child processes)
 }
 
 // eachDB runs fn against SQLite, and against PostgreSQL when available.
@@ -40,7 +41,7 @@ func eachDB(t *testing.T, fn func(t *testing.T, f *fixture)) {
 			t.Cleanup(func() { db.Close() })
 			return db
 		}
-		fn(t, &fixture{name: "sqlite", db: open(t), dialect: SQLite, open: open})
+		fn(t, &fixture{name: "sqlite", db: open(t), dialect: SQLite, open: open, dsn: testdb.SQLiteDSN(path)})
 	})
 	t.Run("postgres", func(t *testing.T) {
 		db, dsn := testdb.PostgresDSN(t)
@@ -50,7 +51,7 @@ func eachDB(t *testing.T, fn func(t *testing.T, f *fixture)) {
 			t.Cleanup(func() { db.Close() })
 			return db
 		}
-		fn(t, &fixture{name: "postgres", db: db, dialect: Postgres, open: open})
+		fn(t, &fixture{name: "postgres", db: db, dialect: Postgres, open: open, dsn: dsn})
 	})
 }
 
@@ -179,7 +180,9 @@ func randomHolds(r *rand.Rand, n int) []retention.Hold {
 }
 
 // remaining returns the IDs left in records and whether each is anonymised.
-func remaining(t testing.TB, db *sql.DB) map[string]bool {
+func remaining(t testing.TB, db interface {
+	Query(string, ...any) (*sql.Rows, error)
+}) map[string]bool {
 	rows, err := db.Query(`SELECT id, anonymized_at IS NOT NULL FROM records`)
 	require.NoError(t, err)
 	defer rows.Close()

@@ -43,11 +43,11 @@ func (w *Sweeper) Erase(ctx context.Context, subject, requestID string) (*retent
 		return nil, err
 	}
 	s := w.store
-	tx, err := s.beginWrite(ctx)
+	tx, end, err := s.beginWrite(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: erase: %w", err)
 	}
-	defer tx.Rollback()
+	defer end()
 	holds, err := s.loadHolds(ctx, tx)
 	if err != nil {
 		return nil, err

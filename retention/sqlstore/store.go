@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/civickit/privacy/retention"
@@ -56,8 +57,11 @@ type Store struct {
 	log     string
 	cursor  string
 	shred   string
-	lockKey int64 // PostgreSQL advisory lock key for holds vs sweeps
+	lockKey int64 // PostgreSQL advisory lock key for hold changes (key^1: migrations)
 	prefix  string
+
+	gateOnce sync.Once
+	gateMu   *sync.RWMutex // see gate.go (SQLite only)
 }
 
 var _ retention.HoldStore = (*Store)(nil)
@@ -221,23 +225,20 @@ func fromMicros(v sql.NullInt64) time.Time {
 	return time.UnixMicro(v.Int64).UTC()
 }
 
-// Place implements retention.HoldStore. On PostgreSQL it waits for sweep
-// batches in flight, so no batch that started before the hold can dispose
-// of a record after Place returns.
+// Place implements retention.HoldStore. It waits for the sweep and
+// erasure batches in flight (on PostgreSQL, in any process; on SQLite, in
+// this one, then for SQLite's write lock), and every batch that starts
+// after it returns honours the hold. No batch disposes of a record after
+// the hold has committed.
 func (s *Store) Place(ctx context.Context, h retention.Hold) error {
 	if err := h.Validate(); err != nil {
 		return err
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, end, err := s.beginHolds(ctx)
 	if err != nil {
 		return fmt.Errorf("sqlstore: place hold: %w", err)
 	}
-	defer tx.Rollback()
-	if s.dialect == Postgres {
-		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, s.lockKey); err != nil {
-			return fmt.Errorf("sqlstore: place hold: %w", err)
-		}
-	}
+	defer end()
 	var one int
 	err = tx.QueryRowContext(ctx, `SELECT 1 FROM `+s.holds+` WHERE id = `+s.ph(1), h.ID).Scan(&one)
 	if err == nil {
@@ -266,11 +267,11 @@ func nullString(s string) any {
 
 // Release implements retention.HoldStore.
 func (s *Store) Release(ctx context.Context, id, by string, at time.Time) error {
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, end, err := s.beginHolds(ctx)
 	if err != nil {
 		return fmt.Errorf("sqlstore: release hold: %w", err)
 	}
-	defer tx.Rollback()
+	defer end()
 	h, err := s.getHold(ctx, tx, id, true)
 	if err != nil {
 		return err

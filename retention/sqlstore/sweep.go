@@ -42,6 +42,11 @@ type Sweeper struct {
 	now      func() time.Time
 	sample   int
 	schedTag string
+
+	// beforeApply, when set (by tests), runs inside each batch transaction
+	// after the holds are read and the rows evaluated, right before the
+	// due rows are disposed of.
+	beforeApply func(source string)
 }
 
 // NewSweeper checks the sources against the schedule and returns a
@@ -325,7 +330,8 @@ func (w *Sweeper) query(ctx context.Context, q queryer, src *compiledSource, que
 // source take turns on the source's cursor row (SELECT ... FOR UPDATE),
 // due rows are locked with FOR UPDATE SKIP LOCKED (rows another
 // transaction holds are skipped and retried next pass), and holds are
-// read under a shared advisory lock that Store.Place takes exclusively.
+// read under a SHARE lock on the holds table, so no hold changes while a
+// batch is in flight.
 // Sweep returns when every source has completed a full pass, whether this
 // sweeper or another did the batches.
 func (w *Sweeper) Sweep(ctx context.Context) (*Report, error) {
@@ -355,27 +361,6 @@ func (w *Sweeper) Sweep(ctx context.Context) (*Report, error) {
 	return rep, nil
 }
 
-// beginWrite starts a transaction that already holds the write lock on
-// SQLite (a deferred transaction that reads first can fail to upgrade).
-func (s *Store) beginWrite(ctx context.Context) (*sql.Tx, error) {
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return nil, err
-	}
-	if s.dialect == SQLite {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM `+s.shred+` WHERE 1 = 0`); err != nil {
-			tx.Rollback()
-			return nil, err
-		}
-	} else {
-		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock_shared($1)`, s.lockKey); err != nil {
-			tx.Rollback()
-			return nil, err
-		}
-	}
-	return tx, nil
-}
-
 // due is a row to dispose of with its decision.
 type due struct {
 	row scannedRow
@@ -384,11 +369,11 @@ type due struct {
 
 func (w *Sweeper) sweepBatch(ctx context.Context, src *compiledSource, startPass *int64, rep *Report) (done bool, err error) {
 	s := w.store
-	tx, err := s.beginWrite(ctx)
+	tx, end, err := s.beginWrite(ctx)
 	if err != nil {
 		return false, fmt.Errorf("sqlstore: sweep %s: %w", src.Name, err)
 	}
-	defer tx.Rollback()
+	defer end()
 	q := `SELECT last_key, key_int, pass FROM ` + s.cursor + ` WHERE source = ` + s.ph(1)
 	if s.dialect == Postgres {
 		q += ` FOR UPDATE`
@@ -477,6 +462,9 @@ func (w *Sweeper) sweepBatch(ctx context.Context, src *compiledSource, startPass
 				notes = append(notes, func() { rep.note(&rec, &dd) })
 			}
 		}
+	}
+	if w.beforeApply != nil {
+		w.beforeApply(src.Name)
 	}
 	done2, err := w.apply(ctx, tx, src, dues, "sweep", rep.SweepID, now)
 	if err != nil {
