@@ -1,0 +1,294 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/civickit/privacy/consent"
+	consentsql "github.com/civickit/privacy/consent/sqlstore"
+	"github.com/civickit/privacy/cookies"
+	"github.com/civickit/privacy/pii"
+	retsql "github.com/civickit/privacy/retention/sqlstore"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// app is the portal: its configuration, database, keys and the SDK parts
+// wired together. Handlers are methods on it.
+type app struct {
+	cfg       config
+	db        *sql.DB
+	dialect   pii.Dialect
+	keys      *keys
+	sealer    *pii.Sealer
+	indexer   *pii.Indexer
+	shredder  *pii.Shredder
+	ledger    *consent.Ledger
+	unsub     http.Handler
+	sessions  *cookies.Manager[sessionValues]
+	policy    *cookies.Policy
+	choice    string // name of the cookie-banner choice cookie
+	analytics string // name of the analytics cookie
+	outbox    *outbox
+	log       *slog.Logger
+	pages     map[string]*template.Template
+	secure    bool
+	dummyHash string
+	notice    consent.Notice
+	retStore  *retsql.Store
+	sweeper   *retsql.Sweeper
+	releases  releases
+}
+
+// sessionValues is the session cookie's payload: nothing but whether the
+// session id is bound to an account on the server. The account itself is
+// looked up in portal_sessions by the session id; the cookie holds no PII.
+type sessionValues struct {
+	Auth bool
+}
+
+// newApp opens the database, loads or generates keys, and builds every part.
+// It prints the development-key warning to stdout unless cfg.quietBanner.
+func newApp(ctx context.Context, cfg config, stdout io.Writer) (*app, error) {
+	if cfg.logOutput == nil {
+		cfg.logOutput = io.Discard
+	}
+	if cfg.argon.KeyLen == 0 {
+		cfg.argon = defaultArgon
+	}
+	log, err := newLogger(cfg.logOutput)
+	if err != nil {
+		return nil, err
+	}
+	a := &app{cfg: cfg, log: log}
+	a.secure = cfg.secure || strings.HasPrefix(cfg.BaseURL, "https://")
+
+	var banner io.Writer = stdout
+	if cfg.quietBanner {
+		banner = nil
+	}
+	if a.keys, err = loadOrCreateKeys(cfg.DataDir, banner); err != nil {
+		return nil, err
+	}
+	if a.db, a.dialect, err = openDB(ctx, cfg.DataDir, cfg.Postgres); err != nil {
+		return nil, err
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			a.db.Close()
+		}
+	}()
+	if a.sealer, err = pii.NewSealer(a.keys.Fields); err != nil {
+		return nil, err
+	}
+	if a.indexer, err = pii.NewIndexer(a.keys.Index, nil); err != nil {
+		return nil, err
+	}
+	if a.dummyHash, err = hashPassword(cfg.argon, newID("")); err != nil {
+		return nil, err
+	}
+	if err := a.initConsent(ctx); err != nil {
+		return nil, err
+	}
+	if err := a.initRetention(ctx); err != nil {
+		return nil, err
+	}
+	if err := a.initCookies(); err != nil {
+		return nil, err
+	}
+	if a.outbox, err = newOutbox(filepath.Join(cfg.DataDir, "outbox")); err != nil {
+		return nil, err
+	}
+	if a.pages, err = parsePages(); err != nil {
+		return nil, err
+	}
+	ok = true
+	return a, nil
+}
+
+// Close releases the database.
+func (a *app) Close() error { return a.db.Close() }
+
+func (a *app) dialectName() string { return string(a.dialect) }
+
+// q rebinds placeholders for the app's dialect.
+func (a *app) q(query string) string { return rebind(a.dialect, query) }
+
+func (a *app) initConsent(ctx context.Context) error {
+	ks, err := pii.NewSQLKeyStore(a.db, a.dialect, nil)
+	if err != nil {
+		return err
+	}
+	if err := ks.Migrate(ctx); err != nil {
+		return fmt.Errorf("consent keys: %w", err)
+	}
+	if a.shredder, err = pii.NewShredder(a.keys.Subjects, ks); err != nil {
+		return err
+	}
+	store, err := consentsql.New(a.db, a.dialect, nil)
+	if err != nil {
+		return err
+	}
+	if err := store.Migrate(ctx); err != nil {
+		return fmt.Errorf("consent store: %w", err)
+	}
+	var defs []consent.PurposeDef
+	for _, t := range topics {
+		defs = append(defs, consent.PurposeDef{ID: t.ID, Description: t.Title})
+	}
+	a.ledger, err = consent.New(store, consent.Keys{Shredder: a.shredder, Indexer: a.indexer, Tokens: a.keys.Tokens}, &consent.Options{
+		Purposes: defs,
+		Controller: consent.Controller{
+			Name: "City of Example", Contact: "Privacy Office", Email: "privacy@example.com",
+			URL: a.cfg.BaseURL, PolicyURL: a.cfg.BaseURL + "/privacy", Jurisdiction: "US-MA", Language: "en",
+		},
+	})
+	if err != nil {
+		return err
+	}
+	a.notice = consent.NewNotice(noticeID, noticeVersion, []byte(noticeText), a.cfg.BaseURL+"/privacy", noticeEffective)
+	if err := a.ledger.PublishNotice(ctx, a.notice); err != nil {
+		return fmt.Errorf("consent notice: %w", err)
+	}
+	a.unsub, err = consent.NewUnsubscribeHandler(a.ledger, nil)
+	return err
+}
+
+func (a *app) initCookies() error {
+	var err error
+	a.sessions, err = cookies.NewManager(a.keys.Cookies, &cookies.Options[sessionValues]{
+		Name:                "portal_session",
+		MaxAge:              8 * time.Hour,
+		InsecureDevelopment: !a.secure,
+		Logger:              a.log,
+	})
+	if err != nil {
+		return err
+	}
+	a.choice, a.analytics = "cookie_choice", "analytics_id"
+	if a.secure {
+		a.choice, a.analytics = cookies.HostPrefix+a.choice, cookies.HostPrefix+a.analytics
+	}
+	a.policy, err = cookies.NewPolicy([]cookies.Declaration{
+		{Name: a.choice, Category: cookies.StrictlyNecessary, Purpose: "Remembers your answer to the cookie banner.", MaxAge: 180 * 24 * time.Hour},
+		{Name: a.analytics, Category: cookies.Analytics, Purpose: "A random visitor id for counting page views. Only with your consent, never with Global Privacy Control.", MaxAge: 30 * 24 * time.Hour},
+	}, &cookies.PolicyOptions{
+		Consent:             cookies.ConsentFunc(a.cookieConsent),
+		InsecureDevelopment: !a.secure,
+		Logger:              a.log,
+	})
+	return err
+}
+
+// cookieConsent is the cookies.ConsentChecker: the visitor's banner choice,
+// kept in a strictly necessary cookie. (cookies.Policy never asks about
+// analytics on a request with Sec-GPC: 1.)
+func (a *app) cookieConsent(r *http.Request, c cookies.Category) bool {
+	ck, err := r.Cookie(a.choice)
+	if err != nil {
+		return false
+	}
+	return ck.Value == "all" && (c == cookies.Analytics || c == cookies.Preferences)
+}
+
+var pageNames = []string{
+	"home", "signup", "login", "account", "subscriptions", "confirm", "outbox", "message",
+	"pay", "paid", "mydata", "erased", "records", "cookies", "privacy", "error",
+}
+
+func parsePages() (map[string]*template.Template, error) {
+	funcs := template.FuncMap{
+		"money": func(cents int64) string { return fmt.Sprintf("$%d.%02d", cents/100, cents%100) },
+		"date":  func(t time.Time) string { return t.Format("2 Jan 2006 15:04 MST") },
+	}
+	pages := make(map[string]*template.Template, len(pageNames))
+	for _, name := range pageNames {
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
+		if err != nil {
+			return nil, fmt.Errorf("templates: %w", err)
+		}
+		pages[name] = t
+	}
+	return pages, nil
+}
+
+// Handler returns the portal's HTTP handler: routes wrapped in the session
+// middleware, GPC middleware, CSRF protection and the access log.
+func (a *app) Handler() http.Handler {
+	mux := http.NewServeMux()
+	handle := func(pattern string, h http.HandlerFunc) { mux.Handle(pattern, recordRoute(h)) }
+
+	static, _ := fs.Sub(staticFS, "static")
+	mux.Handle("GET /static/", recordRoute(http.StripPrefix("/static/", http.FileServerFS(static))))
+	handle("GET /healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") })
+	handle("GET /{$}", a.home)
+	handle("GET /privacy", a.privacy)
+	handle("GET /cookies", a.cookieNotice)
+	handle("POST /cookies", a.cookieChoice)
+
+	handle("GET /signup", a.signupForm)
+	handle("POST /signup", a.signup)
+	handle("GET /login", a.loginForm)
+	handle("POST /login", a.loginPost)
+	handle("POST /logout", a.logout)
+	handle("GET /account", a.requireLogin(a.accountPage))
+
+	handle("GET /subscriptions", a.subscriptionsPage)
+	handle("POST /subscriptions", a.subscribe)
+	handle("POST /subscriptions/withdraw", a.requireLogin(a.withdraw))
+	handle("GET /subscriptions/confirm", a.confirmForm)
+	handle("POST /subscriptions/confirm", a.confirm)
+	mux.Handle("/unsubscribe", recordRoute(a.unsub))
+
+	handle("GET /outbox", a.outboxPage)
+	handle("GET /outbox/{name}", a.messagePage)
+
+	a.routesMore(handle)
+
+	mux.Handle("/", recordRoute(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a.fail(w, r, http.StatusNotFound, "There is no page at this address.")
+	})))
+
+	var h http.Handler = mux
+	h = a.sessions.Middleware(h)
+	h = consent.GPCMiddleware(h)
+	h = securityHeaders(h)
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a.fail(w, r, http.StatusForbidden, "This form was sent from another site and was refused (cross-site request forgery protection).")
+	}))
+	h = cop.Handler(h)
+	h = accessLog(a.log, h)
+	return h
+}
+
+// securityHeaders sets headers every page gets.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// errAborted is returned by helpers that already wrote an error page.
+var errAborted = errors.New("portal: response already written")

@@ -1,0 +1,225 @@
+package main
+
+import (
+	"context"
+	"encoding/base64"
+	"flag"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+	"github.com/civickit/privacy/consent"
+	"github.com/civickit/privacy/pii"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var updateScreenshot = flag.Bool("update-screenshot", false, "write testdata/screenshot.png (the home page) for the README")
+
+const chromiumPath = "/usr/bin/chromium"
+
+// TestBrowser drives Debian's Chromium, headless, through the whole portal
+// over TLS (the __Host- session cookie needs Secure): sign up, log out and
+// in, subscribe, confirm from the outbox, one-click unsubscribe, see my
+// data, pay a bill. It checks the session cookie's attributes and that no
+// cookie holds personal data, and the GPC signal. On failure it saves a
+// screenshot and logs its path.
+func TestBrowser(t *testing.T) {
+	if _, err := os.Stat(chromiumPath); err != nil {
+		t.Skipf("browser test skipped: %s not found (install it with .ci/install-chromium or apt-get install -y chromium)", chromiumPath)
+	}
+	tp := newTestPortal(t, portalOpts{tls: true})
+	p := fakePerson
+
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(chromiumPath),
+		chromedp.Flag("headless", true),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("ignore-certificate-errors", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 900),
+	}
+	// A guard against a hung browser, not a speed assertion.
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	actx, acancel := chromedp.NewExecAllocator(ctx, opts...)
+	defer acancel()
+	bctx, bcancel := chromedp.NewContext(actx)
+	defer bcancel()
+
+	base := tp.srv.URL
+	step := func(name string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(bctx, actions...); err != nil {
+			path := filepath.Join(os.TempDir(), fmt.Sprintf("portal-browser-failure-%d.png", time.Now().UnixNano()))
+			sctx, scancel := context.WithTimeout(bctx, 10*time.Second)
+			if png, serr := chromedp.Run(sctx, chromedp.FullScreenshot(90)); serr == nil {
+				if werr := os.WriteFile(path, png, 0o644); werr == nil {
+					t.Logf("screenshot of the failure: %s", path)
+				}
+			}
+			scancel()
+			t.Fatalf("browser step %q: %v", name, err)
+		}
+	}
+	text := func(sel string) string {
+		t.Helper()
+		v, err := chromedp.Run(bctx, chromedp.Text(chromedp.CSS(sel)))
+		require.NoError(t, err, "text of %s", sel)
+		return v
+	}
+
+	step("home page", chromedp.Navigate(base+"/"), chromedp.WaitVisible(chromedp.CSS(`#cookie-banner`)))
+	if *updateScreenshot {
+		png, err := chromedp.Run(bctx, chromedp.FullScreenshot(90))
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join("testdata", "screenshot.png"), png, 0o644))
+		t.Log("wrote testdata/screenshot.png")
+	}
+	step("refuse analytics", chromedp.Click(chromedp.CSS(`#cookies-necessary`)), chromedp.WaitNotPresent(chromedp.CSS(`#cookie-banner`)))
+
+	step("sign up",
+		chromedp.Navigate(base+"/signup"),
+		chromedp.SendKeys(chromedp.CSS(`#name`), p.Name),
+		chromedp.SendKeys(chromedp.CSS(`#email`), p.Email),
+		chromedp.SendKeys(chromedp.CSS(`#address`), p.Address),
+		chromedp.SendKeys(chromedp.CSS(`#phone`), p.Phone),
+		chromedp.SendKeys(chromedp.CSS(`#account_number`), p.Number),
+		chromedp.SendKeys(chromedp.CSS(`#password`), p.Password),
+		chromedp.Click(chromedp.CSS(`#signup-submit`)),
+		chromedp.WaitVisible(chromedp.CSS(`#account-facts`)),
+	)
+	assert.Contains(t, text(`#account-facts`), p.Name)
+	checkCookies(t, bctx, p)
+
+	step("log out and in",
+		chromedp.Click(chromedp.CSS(`#logout`)),
+		chromedp.WaitVisible(chromedp.CSS(`#nav-login`)),
+		chromedp.Navigate(base+"/login"),
+		chromedp.SendKeys(chromedp.CSS(`#email`), p.Email),
+		chromedp.SendKeys(chromedp.CSS(`#password`), p.Password),
+		chromedp.Click(chromedp.CSS(`#login-submit`)),
+		chromedp.WaitVisible(chromedp.CSS(`#account-facts`)),
+	)
+	checkCookies(t, bctx, p)
+
+	step("subscribe",
+		chromedp.Navigate(base+"/subscriptions"),
+		chromedp.Click(chromedp.CSS(`input[value="eline:weekly-news"]`)),
+		chromedp.Click(chromedp.CSS(`#subscribe-submit`)),
+		chromedp.WaitVisible(chromedp.CSS(`#flash`)),
+	)
+	step("confirm from the outbox",
+		chromedp.Navigate(base+"/outbox"),
+		chromedp.Click(chromedp.CSS(`#outbox tbody a`)),
+		chromedp.WaitVisible(chromedp.CSS(`#mail-body`)),
+		chromedp.Click(chromedp.CSS(`#mail-body a[href*="/subscriptions/confirm"]`)),
+		chromedp.Click(chromedp.CSS(`#confirm-submit`)),
+		chromedp.WaitVisible(chromedp.CSS(`#flash`)),
+	)
+	assert.Contains(t, text(`#flash`), "you are subscribed")
+	acct, err := tp.app.login(context.Background(), pii.New(pii.Email, p.Email), p.Password)
+	require.NoError(t, err)
+	d, err := tp.app.ledger.MayContact(context.Background(), acct.ConsentSubject, "eline:weekly-news", consent.Email)
+	require.NoError(t, err)
+	assert.True(t, d.Allowed, "confirmed in the browser")
+
+	step("one-click unsubscribe",
+		chromedp.Navigate(base+"/outbox"),
+		chromedp.Click(chromedp.CSS(`#outbox tbody a`)),
+		chromedp.WaitVisible(chromedp.CSS(`#one-click-submit`)),
+		chromedp.Click(chromedp.CSS(`#one-click-submit`)),
+		chromedp.WaitNotPresent(chromedp.CSS(`#one-click-submit`)),
+	)
+	d, err = tp.app.ledger.MayContact(context.Background(), acct.ConsentSubject, "eline:weekly-news", consent.Email)
+	require.NoError(t, err)
+	assert.False(t, d.Allowed, "one-click unsubscribe withdrew consent")
+
+	step("my data",
+		chromedp.Navigate(base+"/mydata"),
+		chromedp.WaitVisible(chromedp.CSS(`#mydata-account`)),
+	)
+	assert.Contains(t, text(`#mydata-consent`), "ConsentWithdrawn")
+
+	step("pay a bill",
+		chromedp.Navigate(base+"/pay"),
+		chromedp.SendKeys(chromedp.CSS(`#amount`), "42.50"),
+		chromedp.SendKeys(chromedp.CSS(`#card`), p.Card),
+		chromedp.SendKeys(chromedp.CSS(`#expiry`), "12/39"),
+		chromedp.SendKeys(chromedp.CSS(`#cvc`), "123"),
+		chromedp.Click(chromedp.CSS(`#pay-submit`)),
+		chromedp.WaitVisible(chromedp.CSS(`#paid`)),
+	)
+	paid := text(`#paid`)
+	assert.Contains(t, paid, "$42.50")
+	assert.Contains(t, paid, "ending in 1111")
+	checkCookies(t, bctx, p)
+
+	// Global Privacy Control: no banner, no analytics cookie, a notice.
+	step("GPC",
+		chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+			if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
+				return err
+			}
+			if _, err := chromedp.Call(ctx, network.SetExtraHTTPHeaders, network.SetExtraHTTPHeadersParams{Headers: network.Headers{"Sec-GPC": "1"}}); err != nil {
+				return err
+			}
+			_, err := chromedp.Call(ctx, network.ClearBrowserCookies, cdp.Empty{})
+			return err
+		}),
+		chromedp.Navigate(base+"/"),
+		chromedp.WaitVisible(chromedp.CSS(`#gpc`)),
+	)
+	banners, err := chromedp.Run(bctx, chromedp.Evaluate[int](`document.querySelectorAll("#cookie-banner").length`))
+	require.NoError(t, err)
+	assert.Zero(t, banners, "no cookie banner under GPC")
+
+	for _, s := range []string{p.Email, p.Name, p.Phone, p.Number, "4111111111111111", p.Password} {
+		assert.NotContains(t, tp.logs.String(), s, "logs hold personal data")
+	}
+}
+
+// checkCookies asserts the session cookie's attributes and that no cookie
+// carries personal data, plainly or base64-encoded.
+func checkCookies(t *testing.T, ctx context.Context, p person) {
+	t.Helper()
+	res, err := chromedp.Call(ctx, network.GetCookies, network.GetCookiesParams{})
+	require.NoError(t, err)
+	cks := res.Cookies
+	var session *network.Cookie
+	for _, c := range cks {
+		if c.Name == "__Host-portal_session" {
+			session = c
+		}
+		v, _ := url.QueryUnescape(c.Value)
+		decoded := ""
+		if b, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(v, "=")); err == nil {
+			decoded = string(b)
+		}
+		for _, s := range []string{p.Email, p.Name, p.Address, p.Phone, p.Number, "Alice", "alice"} {
+			assert.NotContains(t, v, s, "cookie %s holds personal data", c.Name)
+			assert.NotContains(t, decoded, s, "cookie %s holds personal data (base64)", c.Name)
+		}
+		assert.NotEqual(t, "__Host-analytics_id", c.Name, "analytics cookie without consent")
+	}
+	require.NotNil(t, session, "no __Host-portal_session cookie")
+	assert.True(t, session.Secure, "Secure")
+	assert.True(t, session.HTTPOnly, "HttpOnly")
+	assert.Equal(t, network.CookieSameSiteLax, session.SameSite, "SameSite=Lax")
+	assert.Equal(t, "/", session.Path)
+	assert.False(t, session.Session, "explicit Max-Age")
+}

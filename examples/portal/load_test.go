@@ -1,0 +1,187 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/civickit/privacy/consent"
+	"github.com/civickit/privacy/internal/testdb"
+	"github.com/civickit/privacy/pii"
+	"github.com/civickit/privacy/pii/piitest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// EnvLoad turns the load test on: PORTAL_LOAD=1 go test -run TestLoad ./examples/portal
+// (PORTAL_LOAD_REQUESTS and PORTAL_LOAD_WORKERS change its size).
+const EnvLoad = "PORTAL_LOAD"
+
+func envInt(name string, def int) int {
+	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v > 0 {
+		return v
+	}
+	return def
+}
+
+// TestLoad drives the portal over loopback HTTP with 20,000 requests from 50
+// goroutines against log-in, subscribe and one-click unsubscribe, then checks
+// that every request succeeded, that the consent ledger holds exactly one
+// event per subscribe and unsubscribe (none lost) with every hash chain
+// intact, and that the logs hold no personal data. It reports requests per
+// second; it asserts no speed.
+func TestLoad(t *testing.T) {
+	if testing.Short() || os.Getenv(EnvLoad) != "1" {
+		t.Skipf("load test: set %s=1 (and do not pass -short) to run it", EnvLoad)
+	}
+	t.Run("sqlite", func(t *testing.T) { loadTest(t, "") })
+	t.Run("postgres", func(t *testing.T) {
+		_, dsn := testdb.PostgresDSN(t)
+		loadTest(t, dsn)
+	})
+}
+
+func loadTest(t *testing.T, dsn string) {
+	total, workers := envInt("PORTAL_LOAD_REQUESTS", 20000), envInt("PORTAL_LOAD_WORKERS", 50)
+	rec := piitest.NewRecorder()
+	tp := newTestPortal(t, portalOpts{postgres: dsn, logs: rec})
+	ctx := context.Background()
+	cs := piitest.New(t)
+
+	// One account and one subscriber address per worker.
+	type worker struct {
+		email, password, subject, token string
+	}
+	ws := make([]worker, workers)
+	var planted []piitest.Canary
+	for i := range ws {
+		email := fmt.Sprintf("load-%03d@example.com", i)
+		pw := fmt.Sprintf("load password %03d", i)
+		_, err := tp.app.createAccount(ctx, accountData{
+			Name: pii.New(pii.Name, fmt.Sprintf("Load Tester %03d", i)), Email: pii.New(pii.Email, email),
+			Address: pii.New(pii.PostalAddress, "1 Example Street"), Phone: pii.New(pii.Phone, "617-555-0100"),
+			Number: pii.New(pii.AccountNumber, fmt.Sprintf("5500%04d", i)),
+		}, pw)
+		require.NoError(t, err)
+		subject, err := tp.app.ledger.Enroll(ctx, pii.New(pii.Email, email))
+		require.NoError(t, err)
+		token, err := tp.app.ledger.UnsubscribeToken(subject, topics[0].ID, consent.Email)
+		require.NoError(t, err)
+		ws[i] = worker{email, pw, subject, token}
+		planted = append(planted, cs.Custom(pii.Email, email))
+	}
+
+	tr := &http.Transport{MaxIdleConns: workers, MaxIdleConnsPerHost: workers}
+	defer tr.CloseIdleConnections()
+	client := &http.Client{Transport: tr, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	post := func(path string, form url.Values) (int, error) {
+		resp, err := client.PostForm(tp.srv.URL+path, form)
+		if err != nil {
+			return 0, err
+		}
+		resp.Body.Close()
+		return resp.StatusCode, nil
+	}
+
+	var (
+		errs         atomic.Int64
+		subs, unsubs = make([]int, workers), make([]int, workers)
+		logins       atomic.Int64
+		wg           sync.WaitGroup
+		firstErr     sync.Once
+		firstErrText string
+		perWorker    = total / workers
+	)
+	fail := func(s string) {
+		errs.Add(1)
+		firstErr.Do(func() { firstErrText = s })
+	}
+	start := time.Now()
+	for i := range ws {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w := ws[i]
+			for n := range perWorker {
+				var (
+					code int
+					err  error
+					want = http.StatusOK
+				)
+				switch n % 3 {
+				case 0:
+					code, err = post("/login", url.Values{"email": {w.email}, "password": {w.password}})
+					want = http.StatusSeeOther
+					logins.Add(1)
+				case 1:
+					code, err = post("/subscriptions", url.Values{"email": {w.email}, "topic": {topics[0].ID}})
+					subs[i]++
+				case 2:
+					code, err = post("/unsubscribe?token="+url.QueryEscape(w.token), url.Values{"List-Unsubscribe": {"One-Click"}})
+					unsubs[i]++
+				}
+				if err != nil {
+					fail(err.Error())
+				} else if code != want {
+					fail(fmt.Sprintf("op %d: status %d", n%3, code))
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	done := perWorker * workers
+	rps := float64(done) / elapsed.Seconds()
+	db := "sqlite"
+	if dsn != "" {
+		db = "postgres"
+	}
+	t.Logf("load %s: %d requests (%d log-ins, subscribes, one-click unsubscribes) from %d goroutines in %v: %.0f requests/s, %d errors",
+		db, done, logins.Load(), workers, elapsed.Round(time.Millisecond), rps, errs.Load())
+	if errs.Load() > 0 {
+		t.Logf("portal errors: %s", grepLines(tp.logs.String(), `"level":"ERROR"`, 3))
+	}
+	require.Zero(t, errs.Load(), "first error: %s", firstErrText)
+
+	// No lost consent events: each subscribe appended Requested, each
+	// unsubscribe (always after a subscribe in the same goroutine) Withdrawn.
+	for i, w := range ws {
+		h, err := tp.app.ledger.History(ctx, w.subject)
+		require.NoError(t, err)
+		var req, wd int
+		for _, e := range h {
+			switch e.Type {
+			case consent.Requested:
+				req++
+			case consent.Withdrawn:
+				wd++
+			}
+		}
+		assert.Equal(t, subs[i], req, "worker %d: Requested events", i)
+		assert.Equal(t, unsubs[i], wd, "worker %d: Withdrawn events", i)
+	}
+	require.NoError(t, tp.app.ledger.VerifyAll(ctx), "hash chains intact")
+	piitest.AssertNoPII(t, rec, planted...)
+}
+
+// grepLines returns up to n lines of s containing sub.
+func grepLines(s, sub string, n int) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, sub) {
+			out = append(out, l)
+			if len(out) == n {
+				break
+			}
+		}
+	}
+	return strings.Join(out, "\n")
+}

@@ -1,0 +1,198 @@
+package main
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"sync"
+
+	"github.com/civickit/privacy/cookies"
+	"github.com/civickit/privacy/pii"
+	"github.com/go-playground/validator/v10"
+)
+
+var (
+	validateOnce sync.Once
+	validate     *validator.Validate
+)
+
+// validatorV returns the validator with the pii tags registered.
+func validatorV() *validator.Validate {
+	validateOnce.Do(func() {
+		v := validator.New(validator.WithRequiredStructEnabled())
+		if err := pii.RegisterValidators(v); err != nil {
+			panic(err)
+		}
+		validate = v
+	})
+	return validate
+}
+
+// fieldProblems turns validator errors into messages that name the form
+// field, never its value.
+func fieldProblems(err error, labels map[string]string) string {
+	var ve validator.ValidationErrors
+	if !errors.As(err, &ve) {
+		return "Please check the form."
+	}
+	var names []string
+	for _, fe := range ve {
+		l := labels[fe.Field()]
+		if l == "" {
+			l = fe.Field()
+		}
+		names = append(names, l)
+	}
+	return "Please check: " + strings.Join(names, ", ") + "."
+}
+
+func (a *app) home(w http.ResponseWriter, r *http.Request) {
+	a.render(w, r, http.StatusOK, "home", pageData{Title: "City of Example Utilities"})
+}
+
+func (a *app) privacy(w http.ResponseWriter, r *http.Request) {
+	a.render(w, r, http.StatusOK, "privacy", pageData{Title: "Privacy notice", Data: map[string]any{
+		"Text": noticeText, "ID": a.notice.ID, "Version": a.notice.Version,
+	}})
+}
+
+// cookieNotice lists the declared cookies, for the banner's "details" link.
+func (a *app) cookieNotice(w http.ResponseWriter, r *http.Request) {
+	a.render(w, r, http.StatusOK, "cookies", pageData{Title: "Cookies", Data: map[string]any{
+		"Session":      a.sessions.Name(),
+		"Declarations": a.policy.Declarations(),
+	}})
+}
+
+// cookieChoice records the banner's answer: "all" or "necessary".
+func (a *app) cookieChoice(w http.ResponseWriter, r *http.Request) {
+	choice := "necessary"
+	if r.PostFormValue("choice") == "all" {
+		choice = "all"
+	}
+	if err := a.policy.Set(w, r, &http.Cookie{Name: a.choice, Value: choice}); err != nil {
+		a.internal(w, r, err)
+		return
+	}
+	// The choice takes effect for this response: drop the analytics cookie
+	// when refused (Sweep reads the request, which still has the old choice).
+	if choice != "all" {
+		if _, err := r.Cookie(a.analytics); err == nil {
+			_ = a.policy.Set(w, r, &http.Cookie{Name: a.analytics, MaxAge: -1})
+		}
+	}
+	back := r.PostFormValue("back")
+	if !strings.HasPrefix(back, "/") || strings.HasPrefix(back, "//") {
+		back = "/"
+	}
+	seeOther(w, r, back)
+}
+
+type signupInput struct {
+	Name     pii.String `validate:"required,max=200"`
+	Email    pii.String `validate:"required,pii_email"`
+	Address  pii.String `validate:"required,max=300"`
+	Phone    pii.String `validate:"required,nanp_phone"`
+	Number   pii.String `validate:"required,numeric,min=6,max=16"`
+	Password string     `validate:"required,min=10,max=128"`
+}
+
+var signupLabels = map[string]string{
+	"Name": "name", "Email": "e-mail address", "Address": "service address",
+	"Phone": "phone number", "Number": "utility account number (6 to 16 digits)", "Password": "password (10 characters or more)",
+}
+
+func (a *app) signupForm(w http.ResponseWriter, r *http.Request) {
+	a.render(w, r, http.StatusOK, "signup", pageData{Title: "Create an account"})
+}
+
+func (a *app) signup(w http.ResponseWriter, r *http.Request) {
+	in := signupInput{
+		Name:     formPII(r, "name", pii.Name, 200),
+		Email:    formPII(r, "email", pii.Email, 254),
+		Address:  formPII(r, "address", pii.PostalAddress, 300),
+		Phone:    formPII(r, "phone", pii.Phone, 40),
+		Number:   pii.New(pii.AccountNumber, strings.ReplaceAll(formString(r, "account_number", 40), "-", "")),
+		Password: r.PostFormValue("password"),
+	}
+	if err := validatorV().Struct(in); err != nil {
+		// The form is shown again empty: nothing the visitor typed is echoed.
+		a.render(w, r, http.StatusUnprocessableEntity, "signup", pageData{Title: "Create an account", Error: fieldProblems(err, signupLabels)})
+		return
+	}
+	acct, err := a.createAccount(r.Context(), accountData{Name: in.Name, Email: in.Email, Address: in.Address, Phone: in.Phone, Number: in.Number}, in.Password)
+	if errors.Is(err, errEmailTaken) {
+		a.render(w, r, http.StatusConflict, "signup", pageData{Title: "Create an account", Error: "An account with this e-mail address exists already. Log in instead."})
+		return
+	}
+	if err != nil {
+		a.internal(w, r, err)
+		return
+	}
+	if err := a.startSession(r.Context(), r, acct); err != nil {
+		a.internal(w, r, err)
+		return
+	}
+	a.log.InfoContext(r.Context(), "account created", "account", acct.ID)
+	seeOther(w, r, "/account")
+}
+
+func (a *app) loginForm(w http.ResponseWriter, r *http.Request) {
+	a.render(w, r, http.StatusOK, "login", pageData{Title: "Log in"})
+}
+
+func (a *app) loginPost(w http.ResponseWriter, r *http.Request) {
+	email := formPII(r, "email", pii.Email, 254)
+	acct, err := a.login(r.Context(), email, r.PostFormValue("password"))
+	if errors.Is(err, errBadLogin) {
+		a.render(w, r, http.StatusUnauthorized, "login", pageData{Title: "Log in", Error: "Wrong e-mail address or password."})
+		return
+	}
+	if err != nil {
+		a.internal(w, r, err)
+		return
+	}
+	if err := a.startSession(r.Context(), r, acct); err != nil {
+		a.internal(w, r, err)
+		return
+	}
+	a.log.InfoContext(r.Context(), "login", "account", acct.ID)
+	seeOther(w, r, "/account")
+}
+
+func (a *app) logout(w http.ResponseWriter, r *http.Request) {
+	s := a.session(r)
+	if err := a.execTx(r.Context(), `DELETE FROM portal_sessions WHERE id = ?`, s.ID()); err != nil {
+		a.internal(w, r, err)
+		return
+	}
+	s.Destroy()
+	seeOther(w, r, "/")
+}
+
+// accountView is the account page's data: contact data masked where the
+// category allows (phone, account number), shown otherwise since it is the
+// holder's own.
+type accountView struct {
+	ID      string
+	Name    string
+	Email   string
+	Address string
+	Phone   string
+	Number  string
+	Staff   bool
+}
+
+func (a *app) accountPage(w http.ResponseWriter, r *http.Request, acct *account) {
+	a.render(w, r, http.StatusOK, "account", pageData{Title: "My account", Data: accountView{
+		ID:      acct.ID,
+		Name:    acct.Data.Name.Reveal(),
+		Email:   acct.Data.Email.Reveal(),
+		Address: acct.Data.Address.Reveal(),
+		Phone:   acct.Data.Phone.Masked(),
+		Number:  acct.Data.Number.Masked(),
+		Staff:   acct.Staff,
+	}})
+}
+
+var _ cookies.ConsentChecker = cookies.ConsentFunc(nil)

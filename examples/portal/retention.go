@@ -1,0 +1,193 @@
+package main
+
+import (
+	"context"
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/civickit/privacy/consent"
+	"github.com/civickit/privacy/retention"
+	retsql "github.com/civickit/privacy/retention/sqlstore"
+)
+
+// schedule.json is the portal's records retention schedule.
+//
+//go:embed schedule.json
+var scheduleJSON []byte
+
+// retentionSources describe the portal's tables to the sweeper. Each row's
+// subject is the account id.
+var retentionSources = []retsql.Source{
+	{Name: "accounts", Table: "portal_accounts", ID: "id", Category: "account",
+		Created: "created_at", LastActivity: "last_active_at", Subject: "id",
+		Export: []string{"id", "created_at", "last_active_at"}},
+	{Name: "payments", Table: "portal_payments", ID: "id", Category: "payment.card_token",
+		Created: "created_at", Events: map[string]string{"transaction": "created_at"}, Subject: "account_id",
+		Export: []string{"id", "card_token", "card_last4", "amount_cents", "created_at"}},
+	{Name: "sessions", Table: "portal_sessions", ID: "id", Category: "web_session",
+		Created: "created_at", Subject: "account_id",
+		Export: []string{"created_at", "expires_at"}},
+}
+
+func (a *app) initRetention(ctx context.Context) error {
+	sched, err := retention.ParseJSON(scheduleJSON)
+	if err != nil {
+		return fmt.Errorf("retention schedule: %w", err)
+	}
+	d := retsql.SQLite
+	if a.dialect == "postgres" {
+		d = retsql.Postgres
+	}
+	a.retStore, err = retsql.New(a.db, &retsql.Options{Dialect: d})
+	if err != nil {
+		return err
+	}
+	if err := a.retStore.Migrate(ctx); err != nil {
+		return fmt.Errorf("retention store: %w", err)
+	}
+	a.sweeper, err = retsql.NewSweeper(a.retStore, sched, retentionSources, nil)
+	return err
+}
+
+// runSweeper runs the retention sweeper every interval until ctx is done.
+// Each pass logs what it disposed of: counts per category and rule, never a
+// record's content.
+func (a *app) runSweeper(ctx context.Context, every time.Duration) {
+	if every <= 0 {
+		<-ctx.Done()
+		return
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		a.sweepOnce(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func (a *app) sweepOnce(ctx context.Context) {
+	rep, err := a.sweeper.Sweep(ctx)
+	if err != nil {
+		if ctx.Err() == nil {
+			a.log.ErrorContext(ctx, "retention sweep failed", "error", err)
+		}
+		return
+	}
+	a.log.InfoContext(ctx, "retention sweep",
+		slog.String("sweep", rep.SweepID),
+		slog.Int64("scanned", rep.Scanned),
+		slog.Int64("disposed", rep.DisposedCount()),
+		slog.Int("shredded_subjects", rep.Shredded))
+}
+
+// export is the "my data" download: everything the portal holds about the
+// signed-in person. It contains personal data and goes only to them.
+type export struct {
+	GeneratedAt time.Time               `json:"generated_at"`
+	Account     map[string]string       `json:"account"`
+	Records     *retention.AccessExport `json:"records"`
+	Consent     []consent.PurposeStatus `json:"consent_status,omitempty"`
+	History     []consent.Event         `json:"consent_history,omitempty"`
+	Notice      consent.NoticeRef       `json:"privacy_notice"`
+	Cookies     map[string]string       `json:"cookies"`
+}
+
+func (a *app) buildExport(ctx context.Context, acct *account) (*export, error) {
+	rec, err := a.sweeper.Access(ctx, acct.ID, newID("access_"))
+	if err != nil {
+		return nil, err
+	}
+	ex := &export{
+		GeneratedAt: time.Now().UTC(),
+		// The export is the one place plaintext leaves on purpose: to the
+		// verified account holder.
+		Account: map[string]string{
+			"id": acct.ID, "name": acct.Data.Name.Reveal(), "email": acct.Data.Email.Reveal(),
+			"service_address": acct.Data.Address.Reveal(), "phone": acct.Data.Phone.Reveal(),
+			"utility_account_number": acct.Data.Number.Reveal(),
+		},
+		Records: rec,
+		Notice:  a.notice.Ref(),
+		Cookies: map[string]string{a.sessions.Name(): "a random session id, encrypted; no personal data"},
+	}
+	if acct.ConsentSubject != "" {
+		if ex.Consent, err = a.ledger.Statuses(ctx, acct.ConsentSubject); err != nil && !errors.Is(err, consent.ErrNotFound) {
+			return nil, err
+		}
+		if ex.History, err = a.ledger.History(ctx, acct.ConsentSubject); err != nil && !errors.Is(err, consent.ErrNotFound) {
+			return nil, err
+		}
+	}
+	return ex, nil
+}
+
+func (a *app) myData(w http.ResponseWriter, r *http.Request, acct *account) {
+	ex, err := a.buildExport(r.Context(), acct)
+	if err != nil {
+		a.internal(w, r, err)
+		return
+	}
+	a.render(w, r, http.StatusOK, "mydata", pageData{Title: "My data", Data: ex})
+}
+
+func (a *app) myDataJSON(w http.ResponseWriter, r *http.Request, acct *account) {
+	ex, err := a.buildExport(r.Context(), acct)
+	if err != nil {
+		a.internal(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="my-data.json"`)
+	w.Header().Set("Cache-Control", "no-store")
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(ex)
+}
+
+// erasure is the erase page's data.
+type erasure struct {
+	Result  *retention.ErasureResult
+	Consent string
+}
+
+// erase handles "delete my data": the retention sweeper disposes of what it
+// may, defers what the schedule still requires and refuses what a hold
+// keeps; the consent ledger shreds the e-mail address but keeps the
+// pseudonymous proof of withdrawal; and the session ends.
+func (a *app) erase(w http.ResponseWriter, r *http.Request, acct *account) {
+	if r.PostFormValue("confirm") != "yes" {
+		a.fail(w, r, http.StatusBadRequest, "Please tick the box to confirm that you want your data deleted.")
+		return
+	}
+	ctx := r.Context()
+	reqID := newID("erase_")
+	res, err := a.sweeper.Erase(ctx, acct.ID, reqID)
+	if err != nil {
+		a.internal(w, r, err)
+		return
+	}
+	e := erasure{Result: res}
+	if acct.ConsentSubject != "" {
+		if err := a.ledger.Forget(ctx, acct.ConsentSubject, consent.WebForm, "subject"); err != nil && !errors.Is(err, consent.ErrNotFound) {
+			a.internal(w, r, err)
+			return
+		}
+		e.Consent = "Your e-mail address was erased from the subscription ledger (its key destroyed). The record that you unsubscribed stays, without anything that identifies you, as the law asks us to prove it."
+	}
+	s := a.session(r)
+	_ = a.execTx(ctx, `DELETE FROM portal_sessions WHERE id = ?`, s.ID())
+	s.Destroy()
+	a.log.InfoContext(ctx, "erasure request", "request", reqID,
+		"disposed", res.Count(retention.OutcomeDisposed), "deferred", res.Count(retention.OutcomeDeferred), "refused", res.Count(retention.OutcomeRefused))
+	// The page is rendered as signed out.
+	a.render(w, r.WithContext(context.WithValue(ctx, accountKey{}, (*account)(nil))), http.StatusOK, "erased", pageData{Title: "Your deletion request", User: nil, Data: e})
+}

@@ -1,0 +1,137 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// config is what the flags set.
+type config struct {
+	Addr       string        // listen address
+	DataDir    string        // SQLite file, development keys, outbox
+	Postgres   string        // PostgreSQL DSN; empty means SQLite
+	BaseURL    string        // public URL for links in e-mails; default from Addr
+	Staff      []string      // e-mail addresses that get the staff pages
+	SweepEvery time.Duration // retention sweeper interval; 0 disables it
+
+	// Fields below have no flags; tests set them.
+
+	argon       argonParams // password hashing cost
+	logOutput   io.Writer   // where the redacting logger writes; default stderr
+	secure      bool        // production cookie attributes (__Host-, Secure) even on http
+	quietBanner bool        // do not print the development-key warning (tests)
+}
+
+func defaultConfig() config {
+	return config{
+		Addr:       "127.0.0.1:8080",
+		DataDir:    "portal-data",
+		Staff:      []string{"clerk@example.com"},
+		SweepEvery: 10 * time.Minute,
+		argon:      defaultArgon,
+	}
+}
+
+func parseFlags(args []string, stderr io.Writer) (config, error) {
+	cfg := defaultConfig()
+	fs := flag.NewFlagSet("portal", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address")
+	fs.StringVar(&cfg.DataDir, "data", cfg.DataDir, "data directory: SQLite database, development keys, e-mail outbox")
+	fs.StringVar(&cfg.Postgres, "postgres", "", "PostgreSQL DSN (postgres://...); default is SQLite in the data directory")
+	fs.StringVar(&cfg.BaseURL, "base-url", "", "public base URL for links in e-mails (default http://ADDR); an https URL turns on __Host- Secure cookies")
+	staff := fs.String("staff", strings.Join(cfg.Staff, ","), "comma-separated e-mail addresses whose accounts see the staff pages")
+	fs.DurationVar(&cfg.SweepEvery, "sweep-every", cfg.SweepEvery, "how often the retention sweeper runs (0 disables it)")
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	if fs.NArg() > 0 {
+		return cfg, fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	cfg.Staff = nil
+	for _, s := range strings.Split(*staff, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			cfg.Staff = append(cfg.Staff, s)
+		}
+	}
+	return cfg, nil
+}
+
+// run is the whole program: main calls it with os.Args[1:], tests with a
+// listen address of 127.0.0.1:0. It returns when ctx is done (after a
+// graceful shutdown) or on a startup error.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg, err := parseFlags(args, stderr)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return err
+	}
+	if cfg.logOutput == nil {
+		cfg.logOutput = stderr
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	defer ln.Close()
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = "http://" + ln.Addr().String()
+	}
+	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+
+	a, err := newApp(ctx, cfg, stdout)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+
+	srv := &http.Server{
+		Handler:           a.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	sweepDone := make(chan struct{})
+	go func() { defer close(sweepDone); a.runSweeper(ctx, cfg.SweepEvery) }()
+
+	fmt.Fprintf(stdout, "portal: listening on %s/\n", cfg.BaseURL)
+	if !a.secure {
+		fmt.Fprintln(stdout, "portal: development mode: plain HTTP, so the session cookie is sent without Secure and without the __Host- prefix\n"+
+			"        (cookies.Options.InsecureDevelopment). In production serve over TLS and pass -base-url https://...")
+	}
+	fmt.Fprintf(stdout, "portal: e-mail goes to the outbox folder %s (see %s/outbox)\n", filepath.Join(cfg.DataDir, "outbox"), cfg.BaseURL)
+	a.log.Info("portal started", "url", cfg.BaseURL, "database", a.dialectName(), "secure_cookies", a.secure)
+
+	select {
+	case err := <-serveErr:
+		<-sweepDone
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	a.log.Info("portal shutting down")
+	shutCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	err = srv.Shutdown(shutCtx)
+	<-sweepDone
+	fmt.Fprintln(stdout, "portal: stopped")
+	if err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}

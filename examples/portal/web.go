@@ -1,0 +1,183 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/civickit/privacy/consent"
+	"github.com/civickit/privacy/cookies"
+	"github.com/civickit/privacy/pii"
+)
+
+// pageData is what every template gets.
+type pageData struct {
+	Title     string
+	User      *userView
+	Flash     string
+	Error     string
+	Banner    bool // show the cookie banner
+	GPC       bool // the browser sent Sec-GPC: 1
+	Analytics bool // an analytics cookie may be set
+	Dev       bool // plain-HTTP development mode
+	Data      any
+}
+
+// userView is the signed-in account as pages show it.
+type userView struct {
+	Name  string
+	Staff bool
+}
+
+const sessionTTL = 8 * time.Hour
+
+// session returns the request's cookie session.
+func (a *app) session(r *http.Request) *cookies.Session[sessionValues] {
+	s, ok := cookies.FromContext[sessionValues](r.Context())
+	if !ok {
+		panic("portal: session middleware did not run")
+	}
+	return s
+}
+
+// currentAccount returns the signed-in account, or nil.
+func (a *app) currentAccount(r *http.Request) *account {
+	if v, ok := r.Context().Value(accountKey{}).(*account); ok {
+		return v
+	}
+	s, ok := cookies.FromContext[sessionValues](r.Context())
+	if !ok || !s.Values.Auth {
+		return nil // no session (the CSRF refusal page runs outside it), or not signed in
+	}
+	var accountID string
+	var expires int64
+	err := a.db.QueryRowContext(r.Context(), a.q(`SELECT account_id, expires_at FROM portal_sessions WHERE id = ?`), s.ID()).Scan(&accountID, &expires)
+	if err != nil || time.Now().Unix() >= expires {
+		s.Values.Auth = false
+		return nil
+	}
+	acct, err := a.accountByID(r.Context(), accountID)
+	if err != nil {
+		s.Values.Auth = false
+		return nil
+	}
+	return acct
+}
+
+type accountKey struct{}
+
+// requireLogin sends visitors who are not signed in to the log-in page.
+func (a *app) requireLogin(h func(http.ResponseWriter, *http.Request, *account)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		acct := a.currentAccount(r)
+		if acct == nil {
+			http.Redirect(w, r, "/login", http.StatusSeeOther)
+			return
+		}
+		h(w, r.WithContext(context.WithValue(r.Context(), accountKey{}, acct)), acct)
+	}
+}
+
+// requireStaff is requireLogin for staff accounts.
+func (a *app) requireStaff(h func(http.ResponseWriter, *http.Request, *account)) http.HandlerFunc {
+	return a.requireLogin(func(w http.ResponseWriter, r *http.Request, acct *account) {
+		if !acct.Staff {
+			a.fail(w, r, http.StatusForbidden, "This page is for city staff.")
+			return
+		}
+		h(w, r, acct)
+	})
+}
+
+// startSession binds a fresh session id to the account (a new id on every
+// log-in defeats session fixation).
+func (a *app) startSession(ctx context.Context, r *http.Request, acct *account) error {
+	s := a.session(r)
+	if s.Values.Auth {
+		_ = a.execTx(ctx, `DELETE FROM portal_sessions WHERE id = ?`, s.ID())
+	}
+	s.RenewID()
+	s.Values.Auth = true
+	now := time.Now()
+	return a.execTx(ctx, `INSERT INTO portal_sessions (id, account_id, created_at, expires_at) VALUES (?, ?, ?, ?)`,
+		s.ID(), acct.ID, now.Unix(), now.Add(sessionTTL).Unix())
+}
+
+// render writes a page.
+func (a *app) render(w http.ResponseWriter, r *http.Request, status int, name string, pd pageData) {
+	t, ok := a.pages[name]
+	if !ok {
+		panic("portal: no page " + name)
+	}
+	if pd.User == nil {
+		if acct := a.currentAccount(r); acct != nil {
+			pd.User = &userView{Name: acct.Data.Name.Reveal(), Staff: acct.Staff}
+		}
+	}
+	pd.GPC = consent.GPC(r)
+	_, choiceErr := r.Cookie(a.choice)
+	pd.Banner = choiceErr != nil && !pd.GPC
+	pd.Analytics = a.policy.Allowed(r, a.analytics)
+	pd.Dev = !a.secure
+	if pd.Analytics {
+		if _, err := r.Cookie(a.analytics); err != nil {
+			_ = a.policy.Set(w, r, &http.Cookie{Name: a.analytics, Value: randomHex(16)})
+		}
+	}
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, pd); err != nil {
+		a.log.ErrorContext(r.Context(), "template failed", "page", name, "error", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// fail shows an error page. The message is fixed text chosen by the
+// handler: error pages never echo what the visitor sent.
+func (a *app) fail(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	a.render(w, r, status, "error", pageData{Title: http.StatusText(status), Error: msg})
+}
+
+// internal logs err (through the redacting logger) and shows a generic page.
+func (a *app) internal(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, errAborted) {
+		return
+	}
+	a.log.ErrorContext(r.Context(), "request failed", slog.String("route", r.Pattern), slog.Any("error", err))
+	a.fail(w, r, http.StatusInternalServerError, "Something went wrong on our side. Please try again.")
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// formString reads a trimmed form field, at most max bytes.
+func formString(r *http.Request, name string, max int) string {
+	v := strings.TrimSpace(r.PostFormValue(name))
+	if len(v) > max {
+		return ""
+	}
+	return v
+}
+
+// formPII reads a form field as a pii.String of category c.
+func formPII(r *http.Request, name string, c pii.Category, max int) pii.String {
+	return pii.New(c, formString(r, name, max))
+}
+
+// seeOther redirects after a POST.
+func seeOther(w http.ResponseWriter, r *http.Request, path string) {
+	http.Redirect(w, r, path, http.StatusSeeOther)
+}
