@@ -80,5 +80,9 @@
 //
 // MemoryStore is for tests and examples; consent/sqlstore is the
 // database/sql store for SQLite and PostgreSQL. consent/consenttest is the
-// conformance suite every Store must pass.
+// conformance suite every Store must pass. Both stores implement
+// BatchAppender, which Ledger.Import uses to append many events (moving an
+// existing mailing list's records in) in one all-or-nothing transaction;
+// the SQL store also commits concurrent Records together (group commit;
+// see consent/sqlstore).
 package consent

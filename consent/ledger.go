@@ -315,6 +315,67 @@ func (l *Ledger) record(ctx context.Context, e Event, tokenID []byte) (Event, er
 	return l.store.Append(ctx, e, tokenID)
 }
 
+// Import validates events and appends them, for moving an existing
+// mailing list's consent records into the ledger: each as Record would
+// (a zero OccurredAt means now; RecordedAt is now; the subject must exist
+// and not be forgotten; a named notice must be published), but all in one
+// transaction when the store is a BatchAppender, which is all or nothing
+// and much faster than one Record per event. Events for one subject chain
+// in the order given. An invalid event fails the whole import with a
+// *BatchError naming it, before anything is appended. On a Store that is
+// not a BatchAppender, Import appends one event at a time and stops at the
+// first failure, which is returned as a *BatchError; the events before it
+// stay.
+func (l *Ledger) Import(ctx context.Context, events []Event) ([]Event, error) {
+	now := l.now()
+	batch := make([]Event, len(events))
+	subjects := map[string]error{}
+	notices := map[NoticeRef]error{}
+	for i, e := range events {
+		if e.OccurredAt.IsZero() {
+			e.OccurredAt = now
+		}
+		e.OccurredAt, e.RecordedAt = e.OccurredAt.UTC(), now
+		err := e.check()
+		if err == nil {
+			var seen bool
+			if err, seen = subjects[e.Subject]; !seen {
+				var rec SubjectRecord
+				rec, err = l.store.Subject(ctx, e.Subject)
+				if err == nil && rec.Forgotten() {
+					err = ErrForgotten
+				}
+				subjects[e.Subject] = err
+			}
+		}
+		if err == nil && !e.Notice.IsZero() {
+			var seen bool
+			if err, seen = notices[e.Notice]; !seen {
+				if _, err = l.store.Notice(ctx, e.Notice.ID, e.Notice.Version); err != nil {
+					err = fmt.Errorf("consent: event names notice %s version %d: %w", e.Notice.ID, e.Notice.Version, err)
+				}
+				notices[e.Notice] = err
+			}
+		}
+		if err != nil {
+			return nil, &BatchError{Index: i, Err: err}
+		}
+		batch[i] = e
+	}
+	if ba, ok := l.store.(BatchAppender); ok {
+		return ba.AppendBatch(ctx, batch)
+	}
+	out := make([]Event, 0, len(batch))
+	for i, e := range batch {
+		got, err := l.store.Append(ctx, e, nil)
+		if err != nil {
+			return out, &BatchError{Index: i, Err: err}
+		}
+		out = append(out, got)
+	}
+	return out, nil
+}
+
 // Decision is MayContact's answer.
 type Decision struct {
 	Allowed bool   // whether the subject may be contacted
@@ -333,10 +394,11 @@ func (l *Ledger) MayContact(ctx context.Context, subject, purpose string, ch Cha
 	if err != nil {
 		return Decision{}, err
 	}
-	def := l.purposes[purpose]
-	if e == nil {
-		err = ErrNotFound
+	var requested *Event
+	if e != nil && e.Type == Requested {
+		e, requested = nil, e
 	}
+	def := l.purposes[purpose]
 	if rec.Forgotten() {
 		d := Decision{Status: StatusWithdrawn, Reason: "subject was forgotten at their request"}
 		d.Event = e
@@ -356,19 +418,15 @@ func (l *Ledger) MayContact(ctx context.Context, subject, purpose string, ch Cha
 	if def.OptOut {
 		return Decision{Allowed: true, Status: StatusUnknown, Reason: "opt-out purpose and no objection recorded"}, nil
 	}
-	r, rerr := l.store.LatestRequested(ctx, subject, purpose, ch)
-	switch {
-	case rerr == nil:
-		return Decision{Status: StatusRequested, Reason: "consent requested and not yet confirmed", Event: &r}, nil
-	case errors.Is(rerr, ErrNotFound):
-		return Decision{Status: StatusUnknown, Reason: "no consent recorded"}, nil
-	default:
-		return Decision{}, rerr
+	if requested != nil {
+		return Decision{Status: StatusRequested, Reason: "consent requested and not yet confirmed", Event: requested}, nil
 	}
+	return Decision{Status: StatusUnknown, Reason: "no consent recorded"}, nil
 }
 
-// state returns the subject and its latest decided event for the pair,
-// in one round trip when the store is a StateReader.
+// state returns the subject and its latest decided event for the pair or,
+// when there is none, its latest request (see StateReader): in one round
+// trip when the store is a StateReader.
 func (l *Ledger) state(ctx context.Context, subject, purpose string, ch Channel) (SubjectRecord, *Event, error) {
 	if sr, ok := l.store.(StateReader); ok {
 		return sr.State(ctx, subject, purpose, ch)
@@ -378,6 +436,9 @@ func (l *Ledger) state(ctx context.Context, subject, purpose string, ch Channel)
 		return SubjectRecord{}, nil, err
 	}
 	e, err := l.store.Latest(ctx, subject, purpose, ch)
+	if errors.Is(err, ErrNotFound) {
+		e, err = l.store.LatestRequested(ctx, subject, purpose, ch)
+	}
 	if errors.Is(err, ErrNotFound) {
 		return rec, nil, nil
 	}

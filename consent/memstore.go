@@ -3,6 +3,7 @@ package consent
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"slices"
 	"sync"
 	"time"
@@ -18,7 +19,10 @@ type MemoryStore struct {
 	notices  map[NoticeRef]Notice
 }
 
-var _ Store = (*MemoryStore)(nil)
+var (
+	_ Store         = (*MemoryStore)(nil)
+	_ BatchAppender = (*MemoryStore)(nil)
+)
 
 // NewMemoryStore returns an empty MemoryStore.
 func NewMemoryStore() *MemoryStore { return &MemoryStore{} }
@@ -139,7 +143,10 @@ func (m *MemoryStore) ListSubjects(_ context.Context, after string, limit int) (
 }
 
 // Append implements Store.
-func (m *MemoryStore) Append(_ context.Context, e Event, tokenID []byte) (Event, error) {
+func (m *MemoryStore) Append(ctx context.Context, e Event, tokenID []byte) (Event, error) {
+	if err := ctx.Err(); err != nil {
+		return Event{}, fmt.Errorf("consent: append: %w", err)
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.init()
@@ -161,6 +168,31 @@ func (m *MemoryStore) Append(_ context.Context, e Event, tokenID []byte) (Event,
 	}
 	m.events[e.Subject] = append(log, cloneEvent(e))
 	return e, nil
+}
+
+// AppendBatch implements BatchAppender.
+func (m *MemoryStore) AppendBatch(_ context.Context, events []Event) ([]Event, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.init()
+	for i, e := range events {
+		if _, ok := m.subjects[e.Subject]; !ok {
+			return nil, &BatchError{Index: i, Err: ErrNotFound}
+		}
+	}
+	out := make([]Event, len(events))
+	for i, e := range events {
+		log := m.events[e.Subject]
+		var prev *Event
+		if len(log) > 0 {
+			prev = &log[len(log)-1]
+		}
+		e.OccurredAt, e.RecordedAt = e.OccurredAt.UTC(), e.RecordedAt.UTC()
+		Seal(&e, prev)
+		m.events[e.Subject] = append(log, cloneEvent(e))
+		out[i] = e
+	}
+	return out, nil
 }
 
 // Events implements Store.

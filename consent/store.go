@@ -3,6 +3,7 @@ package consent
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 )
 
@@ -93,9 +94,37 @@ var errDuplicateSubject = errors.New("consent: subject id already exists")
 
 // StateReader is an optional interface for a Store that can answer
 // MayContact's question in one round trip: the subject, and its latest
-// event for purpose and channel whose type is not Requested (nil if none).
-// It returns ErrNotFound if there is no such subject. The SQL store
-// implements it; consenttest checks it agrees with Subject and Latest.
+// event for purpose and channel whose type is not Requested or, when there
+// is none, its latest Requested event (nil if there is neither). It
+// returns ErrNotFound if there is no such subject. The SQL store
+// implements it; consenttest checks it agrees with Subject, Latest and
+// LatestRequested.
 type StateReader interface {
 	State(ctx context.Context, subject, purpose string, ch Channel) (SubjectRecord, *Event, error)
 }
+
+// BatchAppender is an optional interface for a Store that can append many
+// events in one transaction, for imports (Ledger.Import uses it). Both
+// stores in this module implement it; consenttest checks it.
+type BatchAppender interface {
+	// AppendBatch appends events in the order given, as Append would one
+	// by one with no tokens, but all or nothing: if any event cannot be
+	// appended (ErrNotFound for an unknown subject) it appends none and
+	// returns a *BatchError naming the first such event. Events for one
+	// subject chain in the order given. It returns the stored events.
+	AppendBatch(ctx context.Context, events []Event) ([]Event, error)
+}
+
+// BatchError reports the event, by its index in the batch, for which a
+// batch was refused.
+type BatchError struct {
+	Index int   // the event's index in the batch
+	Err   error // why, for example ErrNotFound
+}
+
+func (e *BatchError) Error() string {
+	return fmt.Sprintf("consent: batch event %d: %v", e.Index, e.Err)
+}
+
+// Unwrap returns the reason.
+func (e *BatchError) Unwrap() error { return e.Err }

@@ -234,3 +234,71 @@ func testLedgerConcurrentEnroll(t *testing.T, s consent.Store) {
 	}
 	assert.NoError(t, l.Verify(ctx, ids[0]))
 }
+
+func testLedgerImport(t *testing.T, s consent.Store) {
+	ctx := context.Background()
+	clock := NewClock(t0)
+	l := newLedger(t, s, 0, clock)
+	notice := consent.NewNotice("eline-privacy", 1, []byte("E-Line: weekly news."), "", t0)
+	require.NoError(t, l.PublishNotice(ctx, notice))
+	var ids []string
+	for i := range 3 {
+		id, err := l.Enroll(ctx, email(40+i))
+		require.NoError(t, err)
+		ids = append(ids, id)
+	}
+	// A mailing list's records: paper sign-ups from last year, then a
+	// withdrawal, in the order they happened.
+	imported := func(subject string, typ consent.EventType, at time.Time) consent.Event {
+		return consent.Event{Subject: subject, Type: typ, Purpose: "eline:weekly-news", Channel: consent.Email,
+			Method: consent.Import, Actor: "staff:import", Notice: notice.Ref(), OccurredAt: at}
+	}
+	events := []consent.Event{
+		imported(ids[0], consent.Given, t0.Add(-300*24*time.Hour)),
+		imported(ids[1], consent.Given, t0.Add(-200*24*time.Hour)),
+		imported(ids[0], consent.Withdrawn, t0.Add(-100*24*time.Hour)),
+		imported(ids[2], consent.Given, time.Time{}), // no date on the form: now
+	}
+	got, err := l.Import(ctx, events)
+	require.NoError(t, err)
+	require.Len(t, got, len(events))
+	assert.True(t, got[3].OccurredAt.Equal(t0), "a zero OccurredAt means now")
+	for _, e := range got {
+		assert.True(t, e.RecordedAt.Equal(t0), "recorded now")
+	}
+	for i, want := range []bool{false, true, true} {
+		d, err := l.MayContact(ctx, ids[i], "eline:weekly-news", consent.Email)
+		require.NoError(t, err)
+		assert.Equal(t, want, d.Allowed, "subject %d", i)
+		assert.NoError(t, l.Verify(ctx, ids[i]))
+	}
+
+	// Invalid imports are refused before anything is appended, naming the
+	// event at fault.
+	require.NoError(t, l.Forget(ctx, ids[2], consent.StaffAction, "staff:1"))
+	unknownNotice := imported(ids[1], consent.Withdrawn, t0)
+	unknownNotice.Notice.Version = 9
+	noMethod := imported(ids[1], consent.Withdrawn, t0)
+	noMethod.Method = ""
+	cases := []struct {
+		bad  consent.Event
+		want error
+		why  string
+	}{
+		{imported("s_nobody", consent.Given, t0), consent.ErrNotFound, "an unknown subject"},
+		{imported(ids[2], consent.Given, t0), consent.ErrForgotten, "a forgotten subject takes no new consent"},
+		{unknownNotice, consent.ErrNotFound, "a notice that was never published"},
+		{noMethod, consent.ErrBadEvent, "a malformed event"},
+	}
+	for _, c := range cases {
+		_, err := l.Import(ctx, []consent.Event{imported(ids[1], consent.Withdrawn, t0), c.bad})
+		require.ErrorIs(t, err, c.want, c.why)
+		var be *consent.BatchError
+		if assert.ErrorAs(t, err, &be, c.why) {
+			assert.Equal(t, 1, be.Index, c.why)
+		}
+		h, err := l.History(ctx, ids[1])
+		require.NoError(t, err)
+		assert.Len(t, h, 1, "nothing appended: "+c.why)
+	}
+}

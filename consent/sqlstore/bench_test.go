@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -149,7 +150,11 @@ func benchDBs() []struct {
 }
 
 func benchLedger(b *testing.B, db *sql.DB, d pii.Dialect) *consent.Ledger {
-	s, err := sqlstore.New(db, d, nil)
+	return benchLedgerOpts(b, db, d, nil)
+}
+
+func benchLedgerOpts(b *testing.B, db *sql.DB, d pii.Dialect, opts *sqlstore.Options) *consent.Ledger {
+	s, err := sqlstore.New(db, d, opts)
 	require.NoError(b, err)
 	require.NoError(b, s.Migrate(context.Background()))
 	l, err := consent.New(s, consenttest.NewKeys(b, 0), nil)
@@ -158,17 +163,29 @@ func benchLedger(b *testing.B, db *sql.DB, d pii.Dialect) *consent.Ledger {
 }
 
 // BenchmarkAppend measures appends per second through the Ledger (validate,
-// read the subject, serialise per subject, link the hash chain, commit),
-// one goroutine and 8×GOMAXPROCS goroutines (many web requests at once), against the baseline a user would otherwise
-// write: a plain single-row INSERT with no chain and no per-subject lock.
+// read the subject, link the hash chain, commit durably) with one goroutine
+// and with 16 and 64 goroutines (a portal under load: many web requests at
+// once), with group commit (the default) and without it (MaxBatch 1: one
+// transaction per event, as before group commit). store-append-batch is
+// Store.AppendBatch of 256 events (an import). The baseline is what a user
+// would otherwise write: a plain single-row autocommit INSERT with no chain
+// and no per-subject serialisation, from one goroutine and from 64.
 func BenchmarkAppend(b *testing.B) {
 	for _, db := range benchDBs() {
 		b.Run(db.name, func(b *testing.B) {
 			conn, d := db.open(b)
+			// A server under load keeps a bounded pool of connections:
+			// database/sql's default of 2 idle connections would make 64
+			// goroutines open and close connections all the time (on
+			// PostgreSQL, a process fork each), and no limit would exhaust
+			// the server's max_connections.
+			conn.SetMaxOpenConns(poolSize)
+			conn.SetMaxIdleConns(poolSize)
 			l := benchLedger(b, conn, d)
+			single := benchLedgerOpts(b, conn, d, &sqlstore.Options{MaxBatch: 1})
 			ctx := context.Background()
 			var subjects []string
-			for i := range 64 {
+			for i := range 256 {
 				id, err := l.Enroll(ctx, pii.New(pii.Email, fmt.Sprintf("bench%d@example.com", i)))
 				require.NoError(b, err)
 				subjects = append(subjects, id)
@@ -176,6 +193,22 @@ func BenchmarkAppend(b *testing.B) {
 			ev := func(i int) consent.Event {
 				return consent.Event{Subject: subjects[i%len(subjects)], Type: consent.Given, Purpose: benchPurposes[i%len(benchPurposes)],
 					Channel: consent.Email, Method: consent.WebForm, Actor: "subject"}
+			}
+			parallel := func(l *consent.Ledger, goroutines int) func(b *testing.B) {
+				return func(b *testing.B) {
+					warmPool(b, conn, poolSize)
+					b.SetParallelism(max(1, goroutines/runtime.GOMAXPROCS(0)))
+					var n atomic.Int64
+					b.RunParallel(func(pb *testing.PB) {
+						for pb.Next() {
+							if _, err := l.Record(ctx, ev(int(n.Add(1)))); err != nil {
+								b.Error(err)
+								return
+							}
+						}
+					})
+					b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "appends/s")
+				}
 			}
 			b.Run("ledger", func(b *testing.B) {
 				i := 0
@@ -188,38 +221,78 @@ func BenchmarkAppend(b *testing.B) {
 				}
 				b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "appends/s")
 			})
-			b.Run("ledger-parallel", func(b *testing.B) {
-				b.SetParallelism(8) // many web requests at once
-				var n atomic.Int64
-				b.RunParallel(func(pb *testing.PB) {
-					for pb.Next() {
-						if _, err := l.Record(ctx, ev(int(n.Add(1)))); err != nil {
-							b.Error(err)
-							return
-						}
-					}
-				})
-				b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "appends/s")
-			})
-			b.Run("baseline-plain-insert", func(b *testing.B) {
-				_, err := conn.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS plain_events (subject TEXT, type TEXT, purpose TEXT, channel TEXT, method TEXT, actor TEXT, occurred_at BIGINT)`)
-				require.NoError(b, err)
-				q := `INSERT INTO plain_events VALUES (?, ?, ?, ?, ?, ?, ?)`
-				if d == pii.Postgres {
-					q = `INSERT INTO plain_events VALUES ($1, $2, $3, $4, $5, $6, $7)`
-				}
+			b.Run("ledger-parallel-16", parallel(l, 16))
+			b.Run("ledger-parallel-64", parallel(l, 64))
+			b.Run("ledger-parallel-64-no-group-commit", parallel(single, 64))
+			b.Run("store-append-batch", func(b *testing.B) {
+				ba := l.Store().(consent.BatchAppender)
+				const per = 256
+				batch := make([]consent.Event, per)
 				i := 0
 				for b.Loop() {
-					e := ev(i)
-					if _, err := conn.ExecContext(ctx, q, e.Subject, string(e.Type), e.Purpose, string(e.Channel), string(e.Method), e.Actor, time.Now().UnixNano()); err != nil {
+					for k := range batch {
+						batch[k] = ev(i)
+						batch[k].OccurredAt, batch[k].RecordedAt = time.Now(), time.Now()
+						i++
+					}
+					if _, err := ba.AppendBatch(ctx, batch); err != nil {
 						b.Fatal(err)
 					}
-					i++
 				}
-				b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "appends/s")
+				b.ReportMetric(float64(b.N*per)/b.Elapsed().Seconds(), "appends/s")
 			})
+			plain := func(goroutines int) func(b *testing.B) {
+				return func(b *testing.B) {
+					_, err := conn.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS plain_events (subject TEXT, type TEXT, purpose TEXT, channel TEXT, method TEXT, actor TEXT, occurred_at BIGINT)`)
+					require.NoError(b, err)
+					q := `INSERT INTO plain_events VALUES (?, ?, ?, ?, ?, ?, ?)`
+					if d == pii.Postgres {
+						q = `INSERT INTO plain_events VALUES ($1, $2, $3, $4, $5, $6, $7)`
+					}
+					warmPool(b, conn, poolSize)
+					b.SetParallelism(max(1, goroutines/runtime.GOMAXPROCS(0)))
+					var n atomic.Int64
+					b.RunParallel(func(pb *testing.PB) {
+						for pb.Next() {
+							e := ev(int(n.Add(1)))
+							if _, err := conn.ExecContext(ctx, q, e.Subject, string(e.Type), e.Purpose, string(e.Channel), string(e.Method), e.Actor, time.Now().UnixNano()); err != nil {
+								b.Error(err)
+								return
+							}
+						}
+					})
+					b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "appends/s")
+				}
+			}
+			b.Run("baseline-plain-insert", plain(1))
+			b.Run("baseline-plain-insert-parallel-64", plain(64))
+			for _, id := range subjects[:8] {
+				require.NoError(b, l.Verify(ctx, id), "chains intact after the benchmark")
+			}
 		})
 	}
+}
+
+// poolSize is the connection pool of the append benchmarks.
+const poolSize = 24
+
+// warmPool opens n connections before the clock starts, as a server that
+// has been running would have them: otherwise the first round of a
+// parallel benchmark measures connection set-up.
+func warmPool(b *testing.B, db *sql.DB, n int) {
+	b.Helper()
+	ctx := context.Background()
+	conns := make([]*sql.Conn, 0, n)
+	for range n {
+		c, err := db.Conn(ctx)
+		require.NoError(b, err)
+		require.NoError(b, c.PingContext(ctx))
+		conns = append(conns, c)
+	}
+	for _, c := range conns {
+		c.Close()
+	}
+	b.ResetTimer()
 }
 
 // BenchmarkMayContact measures MayContact latency with many events loaded
@@ -236,6 +309,7 @@ func BenchmarkMayContact(b *testing.B) {
 			start := time.Now()
 			bulkLoad(b, conn, d, n)
 			b.Logf("loaded %d events in %v", n, time.Since(start).Round(time.Millisecond))
+			logPlan(b, conn, d, l.Store().(*sqlstore.Store))
 			ctx := context.Background()
 			nSubj := n / eventsPerSubject
 			measure := func(b *testing.B, f func(subject, purpose string) error) {
@@ -281,4 +355,32 @@ func BenchmarkMayContact(b *testing.B) {
 			})
 		})
 	}
+}
+
+// logPlan logs the query plan of State, MayContact's one query, on a
+// loaded subject: EXPLAIN QUERY PLAN on SQLite, EXPLAIN ANALYZE on
+// PostgreSQL.
+func logPlan(b *testing.B, db *sql.DB, d pii.Dialect, s *sqlstore.Store) {
+	b.Helper()
+	q := "EXPLAIN QUERY PLAN " + s.StateQuery()
+	if d == pii.Postgres {
+		q = "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + s.StateQuery()
+	}
+	rows, err := db.QueryContext(context.Background(), q, benchPurposes[0], "email", benchPurposes[0], "email", benchSubject(7))
+	require.NoError(b, err)
+	defer rows.Close()
+	cols, err := rows.Columns()
+	require.NoError(b, err)
+	var plan strings.Builder
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		require.NoError(b, rows.Scan(ptrs...))
+		fmt.Fprintln(&plan, vals[len(vals)-1])
+	}
+	require.NoError(b, rows.Err())
+	b.Logf("State query plan:\n%s", plan.String())
 }

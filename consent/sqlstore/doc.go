@@ -19,13 +19,40 @@
 // In PostgreSQL, run the application as a role with only SELECT and INSERT
 // on those tables.
 //
+// Migration 0002 replaces the (subject, purpose, channel, seq) index with
+// two partial indexes on the same columns, one for requests and one for
+// every other event, so that the newest event of either kind for a
+// subject, purpose and channel is one index seek. MayContact reads the
+// subject, its latest decided event and, failing that, its latest request
+// in one query (State) of three index point lookups. There is no derived
+// "current state" table: the events stay the only record, and Verify's
+// authority with them.
+//
+// # Group commit
+//
+// Append does not commit on its own. It queues its event; one writer
+// goroutine per Store (started when the queue fills, gone when it empties)
+// takes up to Options.MaxBatch queued events at a time and appends them in
+// one transaction, so that concurrent appenders share one commit and one
+// fsync; each Append returns when the transaction holding its event has
+// committed, so durability is unchanged. Within a batch, events are
+// chained in queue order (a subject's second event in the batch links its
+// first). An event that cannot be appended (unknown subject, used token)
+// fails alone; if the transaction fails as a whole, the writer commits the
+// batch's events one by one so that only the events at fault fail.
+// AppendBatch (consent.BatchAppender, used by Ledger.Import) appends a
+// caller's events in one transaction, all or nothing.
+//
 // # Concurrency
 //
-// Append first increments the subject's sequence counter with
-// UPDATE ... RETURNING, which takes the subject row's lock in PostgreSQL
-// and the write lock in SQLite, so appends for one subject serialise and
-// the hash chain never forks; the primary key (subject, seq) backs this up.
-// Appends for different subjects proceed in parallel on PostgreSQL.
+// A batch first locks its subjects' rows, in id order (SELECT ... FOR
+// UPDATE on PostgreSQL; the write lock on SQLite), and reads each chain
+// head (the subject's sequence counter and its last event's hash); it then
+// inserts the events (one statement over arrays on PostgreSQL) and moves
+// the counters. Appends for one subject therefore serialise, also across
+// processes sharing the database, and the hash chain never forks; the
+// primary key (subject, seq) backs this up. Locking in id order keeps
+// batches of different processes from deadlocking.
 // CreateSubject takes a transaction-scoped advisory lock on the blind index
 // (PostgreSQL) or the write lock (SQLite) so that concurrent enrolments of
 // one contact point agree on one subject.

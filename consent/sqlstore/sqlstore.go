@@ -33,6 +33,13 @@ type Store struct {
 	// allows one writer at a time anyway: waiting on a mutex wakes the next
 	// writer at once, where SQLite's busy handler sleeps and polls.
 	wmu sync.Mutex
+
+	// Group commit: Append queues requests; one writer goroutine at a time
+	// (started when the queue fills, ended when it empties) commits them.
+	qmu      sync.Mutex
+	pending  []*appendReq
+	writing  bool
+	maxBatch int
 }
 
 // lockWrites takes the in-process write lock on SQLite; the returned
@@ -56,6 +63,10 @@ type Options struct {
 	// when another writer added a subject with the same blind index between
 	// its check and its insert; default 10.
 	CreateRetries int
+	// MaxBatch is the most Append calls the store commits in one
+	// transaction (group commit); default 256. 1 commits each Append in a
+	// transaction of its own.
+	MaxBatch int
 }
 
 // New returns a Store on db, whose dialect d is pii.SQLite (driver
@@ -75,13 +86,16 @@ func New(db *sql.DB, d pii.Dialect, opts *Options) (*Store, error) {
 	if d != pii.SQLite && d != pii.Postgres {
 		return nil, fmt.Errorf("consent/sqlstore: unknown dialect %q", d)
 	}
-	s := &Store{db: db, dialect: d, q: newQueries(d), retries: 10}
+	s := &Store{db: db, dialect: d, q: newQueries(d), retries: 10, maxBatch: 256}
 	if opts != nil {
-		if opts.CreateRetries < 0 {
-			return nil, errors.New("consent/sqlstore: CreateRetries must not be negative")
+		if opts.CreateRetries < 0 || opts.MaxBatch < 0 {
+			return nil, errors.New("consent/sqlstore: CreateRetries and MaxBatch must not be negative")
 		}
 		if opts.CreateRetries > 0 {
 			s.retries = opts.CreateRetries
+		}
+		if opts.MaxBatch > 0 {
+			s.maxBatch = opts.MaxBatch
 		}
 	}
 	return s, nil
@@ -397,59 +411,6 @@ func scanEvent(r scanner) (consent.Event, error) {
 	return e, err
 }
 
-// Append implements consent.Store. The subject row's sequence counter is
-// incremented first, which takes the row lock (PostgreSQL) or the write
-// lock (SQLite): appends for one subject serialise there, and the primary
-// key (subject, seq) backs it up.
-func (s *Store) Append(ctx context.Context, e consent.Event, tokenID []byte) (consent.Event, error) {
-	defer s.lockWrites()()
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return consent.Event{}, fmt.Errorf("consent/sqlstore: append: %w", err)
-	}
-	defer tx.Rollback()
-	var seq int64
-	err = tx.QueryRowContext(ctx, s.q.bumpSeq, e.Subject).Scan(&seq)
-	if errors.Is(err, sql.ErrNoRows) {
-		return consent.Event{}, consent.ErrNotFound
-	}
-	if err != nil {
-		return consent.Event{}, fmt.Errorf("consent/sqlstore: append: %w", err)
-	}
-	e.OccurredAt, e.RecordedAt = e.OccurredAt.UTC(), e.RecordedAt.UTC()
-	if tokenID != nil {
-		res, err := tx.ExecContext(ctx, s.q.useToken, tokenID, e.Subject, nanos(e.RecordedAt))
-		if err != nil {
-			return consent.Event{}, fmt.Errorf("consent/sqlstore: append: use token: %w", err)
-		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return consent.Event{}, consent.ErrTokenUsed
-		}
-	}
-	var prev *consent.Event
-	if seq > 1 {
-		p := consent.Event{Seq: seq - 1}
-		err := tx.QueryRowContext(ctx, s.q.prevHash, e.Subject, seq-1).Scan(&p.Hash)
-		if err != nil {
-			return consent.Event{}, fmt.Errorf("consent/sqlstore: append: previous event %d: %w", seq-1, err)
-		}
-		prev = &p
-	}
-	consent.Seal(&e, prev)
-	if e.Seq != seq {
-		return consent.Event{}, errors.New("consent/sqlstore: append: sequence counter out of step")
-	}
-	if _, err := tx.ExecContext(ctx, s.q.insertEvent, e.Subject, e.Seq, string(e.Type), e.Purpose, string(e.Channel),
-		string(e.Method), e.Notice.ID, e.Notice.Version, e.Actor, e.Detail, nanos(e.OccurredAt), nanos(e.RecordedAt),
-		nilIfEmpty(e.PrevHash), e.Hash); err != nil {
-		return consent.Event{}, fmt.Errorf("consent/sqlstore: append: %w", err)
-	}
-	if err := tx.Commit(); err != nil {
-		return consent.Event{}, fmt.Errorf("consent/sqlstore: append: %w", err)
-	}
-	return e, nil
-}
-
 func nilIfEmpty(b []byte) any {
 	if len(b) == 0 {
 		return nil
@@ -500,7 +461,7 @@ func (s *Store) LatestRequested(ctx context.Context, subject, purpose string, ch
 }
 
 // State implements consent.StateReader: the subject and its latest
-// decided event for the pair in one query.
+// decided event for the pair, else its latest request, in one query.
 func (s *Store) State(ctx context.Context, subject, purpose string, ch consent.Channel) (consent.SubjectRecord, *consent.Event, error) {
 	var rec consent.SubjectRecord
 	var kind string
@@ -511,7 +472,7 @@ func (s *Store) State(ctx context.Context, subject, purpose string, ch consent.C
 		seq, noticeVersion, occ, recd                                 sql.NullInt64
 		prevHash, hash                                                []byte
 	)
-	err := s.db.QueryRowContext(ctx, s.q.state, purpose, string(ch), subject).Scan(
+	err := s.db.QueryRowContext(ctx, s.q.state, purpose, string(ch), purpose, string(ch), subject).Scan(
 		&rec.ID, &kind, &rec.Contact, &rec.Index, &created, &forgotten,
 		&eSubject, &seq, &typ, &ePurpose, &eCh, &method, &noticeID, &noticeVersion, &actor, &detail, &occ, &recd, &prevHash, &hash)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -583,9 +544,10 @@ func (s *Store) Notice(ctx context.Context, id string, version int) (consent.Not
 type queries struct {
 	pg bool
 
-	takeLock, byIndex, insertSubject, subject, forget, list  string
-	bumpSeq, useToken, prevHash, insertEvent, events, latest string
-	latestRequested, resting, state, putNotice, notice       string
+	takeLock, byIndex, insertSubject, subject, forget, list string
+	useToken, insertEvent, events, latest                   string
+	latestRequested, resting, state, putNotice, notice      string
+	pgLockHeads, pgInsertEvents, pgSetSeqs, sqliteSetSeq    string
 }
 
 func newQueries(d pii.Dialect) queries {
@@ -596,20 +558,37 @@ func newQueries(d pii.Dialect) queries {
 	q.subject = q.rebind(`SELECT ` + subjectCols + ` FROM consent_subjects WHERE id = ?`)
 	q.forget = q.rebind(`UPDATE consent_subjects SET contact = NULL, idx = NULL, forgotten_at = COALESCE(forgotten_at, ?) WHERE id = ?`)
 	q.list = q.rebind(`SELECT id FROM consent_subjects WHERE id > ? ORDER BY id LIMIT ?`)
-	q.bumpSeq = q.rebind(`UPDATE consent_subjects SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq`)
 	q.useToken = q.rebind(`INSERT INTO consent_used_tokens (id, subject, used_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`)
-	q.prevHash = q.rebind(`SELECT hash FROM consent_events WHERE subject = ? AND seq = ?`)
 	q.insertEvent = q.rebind(`INSERT INTO consent_events (` + eventCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	// Group commit on PostgreSQL: one statement each to lock and read the
+	// batch's chain heads (rows locked in id order, so that batches in
+	// different processes cannot deadlock), insert its events and move
+	// its sequence counters, whatever the batch size.
+	q.pgLockHeads = `SELECT s.id, s.last_seq, e.hash FROM consent_subjects s
+		LEFT JOIN consent_events e ON e.subject = s.id AND e.seq = s.last_seq
+		WHERE s.id = ANY($1::text[]) ORDER BY s.id FOR UPDATE OF s`
+	q.pgInsertEvents = `INSERT INTO consent_events (` + eventCols + `)
+		SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+			$8::integer[], $9::text[], $10::text[], $11::bigint[], $12::bigint[], $13::bytea[], $14::bytea[])`
+	q.pgSetSeqs = `UPDATE consent_subjects s SET last_seq = v.seq
+		FROM unnest($1::text[], $2::bigint[]) AS v(id, seq) WHERE s.id = v.id`
+	q.sqliteSetSeq = `UPDATE consent_subjects SET last_seq = ? WHERE id = ?`
 	q.events = q.rebind(`SELECT ` + eventCols + ` FROM consent_events WHERE subject = ? ORDER BY seq`)
 	q.latest = q.rebind(`SELECT ` + eventCols + ` FROM consent_events WHERE subject = ? AND purpose = ? AND channel = ? AND type <> 'requested' ORDER BY seq DESC LIMIT 1`)
 	q.latestRequested = q.rebind(`SELECT ` + eventCols + ` FROM consent_events WHERE subject = ? AND purpose = ? AND channel = ? AND type = 'requested' ORDER BY seq DESC LIMIT 1`)
+	// The latest decided event, else the latest request: each subquery is
+	// one seek on its partial index (migration 0002), and COALESCE runs the
+	// second only when the first finds nothing.
 	q.state = q.rebind(`SELECT s.id, s.kind, s.contact, s.idx, s.created_at, s.forgotten_at,
 		e.subject, e.seq, e.type, e.purpose, e.channel, e.method, e.notice_id, e.notice_version, e.actor, e.detail, e.occurred_at, e.recorded_at, e.prev_hash, e.hash
 		FROM consent_subjects s
-		LEFT JOIN consent_events e ON e.subject = s.id AND e.seq = (
-			SELECT x.seq FROM consent_events x
-			WHERE x.subject = s.id AND x.purpose = ? AND x.channel = ? AND x.type <> 'requested'
-			ORDER BY x.seq DESC LIMIT 1)
+		LEFT JOIN consent_events e ON e.subject = s.id AND e.seq = COALESCE(
+			(SELECT x.seq FROM consent_events x
+			 WHERE x.subject = s.id AND x.purpose = ? AND x.channel = ? AND x.type <> 'requested'
+			 ORDER BY x.seq DESC LIMIT 1),
+			(SELECT x.seq FROM consent_events x
+			 WHERE x.subject = s.id AND x.purpose = ? AND x.channel = ? AND x.type = 'requested'
+			 ORDER BY x.seq DESC LIMIT 1))
 		WHERE s.id = ?`)
 	q.resting = q.rebind(`SELECT DISTINCT e.subject FROM consent_events e
 		WHERE e.purpose = ? AND e.notice_id = ? AND e.notice_version < ?

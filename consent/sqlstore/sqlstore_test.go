@@ -3,6 +3,7 @@ package sqlstore_test
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -218,4 +219,53 @@ func TestLedgerWithSQLKeyStore(t *testing.T) {
 			assert.NoError(t, l.Verify(ctx, id))
 		})
 	}
+}
+
+func TestGroupCommitIsolatesFailedTransaction(t *testing.T) {
+	// PostgreSQL refuses text that is not UTF-8, which fails the batch's
+	// whole INSERT: the writer must then commit the batch's events one by
+	// one, so that only the bad event's caller sees an error. (The Ledger
+	// validates events first; the store must not rely on it.)
+	s := open(t, testdb.Postgres(t), pii.Postgres)
+	ctx := context.Background()
+	l, err := consent.New(s, consenttest.NewKeys(t, 0), nil)
+	require.NoError(t, err)
+	var ids []string
+	for i := range 4 {
+		id, err := l.Enroll(ctx, pii.New(pii.Email, fmt.Sprintf("batch%d@example.com", i)))
+		require.NoError(t, err)
+		ids = append(ids, id)
+	}
+	const n = 40
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			e := consent.Event{Subject: ids[i%len(ids)], Type: consent.Given, Purpose: "news", Channel: consent.Email,
+				Method: consent.WebForm, Actor: "subject", OccurredAt: time.Now(), RecordedAt: time.Now()}
+			if i%10 == 7 {
+				e.Detail = "\xff\xfe not UTF-8"
+			}
+			_, errs[i] = s.Append(ctx, e, nil)
+		}()
+	}
+	wg.Wait()
+	stored := 0
+	for i, err := range errs {
+		if i%10 == 7 {
+			assert.Error(t, err, "the bad event fails")
+		} else if assert.NoError(t, err, "the good events in its batch are stored") {
+			stored++
+		}
+	}
+	total := 0
+	for _, id := range ids {
+		events, err := s.Events(ctx, id)
+		require.NoError(t, err)
+		assert.NoError(t, consent.VerifyChain(id, events))
+		total += len(events)
+	}
+	assert.Equal(t, stored, total)
 }
