@@ -1,6 +1,8 @@
 package cookies
 
 import (
+	"encoding"
+	"encoding/json"
 	"fmt"
 	"reflect"
 
@@ -23,6 +25,14 @@ func guardAny(v reflect.Value, path string, det PIIDetector, depth int) error {
 		return &PIIError{Field: path, Reason: "type pii.String"}
 	case piiSealed:
 		return &PIIError{Field: path, Reason: "type pii.Sealed (encrypted personal data is still personal data)"}
+	}
+	if det != nil && v.Kind() != reflect.String && v.Type() != timeType {
+		// A type with its own encoding (netip.Addr, a custom MarshalJSON)
+		// may put what its unexported fields hold into the cookie: check
+		// the encoded form, which is what would be stored.
+		if out, ok := marshalForGuard(v); ok && det.Contains(out) {
+			return &PIIError{Field: path, Reason: "detector matched its encoding"}
+		}
 	}
 	switch v.Kind() {
 	case reflect.String:
@@ -85,4 +95,31 @@ func guardAny(v reflect.Value, path string, det PIIDetector, depth int) error {
 		}
 	}
 	return nil
+}
+
+// marshalForGuard returns what v's own MarshalJSON or MarshalText produces,
+// if v has one; errors and nil pointers give false.
+func marshalForGuard(v reflect.Value) (string, bool) {
+	if (v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface) && v.IsNil() {
+		return "", false
+	}
+	if !v.CanInterface() {
+		return "", false
+	}
+	if !marshals(v.Type()) {
+		return "", false
+	}
+	x := v.Interface()
+	if v.CanAddr() {
+		x = v.Addr().Interface() // reach pointer-receiver methods too
+	}
+	switch m := x.(type) {
+	case json.Marshaler:
+		b, err := m.MarshalJSON()
+		return string(b), err == nil
+	case encoding.TextMarshaler:
+		b, err := m.MarshalText()
+		return string(b), err == nil
+	}
+	return "", false
 }

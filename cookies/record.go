@@ -1,7 +1,9 @@
 package cookies
 
 import (
+	"encoding"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -181,6 +183,12 @@ func buildNode(t reflect.Type, path string, scan bool, depth int) (*node, error)
 	case reflect.String:
 		n.k = kString
 	case reflect.Struct:
+		if marshals(t) {
+			// A struct with its own encoding (netip.Addr, big.Int, ...) keeps
+			// its state in unexported fields: the field-by-field encoding
+			// would silently drop it, so such values go through JSON.
+			return nil, fmt.Errorf("%w: field %s: %s has its own text or JSON encoding", errNotPlain, path, t)
+		}
 		st, err := buildStruct(t, path+".", depth+1)
 		if err != nil {
 			return nil, err
@@ -317,6 +325,18 @@ func (n *node) appendValue(b []byte, v reflect.Value, path string, det PIIDetect
 	copy(b[start+l:], b[start+1:start+1+size])
 	copy(b[start:], lb[:l])
 	return b, false, nil
+}
+
+var (
+	jsonMarshalerType = reflect.TypeFor[json.Marshaler]()
+	textMarshalerType = reflect.TypeFor[encoding.TextMarshaler]()
+)
+
+// marshals reports whether t (or *t) defines its own JSON or text encoding.
+func marshals(t reflect.Type) bool {
+	pt := reflect.PointerTo(t)
+	return t.Implements(jsonMarshalerType) || t.Implements(textMarshalerType) ||
+		pt.Implements(jsonMarshalerType) || pt.Implements(textMarshalerType)
 }
 
 var errMalformed = errors.New("malformed record")

@@ -1,6 +1,7 @@
 package cookies
 
 import (
+	"net/netip"
 	"reflect"
 	"strings"
 	"testing"
@@ -95,3 +96,41 @@ func TestRecordMapsAreDeterministic(t *testing.T) {
 		require.Equal(t, first, again, "the same map encodes the same, so an unchanged session is not re-sent")
 	}
 }
+
+type withAddr struct {
+	Locale string
+	Addr   netip.Addr
+}
+
+// TestTypesWithOwnEncoding: a struct type that keeps its state in
+// unexported fields and encodes itself (netip.Addr) must not be encoded
+// field by field, which silently stored nothing; it goes through JSON,
+// where the PII guard sees its encoded form.
+func TestTypesWithOwnEncoding(t *testing.T) {
+	_, err := planFor(reflect.TypeFor[withAddr]())
+	assert.ErrorIs(t, err, errNotPlain, "the compact plan refuses a self-encoding struct")
+
+	c := newCodec(t, newKeyring(t), nil)
+	v, err := c.Encode("sid", withAddr{Locale: "en-US", Addr: netip.MustParseAddr("2001:db8::1")})
+	require.NoError(t, err)
+	var got withAddr
+	require.NoError(t, c.Decode("sid", v, &got))
+	assert.Equal(t, netip.MustParseAddr("2001:db8::1"), got.Addr, "the address survives the round trip")
+
+	ipc, err := NewCodec(newKeyring(t), &CodecOptions{Detector: substrDetector("192.0.2.123")})
+	require.NoError(t, err)
+	var pe *PIIError
+	_, err = ipc.Encode("sid", withAddr{Addr: netip.MustParseAddr("192.0.2.123")})
+	require.ErrorIs(t, err, ErrContainsPII, "an IP address held in a netip.Addr is refused like the same string")
+	require.ErrorAs(t, err, &pe)
+	assert.Equal(t, "Addr", pe.Field)
+	assert.NotContains(t, err.Error(), "192.0.2.123", "the error names the field, not the value")
+
+	_, err = NewManager[withAddr](newKeyring(t), &Options[withAddr]{Detector: testDetector{}})
+	assert.Error(t, err, "a session payload that the compact encoding would lose is refused up front")
+}
+
+// substrDetector matches strings that contain it.
+type substrDetector string
+
+func (d substrDetector) Contains(s string) bool { return strings.Contains(s, string(d)) }

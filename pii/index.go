@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
+	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -223,7 +225,11 @@ func (ix *Indexer) ComputeWith(name string, b int, norm Normalizer, values ...St
 	if err != nil {
 		return nil, err
 	}
-	var in []byte
+	size := 0
+	for _, v := range values {
+		size += binary.MaxVarintLen64 + v.Len()
+	}
+	in := make([]byte, 0, size) // normalisation rarely grows a value
 	for _, v := range values {
 		n := norm
 		if n == nil {
@@ -247,6 +253,41 @@ func (ix *Indexer) ComputeWith(name string, b int, norm Normalizer, values ...St
 	return out, nil
 }
 
+// indexGroup is one blind index of a struct type: its name, truncation
+// and the fields that feed it, in declaration order.
+type indexGroup struct {
+	name   string
+	bits   int
+	fields []Field
+}
+
+var indexPlanCache sync.Map // reflect.Type -> []indexGroup
+
+// indexPlan groups the indexed fields of a struct type by index name, once
+// per type.
+func indexPlan(t reflect.Type, fields []Field) []indexGroup {
+	if p, ok := indexPlanCache.Load(t); ok {
+		return p.([]indexGroup)
+	}
+	var groups []indexGroup
+	for _, f := range fields {
+		if f.Tag.Index == "" {
+			continue
+		}
+		i := slices.IndexFunc(groups, func(g indexGroup) bool { return g.name == f.Tag.Index })
+		if i < 0 {
+			groups = append(groups, indexGroup{name: f.Tag.Index})
+			i = len(groups) - 1
+		}
+		if f.Tag.Bits != 0 {
+			groups[i].bits = f.Tag.Bits
+		}
+		groups[i].fields = append(groups[i].fields, f)
+	}
+	indexPlanCache.Store(t, groups)
+	return groups
+}
+
 // IndexFields computes the blind indexes named by the `pii:"...,index"` tags
 // of *v (a pointer to struct). Fields sharing an index name form one compound
 // index, in declaration order; the tag's bits and last4 options apply. The
@@ -256,46 +297,30 @@ func (ix *Indexer) IndexFields(v any) (map[string]BlindIndex, error) {
 	if err != nil {
 		return nil, err
 	}
-	type group struct {
-		bits int
-		vals []String
-	}
-	groups := map[string]*group{}
-	var order []string
-	for _, f := range fields {
-		if f.Tag.Index == "" {
-			continue
-		}
-		val, err := fieldString(rv.FieldByIndex(f.Index), f)
-		if err != nil {
-			return nil, err
-		}
-		g := groups[f.Tag.Index]
-		if g == nil {
-			g = &group{}
-			groups[f.Tag.Index] = g
-			order = append(order, f.Tag.Index)
-		}
-		if f.Tag.Bits != 0 {
-			g.bits = f.Tag.Bits
-		}
-		if f.Tag.Last4 {
-			d, ok := NormalizeLast4(val.Reveal())
-			if !ok {
-				return nil, fmt.Errorf("pii: field %s: %w", f.Name, ErrNothingToIndex)
+	groups := indexPlan(rv.Type(), fields)
+	out := make(map[string]BlindIndex, len(groups))
+	var stack [8]String
+	for _, g := range groups {
+		vals := stack[:0]
+		for _, f := range g.fields {
+			val, err := fieldString(rv.FieldByIndex(f.Index), f)
+			if err != nil {
+				return nil, err
 			}
-			val = New(Unknown, d)
+			if f.Tag.Last4 {
+				d, ok := NormalizeLast4(val.Reveal())
+				if !ok {
+					return nil, fmt.Errorf("pii: field %s: %w", f.Name, ErrNothingToIndex)
+				}
+				val = New(Unknown, d)
+			}
+			vals = append(vals, val)
 		}
-		g.vals = append(g.vals, val)
-	}
-	out := make(map[string]BlindIndex, len(order))
-	for _, name := range order {
-		g := groups[name]
-		bi, err := ix.Compute(name, g.bits, g.vals...)
+		bi, err := ix.Compute(g.name, g.bits, vals...)
 		if err != nil {
-			return nil, fmt.Errorf("pii: index %s: %w", name, err)
+			return nil, fmt.Errorf("pii: index %s: %w", g.name, err)
 		}
-		out[name] = bi
+		out[g.name] = bi
 	}
 	return out, nil
 }

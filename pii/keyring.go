@@ -13,9 +13,11 @@ import (
 	"sync/atomic"
 
 	"github.com/tink-crypto/tink-go/v2/aead"
+	"github.com/tink-crypto/tink-go/v2/aead/aesgcm"
 	"github.com/tink-crypto/tink-go/v2/insecurecleartextkeyset"
 	"github.com/tink-crypto/tink-go/v2/keyset"
 	"github.com/tink-crypto/tink-go/v2/prf"
+	"github.com/tink-crypto/tink-go/v2/prf/hmacprf"
 	tinkpb "github.com/tink-crypto/tink-go/v2/proto/tink_go_proto"
 	"github.com/tink-crypto/tink-go/v2/tink"
 )
@@ -130,7 +132,45 @@ func newKeyring(p Purpose, h *keyset.Handle) (*Keyring, error) {
 	return k, nil
 }
 
+// checkKeyTypes refuses a keyset holding any key that is not of the
+// keyring's kind: AES-256-GCM with Tink's 5-byte key-id prefix for
+// Encryption (KeyID, Rewrap and cookie codecs rely on the prefix), and
+// HMAC-SHA256 with a 32-byte key for Indexing. aead.New and prf.NewPRFSet
+// would otherwise accept any AEAD (AES-128, AES-CTR-HMAC, ChaCha20...) or
+// PRF (HKDF, AES-CMAC).
+func checkKeyTypes(p Purpose, h *keyset.Handle) error {
+	for i := 0; i < h.Len(); i++ {
+		e, err := h.Entry(i)
+		if err != nil {
+			return fmt.Errorf("key %d: %w", i, err)
+		}
+		if e.KeyStatus() == keyset.Destroyed {
+			continue
+		}
+		ok := false
+		switch k := e.Key().(type) {
+		case *aesgcm.Key:
+			pr, _ := k.Parameters().(*aesgcm.Parameters)
+			ok = p == Encryption && pr != nil && pr.KeySizeInBytes() == 32 && pr.Variant() == aesgcm.VariantTink
+		case *hmacprf.Key:
+			pr, _ := k.Parameters().(*hmacprf.Parameters)
+			ok = p == Indexing && pr != nil && pr.KeySizeInBytes() == 32 && pr.HashType() == hmacprf.SHA256
+		}
+		if !ok {
+			want := "AES-256-GCM (Tink prefix)"
+			if p == Indexing {
+				want = "HMAC-SHA256 PRF with a 32-byte key"
+			}
+			return fmt.Errorf("key %#08x is not %s", e.KeyID(), want)
+		}
+	}
+	return nil
+}
+
 func (k *Keyring) install(h *keyset.Handle) error {
+	if err := checkKeyTypes(k.purpose, h); err != nil {
+		return fmt.Errorf("pii: keyset is not a valid %s keyset: %w", k.purpose, err)
+	}
 	st := &keyringState{handle: h, primary: h.KeysetInfo().GetPrimaryKeyId()}
 	var err error
 	switch k.purpose {
@@ -280,20 +320,22 @@ func KeyID(ciphertext []byte) (uint32, bool) {
 
 // Rewrap re-encrypts ciphertext (made by this keyring with associatedData)
 // under the current primary key without handing the plaintext to the caller.
-// A ciphertext already under the primary key is returned unchanged.
+// A ciphertext already under the primary key is checked (it must open with
+// associatedData) and returned unchanged. Anything that does not open is
+// ErrInvalid.
 func (k *Keyring) Rewrap(ciphertext, associatedData []byte) ([]byte, error) {
 	st := k.state.Load()
 	if st.aead == nil {
 		return nil, ErrWrongPurpose
-	}
-	if id, ok := KeyID(ciphertext); ok && id == st.primary {
-		return ciphertext, nil
 	}
 	pt, err := st.aead.Decrypt(ciphertext, associatedData)
 	if err != nil {
 		return nil, ErrInvalid
 	}
 	defer clear(pt)
+	if id, ok := KeyID(ciphertext); ok && id == st.primary {
+		return ciphertext, nil
+	}
 	ct, err := st.aead.Encrypt(pt, associatedData)
 	if err != nil {
 		return nil, fmt.Errorf("pii: rewrap: %w", err)

@@ -9,7 +9,6 @@ import (
 	"reflect"
 	"strconv"
 	"sync"
-	"unsafe"
 )
 
 // ErrInvalid is the one error for ciphertext that does not open: garbled,
@@ -141,7 +140,7 @@ func (s *Sealer) Seal(v String, ad AD) (Sealed, error) {
 	buf := ad.appendTo((*bp)[:0])
 	n := len(buf)
 	buf = append(buf, byte(v.Category()))
-	buf = append(buf, v.Reveal()...)
+	buf = v.appendPlain(buf)
 	ct, err := a.Encrypt(buf[n:], buf[:n])
 	clear(buf[n:])
 	*bp = buf[:0]
@@ -170,10 +169,7 @@ func (s *Sealer) Open(c Sealed, ad AD) (String, error) {
 // (category byte, then the value) without copying: the buffer is owned by
 // the caller, who must not use it again.
 func newFromPlaintext(pt []byte) String {
-	if len(pt) == 1 {
-		return New(Category(pt[0]), "")
-	}
-	return New(Category(pt[0]), unsafe.String(&pt[1], len(pt)-1))
+	return newMasked(Category(pt[0]), pt[1:])
 }
 
 // Rewrap re-encrypts c under the keyring's current primary key, for the same
@@ -232,7 +228,8 @@ func (s *Sealer) OpenFields(recordType, recordID string, sealed SealedFields, ds
 		f Field
 		v String
 	}
-	var sets []set
+	var stack [16]set
+	sets := stack[:0]
 	for _, f := range fields {
 		c, ok := sealed[f.Name]
 		if !f.Tag.Encrypt || !ok {
@@ -266,7 +263,7 @@ func fieldString(fv reflect.Value, f Field) (String, error) {
 	case fv.Type() == stringType:
 		s := fv.Interface().(String)
 		if s.Category() == Unknown {
-			s = New(f.Tag.Category, s.Reveal())
+			s = s.withCategory(f.Tag.Category)
 		}
 		return s, nil
 	case fv.Kind() == reflect.String:

@@ -126,7 +126,7 @@ func (s *Shredder) Seal(ctx context.Context, subject string, v String, ad AD) (S
 	if err != nil {
 		return nil, err
 	}
-	pt := append([]byte{byte(v.Category())}, v.Reveal()...)
+	pt := v.appendPlain(append(make([]byte, 0, 1+v.Len()), byte(v.Category())))
 	defer clear(pt)
 	ct, err := a.Encrypt(pt, ad.Bytes())
 	if err != nil {
@@ -217,7 +217,7 @@ func (m *MemoryKeyStore) Get(_ context.Context, subject string) ([]byte, error) 
 	case k == nil:
 		return nil, ErrForgotten
 	}
-	return k, nil
+	return bytes.Clone(k), nil // Forget clears the stored slice in place
 }
 
 // Create implements KeyStore.
@@ -228,13 +228,13 @@ func (m *MemoryKeyStore) Create(_ context.Context, subject string, wrapped []byt
 		if k == nil {
 			return nil, ErrForgotten
 		}
-		return k, nil
+		return bytes.Clone(k), nil
 	}
 	if m.keys == nil {
 		m.keys = map[string][]byte{}
 	}
-	m.keys[subject] = append([]byte(nil), wrapped...)
-	return m.keys[subject], nil
+	m.keys[subject] = bytes.Clone(wrapped)
+	return bytes.Clone(wrapped), nil
 }
 
 // Forget implements KeyStore.

@@ -1,6 +1,7 @@
 package pii
 
 import (
+	"crypto/rand"
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
@@ -9,16 +10,22 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"unsafe"
 )
 
 // String holds one plaintext PII value in memory and refuses to print it.
 //
 // Every output path redacts: String, GoString, every fmt verb (%v %+v %#v %s
 // %q %x %X %d ...), slog.LogValuer, MarshalJSON, MarshalText and GobEncode
-// all produce a marker such as "[REDACTED:email]", never the plaintext. The
-// plaintext is held behind a pointer, so even fmt's reflection over an
-// unexported struct field of type String (which cannot call String's
-// methods) prints only addresses, not the value.
+// all produce a marker such as "[REDACTED:email]", never the plaintext.
+//
+// Reflection-based dumpers that bypass methods (fmt on an unexported field,
+// go-spew as used by testify's failure diffs, pretty-printers) cannot show
+// the value either: it is kept behind a pointer and XOR-masked with a
+// random per-process pad. The mask is not encryption and no defence against
+// someone who can read the process's memory; it only makes sure that no
+// accidental dump of a struct prints the plaintext. Two Strings holding the
+// same value are still reflect.DeepEqual (and so testify-Equal).
 //
 // Reading the plaintext is one explicit call, Reveal, that is easy to grep
 // for in code review. The zero value is an empty, uncategorised String.
@@ -28,39 +35,76 @@ type String struct {
 	p *plain
 }
 
-// plain keeps the plaintext two pointers away from String: fmt's fallback
-// for a bad verb on an unexported field prints one level of pointed-to
-// struct, and a pointer nested inside it only as an address.
+// plain is what a String points to: the category and the masked plaintext.
 type plain struct {
 	c Category
-	v *string
+	m []byte // plaintext XOR pad (see maskInto)
 }
 
-// plainBox lets New make one allocation for a plain and its string header
-// while fmt can reach only the plain.
-type plainBox struct {
-	p plain
-	s string
+// pad is the per-process mask for String contents. It is random so that a
+// dump of masked bytes does not decode with a constant known to readers of
+// this source.
+var pad = func() (p [256]byte) {
+	rand.Read(p[:]) // never fails (crypto/rand panics rather than return an error)
+	return p
+}()
+
+// maskInto sets dst[i] = src[i] XOR pad (repeated); dst and src have equal
+// lengths and may be the same slice. Masking is its own inverse.
+func maskInto(dst, src []byte) {
+	for len(src) > 0 {
+		n := subtle.XORBytes(dst, src, pad[:])
+		dst, src = dst[n:], src[n:]
+	}
 }
 
 // ErrRedactedInput is returned when a redaction marker is decoded back into a
 // String: the marker is not the value, and storing it would lose data silently.
 var ErrRedactedInput = errors.New("pii: input is a redaction marker, not a value")
 
-// New returns a String of category c holding v.
+// New returns a String of category c holding v. It copies v.
 func New(c Category, v string) String {
-	b := &plainBox{s: v}
-	b.p = plain{c: c, v: &b.s}
-	return String{p: &b.p}
+	m := make([]byte, len(v))
+	maskInto(m, unsafe.Slice(unsafe.StringData(v), len(v)))
+	return String{p: &plain{c: c, m: m}}
+}
+
+// newMasked returns a String that takes ownership of buf (which it
+// masks in place): for plaintext that is already a private copy, such as a
+// freshly decrypted buffer.
+func newMasked(c Category, buf []byte) String {
+	maskInto(buf, buf)
+	return String{p: &plain{c: c, m: buf}}
+}
+
+// withCategory returns s with category c, sharing its (immutable) contents.
+func (s String) withCategory(c Category) String {
+	if s.p == nil {
+		return String{p: &plain{c: c}}
+	}
+	return String{p: &plain{c: c, m: s.p.m}}
+}
+
+// appendPlain appends the plaintext to dst without making a string of it.
+func (s String) appendPlain(dst []byte) []byte {
+	if s.p == nil {
+		return dst
+	}
+	n := len(dst)
+	dst = append(dst, s.p.m...)
+	maskInto(dst[n:], dst[n:])
+	return dst
 }
 
 // Reveal returns the plaintext. It is the only way to read it; keep calls to
 // it few and deliberate.
 func (s String) Reveal() string {
-	if s.p == nil {
+	if s.p == nil || len(s.p.m) == 0 {
 		return ""
 	}
-	return *s.p.v
+	b := make([]byte, len(s.p.m))
+	maskInto(b, s.p.m)
+	return unsafe.String(&b[0], len(b))
 }
 
 // Category returns the category given to New.
@@ -80,13 +124,22 @@ func (s String) Len() int {
 	if s.p == nil {
 		return 0
 	}
-	return len(*s.p.v)
+	return len(s.p.m)
 }
 
 // Equal reports whether s and t hold the same plaintext, in constant time
 // with respect to the contents (not the lengths).
 func (s String) Equal(t String) bool {
-	return subtle.ConstantTimeCompare([]byte(s.Reveal()), []byte(t.Reveal())) == 1
+	return subtle.ConstantTimeCompare(s.masked(), t.masked()) == 1
+}
+
+// masked returns the masked contents; equal plaintexts have equal masked
+// forms, so they compare without unmasking.
+func (s String) masked() []byte {
+	if s.p == nil {
+		return nil
+	}
+	return s.p.m
 }
 
 // Masked returns a display form that PCI DSS and common practice allow to

@@ -11,6 +11,7 @@ import (
 	"log"
 	"log/slog"
 	"net/url"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -147,4 +148,75 @@ func TestStringDecoding(t *testing.T) {
 	var buf bytes.Buffer
 	require.NoError(t, gob.NewEncoder(&buf).Encode(struct{ E pii.String }{pii.New(pii.Email, secretEmail)}))
 	assert.ErrorIs(t, gob.NewDecoder(&buf).Decode(&g), pii.ErrRedactedInput)
+}
+
+// captureT is an assert.TestingT that keeps the failure message instead of
+// failing, so a test can inspect what testify would print.
+type captureT struct{ msg strings.Builder }
+
+func (c *captureT) Errorf(format string, args ...any) { fmt.Fprintf(&c.msg, format, args...) }
+
+// dumpStrings walks v by reflection the way go-spew and other dumpers do
+// (following pointers, reading unexported fields) and returns every string
+// and byte slice it reaches.
+func dumpStrings(v reflect.Value, depth int, out *[]string) {
+	if depth > 10 || !v.IsValid() {
+		return
+	}
+	switch v.Kind() {
+	case reflect.String:
+		*out = append(*out, v.String())
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			dumpStrings(v.Elem(), depth+1, out)
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			dumpStrings(v.Field(i), depth+1, out)
+		}
+	case reflect.Slice, reflect.Array:
+		if v.Type().Elem().Kind() == reflect.Uint8 {
+			b := make([]byte, v.Len())
+			for i := range b {
+				b[i] = byte(v.Index(i).Uint())
+			}
+			*out = append(*out, string(b))
+			return
+		}
+		for i := range v.Len() {
+			dumpStrings(v.Index(i), depth+1, out)
+		}
+	}
+}
+
+// TestStringReflectionDumpsDoNotLeak covers the output paths that skip
+// String's methods: testify's failure diff (go-spew with methods disabled)
+// and any reflection walker that follows pointers into unexported fields.
+func TestStringReflectionDumpsDoNotLeak(t *testing.T) {
+	type record struct{ Email pii.String }
+	a := record{pii.New(pii.Email, secretEmail)}
+	b := record{pii.New(pii.Email, "other."+secretEmail)}
+
+	var ct captureT
+	require.False(t, assert.Equal(&ct, a, b), "precondition: the records differ")
+	require.Contains(t, ct.msg.String(), "Diff:", "precondition: testify printed a diff")
+	assert.False(t, leaked(ct.msg.String(), secretEmail), "testify failure output leaks the plaintext")
+
+	var got []string
+	dumpStrings(reflect.ValueOf(a), 0, &got)
+	for _, s := range got {
+		assert.False(t, leaked(s, secretEmail), "a reflection walk reaches the plaintext")
+	}
+}
+
+// TestStringDeepEqual keeps the property tests rely on: two Strings with
+// the same category and value are reflect.DeepEqual (testify's Equal), and
+// different values are not.
+func TestStringDeepEqual(t *testing.T) {
+	long := strings.Repeat("0123456789", 60) // longer than the mask pad
+	assert.True(t, reflect.DeepEqual(pii.New(pii.Email, secretEmail), pii.New(pii.Email, secretEmail)), "same value")
+	assert.False(t, reflect.DeepEqual(pii.New(pii.Email, secretEmail), pii.New(pii.Email, "x"+secretEmail)), "different value")
+	assert.Equal(t, long, pii.New(pii.Correspondence, long).Reveal(), "values longer than the pad round-trip")
+	assert.True(t, pii.New(pii.Name, long).Equal(pii.New(pii.Name, long)), "Equal on long values")
+	assert.False(t, pii.New(pii.Name, long).Equal(pii.New(pii.Name, long+"1")), "Equal sees the extra byte")
 }
