@@ -248,6 +248,10 @@ func (m *Manager[T]) Save(w http.ResponseWriter, r *http.Request, s *Session[T])
 		}
 		return ErrNoConsent
 	}
+	if s.renewed {
+		// A renewed id is a new session as far as CreatedAt is concerned.
+		s.created = now.Truncate(time.Second)
+	}
 	value, err := m.sealRecord(s, now, buf)
 	if err != nil {
 		return err

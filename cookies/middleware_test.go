@@ -428,3 +428,23 @@ func TestNewManagerValidates(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, MaxMaxAge, m.Codec().MaxAge())
 }
+
+func TestRenewIDResetsCreatedAt(t *testing.T) {
+	h := newHarness(t, nil)
+	name := h.m.Name()
+	resp := h.do(t, func(w http.ResponseWriter, r *http.Request, s *Session[webSession]) { s.Values.Step = 1 })
+	c := sessionCookie(t, resp, name)
+	require.NotNil(t, c)
+	start := h.clk.Now().Truncate(time.Second)
+
+	h.clk.Advance(10 * time.Minute)
+	resp = h.do(t, func(w http.ResponseWriter, r *http.Request, s *Session[webSession]) {
+		assert.Equal(t, start, s.CreatedAt(), "a loaded session keeps its creation time")
+		s.RenewID()
+	}, c)
+	c2 := sessionCookie(t, resp, name)
+	require.NotNil(t, c2)
+	h.do(t, func(w http.ResponseWriter, r *http.Request, s *Session[webSession]) {
+		assert.Equal(t, start.Add(10*time.Minute), s.CreatedAt(), "a renewed id starts a new creation time")
+	}, c2)
+}

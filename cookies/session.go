@@ -54,8 +54,8 @@ func (s *Session[T]) ExpiresAt() time.Time { return s.expires }
 // current format.
 func (s *Session[T]) IsNew() bool { return s.isNew }
 
-// RenewID gives the session a new random id and creation time, keeping
-// Values, and makes sure a new cookie is sent. Call it when the visitor
+// RenewID gives the session a new random id, keeping Values, and makes sure
+// a new cookie is sent; CreatedAt becomes the time of that save. Call it when the visitor
 // logs in (or their privileges change) so that an id planted before login
 // is worthless after it (session fixation).
 func (s *Session[T]) RenewID() {
