@@ -4,8 +4,8 @@ package redact
 // whole and ignoring case in the window before and after a candidate.
 var defaultContext = map[Entity]ContextWords{
 	Phone: {
-		Positive: []string{"phone", "tel", "telephone", "call", "cell", "mobile", "fax", "text", "contact", "reach", "ph"},
-		Negative: []string{"order", "invoice", "tracking", "confirmation", "serial", "isbn", "sku", "model", "version", "ticket", "case", "permit", "parcel"},
+		Positive: []string{"phone", "tel", "telephone", "call", "cell", "mobile", "fax", "text", "contact", "reach", "ph", "cb", "callback", "call back"},
+		Negative: []string{"order", "invoice", "tracking", "confirmation", "serial", "isbn", "sku", "model", "version", "ticket", "case", "permit", "parcel", "ref", "reference", "receipt", "transaction"},
 	},
 	SSN: {
 		Positive: []string{"ssn", "ss", "social", "security", "taxpayer", "tin", "ssa"},
@@ -37,7 +37,10 @@ var defaultContext = map[Entity]ContextWords{
 		Negative: []string{"version", "ver", "release", "build", "firmware", "v"},
 	},
 	DateOfBirth: {
-		Positive: []string{"dob", "birth", "born", "birthday", "birthdate"},
+		Positive: []string{"dob", "d o b", "birth", "born", "birthday", "birthdate"},
+		// dates that are something else: billing periods, service,
+		// hearing, due, issue and expiry dates (only counted before)
+		Negative: []string{"billing", "period", "service", "hearing", "due", "issued", "expires", "expiration", "expiry", "posted", "effective"},
 	},
 	PersonName: {
 		Positive: []string{"name", "resident", "applicant", "customer", "tenant", "owner", "complainant", "caller", "requester", "signed", "contact", "from", "cc",

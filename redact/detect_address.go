@@ -10,6 +10,45 @@ var streetSuffixes = func() map[string]bool {
 	return m
 }()
 
+// lowerCaseUnsafeSuffixes are street suffixes that are also everyday
+// words ("way", "run", "close", "point"); in lower-case text they do not
+// end a street.
+var lowerCaseUnsafeSuffixes = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields("way row loop pike run path walk close point pt crossing xing ridge commons heights square sq plaza cres crescent alley trail") {
+		m[w] = true
+	}
+	return m
+}()
+
+// addrStopWords are lower-case words that never name a street: in "2 cats
+// on my street" or "in 2019 the road" they stop the match.
+var addrStopWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields("the a an and or of for to in on at by with from into onto near off over under up down along across past behind my our your his her their its this that these those some any no not all more less most many few other same per than then there here is are was were be been has have had it they we you he she i who which what when where days weeks months years hours minutes times people cars trucks houses homes blocks feet miles units cats dogs") {
+		m[w] = true
+	}
+	return m
+}()
+
+// wordLenBack returns the length of the run of letters ending at e.
+func wordLenBack(s string, e int) int {
+	k := e
+	for k > 0 && isAlpha(s[k-1]) {
+		k--
+	}
+	return e - k
+}
+
+func allLower(s string, a, b int) bool {
+	for k := a; k < b; k++ {
+		if !isLower(s[k]) {
+			return false
+		}
+	}
+	return true
+}
+
 // suffixless are street names that need no suffix.
 var suffixless = map[string]bool{"broadway": true}
 
@@ -73,7 +112,7 @@ func ordinal(s string, j int) int {
 func (sc *scanner) address(i, j int) {
 	s := sc.s
 	p := j
-	if p < len(s) && isUpper(s[p]) && p+1 < len(s) && s[p+1] == ' ' { // 12B Main St
+	if p < len(s) && isAlpha(s[p]) && p+1 < len(s) && s[p+1] == ' ' { // 12B Main St, 12b main st
 		p++
 	}
 	if p+1 >= len(s) || s[p] != ' ' {
@@ -94,14 +133,26 @@ func (sc *scanner) address(i, j int) {
 	names := 0
 	end := -1
 	lastEnd := -1
+	lc := false // a word of the street is in lower case: "2448 chestnut st"
 	for w := 0; w < 5; w++ {
 		var e int
 		if isDigit(s[p]) {
 			e = ordinal(s, p)
-		} else if isUpper(s[p]) {
+		} else if isAlpha(s[p]) {
 			e = alphaEnd(s, p)
 			if e < len(s) && s[e] == '\'' {
 				e = alphaEnd(s, e+1)
+			}
+			if isLower(s[p]) {
+				// lower-case text ("2448 chestnut st"): the street's words
+				// are all lower case, the house number has two digits or
+				// more, and no word is "the", "my" or "and"
+				if names > 0 && !lc || j-i < 2 || !allLower(s, p, e) || lowerIn(addrStopWords, s, p, e) {
+					return
+				}
+				lc = true
+			} else if lc {
+				return
 			}
 		} else {
 			return
@@ -109,7 +160,11 @@ func (sc *scanner) address(i, j int) {
 		if e <= p {
 			return
 		}
-		if names > 0 && isUpper(s[p]) && lowerIn(streetSuffixes, s, p, e) && wordEnd(s, e) {
+		if names > 0 && lowerIn(streetSuffixes, s, p, e) && wordEnd(s, e) &&
+			(isUpper(s[p]) || !lowerIn(lowerCaseUnsafeSuffixes, s, p, e)) {
+			if lc && names == 1 && lowerIn(streetSuffixes, s, lastEnd-wordLenBack(s, lastEnd), lastEnd) {
+				return // "12 lane road": a suffix cannot name the street
+			}
 			end = e
 			// the period of an abbreviation ("St.") belongs to it; after a
 			// full word ("Street.") it ends the sentence
@@ -128,7 +183,7 @@ func (sc *scanner) address(i, j int) {
 	if end < 0 {
 		// a street without a suffix ("Broadway") counts when a known
 		// suffix-less name or a city, state and ZIP follows
-		if names < 1 || names > 3 {
+		if names < 1 || names > 3 || lc {
 			return
 		}
 		e := lastEnd
@@ -144,6 +199,9 @@ func (sc *scanner) address(i, j int) {
 		}
 	}
 	score := 0.65
+	if lc {
+		score = 0.55
+	}
 	// trailing directional: "Main St NW"
 	if end+1 < len(s) && s[end] == ' ' {
 		if e := alphaEnd(s, end+1); e > end+1 && isUpper(s[end+1]) && e-end-1 <= 2 && lowerIn(directionals, s, end+1, e) && wordEnd(s, e) {
@@ -207,7 +265,7 @@ func sepAfter(s string, j int) int {
 func unitID(s string, j int) int {
 	k := j
 	digits := 0
-	for k < len(s) && k-j < 7 && (isDigit(s[k]) || isUpper(s[k]) || s[k] == '-') {
+	for k < len(s) && k-j < 7 && (isDigit(s[k]) || isAlpha(s[k]) || s[k] == '-') {
 		if isDigit(s[k]) {
 			digits++
 		}

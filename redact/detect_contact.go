@@ -175,6 +175,24 @@ func (sc *scanner) plus(i int) int {
 		return i + 1
 	}
 	g := parseGroups(s, i+1)
+	// the trunk prefix printed in brackets after the country code, as in
+	// "+44 (0)20 7946 0958" or "+353 (0)1 555 0100", is not dialled
+	// from abroad: read the national number after it
+	if g.n == 1 && g.size(0) <= 3 {
+		p := g.b[0]
+		if p < len(s) && s[p] == ' ' {
+			p++
+		}
+		if strings.HasPrefix(s[p:], "(0)") {
+			p += 3
+			if p < len(s) && s[p] == ' ' {
+				p++
+			}
+			if p < len(s) && isDigit(s[p]) {
+				return sc.e164(i, g, parseGroups(s, p))
+			}
+		}
+	}
 	// allow "+1 (555) 010-0199"
 	if g.n == 1 && g.size(0) <= 3 && g.b[0]+2 < len(s) && s[g.b[0]] == ' ' && s[g.b[0]+1] == '(' {
 		h := parseGroups(s, g.b[0]+2)
@@ -186,6 +204,24 @@ func (sc *scanner) plus(i int) int {
 			}
 		}
 		return i + 1
+	}
+	return sc.e164(i, g, groups{})
+}
+
+// e164 validates and reports the international number whose country code
+// and national digits are the groups of g followed by those of h (h is
+// empty unless a "(0)" trunk prefix separated them). It returns where to
+// continue.
+func (sc *scanner) e164(i int, g, h groups) int {
+	s := sc.s
+	if h.n > 0 {
+		// join h after g's single country-code group
+		for k := 0; k < h.n && g.n < maxGroups; k++ {
+			g.a[g.n], g.b[g.n] = h.a[k], h.b[k]
+			g.sep[g.n-1] = ' '
+			g.sep[g.n] = h.sep[k]
+			g.n++
+		}
 	}
 	var buf [24]byte
 	d := buf[:0]
@@ -225,6 +261,9 @@ func (sc *scanner) plus(i int) int {
 		if isDigit(s[p]) {
 			n++
 		}
+	}
+	if h.n > 0 {
+		n-- // the 0 of "(0)"
 	}
 	if n != len(d) {
 		return i + 1
@@ -266,6 +305,11 @@ func (sc *scanner) colon(i int) int {
 	}
 	if i < sc.hexEnd {
 		return i + 1
+	}
+	if sc.r.nameOn && i > 0 && isAlpha(s[i-1]) {
+		if e := sc.labelled(i); e > 0 {
+			return e
+		}
 	}
 	return sc.hexColon(i)
 }

@@ -1,5 +1,7 @@
 package redact
 
+import "strings"
+
 // Dates are personal data here only as dates of birth: a date is reported
 // when a birth context word ("DOB", "born", "date of birth", "birthday")
 // is near it.
@@ -62,7 +64,20 @@ func digitsAt(s string, j, min, max int) int {
 	return k
 }
 
-// monthDate matches "March 14, 1985" and "Mar 14 1985" at i (the month
+// dayAt reads a day of the month at j, plain ("4") or ordinal ("4th",
+// "21st"); it returns the end or -1.
+func dayAt(s string, j int) int {
+	if d := digitsAt(s, j, 1, 2); d > 0 {
+		return d
+	}
+	if d := ordinal(s, j); d > 0 && d-j <= 4 {
+		return d
+	}
+	return -1
+}
+
+// monthDate matches "March 14, 1985", "Mar 14 1985" and "October 4th
+// 1995" at i (the month
 // name ends at j).
 func (sc *scanner) monthDate(i, j int) int {
 	s := sc.s
@@ -70,7 +85,7 @@ func (sc *scanner) monthDate(i, j int) int {
 	if e < 0 || e+1 >= len(s) || s[e] != ' ' {
 		return 0
 	}
-	d := digitsAt(s, e+1, 1, 2)
+	d := dayAt(s, e+1)
 	if d < 0 {
 		return 0
 	}
@@ -90,9 +105,13 @@ func (sc *scanner) monthDate(i, j int) int {
 	return 0
 }
 
-// dayMonthYear matches "14 March 1985" at i (the day ends at j).
+// dayMonthYear matches "14 March 1985" and "14th March 1985" at i (the
+// digits of the day end at j).
 func (sc *scanner) dayMonthYear(i, j int) {
 	s := sc.s
+	if o := ordinal(s, i); o == j+2 {
+		j = o
+	}
 	if j+1 >= len(s) || s[j] != ' ' || !isUpper(s[j+1]) {
 		return
 	}
@@ -101,7 +120,7 @@ func (sc *scanner) dayMonthYear(i, j int) {
 		return
 	}
 	y := digitsAt(s, e+1, 4, 4)
-	if y < 0 || !validDate(atoi(s[e+1:y]), 1, atoi(s[i:j])) {
+	if y < 0 || !validDate(atoi(s[e+1:y]), 1, atoi(strings.TrimRight(s[i:j], "stndrh"))) {
 		return
 	}
 	if sc.hasContext(eDateOfBirth, i, y) {

@@ -32,6 +32,15 @@ func parseGroups(s string, i int) (g groups) {
 		}
 		c := s[k]
 		switch {
+		case c >= 0x80:
+			// a Unicode dash (en dash, minus sign, ...) as word
+			// processors and PDF copy-paste write it: read as '-'
+			w := uniDash(s, k)
+			if w == 0 || k+w >= len(s) || !isDigit(s[k+w]) {
+				return
+			}
+			g.sep[g.n-1] = '-'
+			j = k + w
 		case (c == '-' || c == '.' || c == ' ' || c == '/') && k+1 < len(s) && isDigit(s[k+1]):
 			g.sep[g.n-1] = c
 			j = k + 1
@@ -46,6 +55,18 @@ func parseGroups(s string, i int) (g groups) {
 		}
 	}
 	return
+}
+
+// uniDash returns the length of the Unicode dash at s[k] (U+2010 to
+// U+2015 and U+2212, each three bytes in UTF-8), or 0.
+func uniDash(s string, k int) int {
+	if k+2 >= len(s) || s[k] != 0xe2 {
+		return 0
+	}
+	if s[k+1] == 0x80 && s[k+2] >= 0x90 && s[k+2] <= 0x95 || s[k+1] == 0x88 && s[k+2] == 0x92 {
+		return 3
+	}
+	return 0
 }
 
 // digitsOf copies the digits of groups [0, k) into buf and returns them.
@@ -86,11 +107,21 @@ func (sc *scanner) digit(i int) int {
 		sc.ssn(i, &g)
 		sc.phone(i, &g)
 		sc.card(i, &g)
+		if g.n >= 5 && g.digits >= 19 {
+			sc.innerCard(&g)
+		}
 		if g.n == 1 || g.sep[0] == '-' {
 			sc.accountLike(i, &g)
 		}
 		if r.dobOn {
 			sc.numericDate(i, &g)
+		}
+		if r.idOn && g.n >= 3 && g.size(0) == 3 && g.size(1) == 3 && g.size(2) == 3 &&
+			g.sep[0] == g.sep[1] && (g.sep[0] == ' ' || g.sep[0] == '-') && numEnd(s, g.b[2]) &&
+			sc.hasContext(eDriverLicense, i, g.b[2]) {
+			// 984 851 428: New York and others print licences in three
+			// groups of three digits
+			sc.emit(eDriverLicense, i, g.b[2], 0.2, "dl.grouped")
 		}
 	}
 	if r.addrOn && g.size(0) <= 6 && s[i] != '0' {
@@ -270,6 +301,25 @@ func (sc *scanner) card(i int, g *groups) {
 	}
 }
 
+// innerCard looks for a grouped card number that starts at a later group
+// of a longer run ("200 200 4111 1111 1111 1111"): the groups before it
+// may be another finding, and the card must not survive beside it (a
+// second redaction pass would otherwise find it).
+func (sc *scanner) innerCard(g *groups) {
+	s := sc.s
+	for k := 1; k+3 < g.n; k++ {
+		if g.size(k) != 4 || (g.sep[k-1] != ' ' && g.sep[k-1] != '-') {
+			continue
+		}
+		h := parseGroups(s, g.a[k])
+		before := len(sc.out)
+		sc.card(g.a[k], &h)
+		if len(sc.out) > before || sc.done {
+			return
+		}
+	}
+}
+
 // luhn reports whether the digits pass the Luhn (mod 10) check.
 func luhn(d []byte) bool {
 	sum := 0
@@ -336,7 +386,7 @@ func (sc *scanner) accountLike(i int, g *groups) {
 		for x := 0; x < k; x++ {
 			n += g.size(x)
 		}
-		if !numEnd(s, end) {
+		if !numEnd(s, end) || dateShaped(s, g, k) {
 			return
 		}
 		if r.bankOn && n >= 8 && n <= 17 && sc.hasContext(eBankAccount, i, end) {
@@ -364,6 +414,24 @@ func (sc *scanner) accountLike(i int, g *groups) {
 			sc.emit(ePassport, i, end, 0.2, "passport.context")
 		}
 	}
+}
+
+// dateShaped reports whether the first k groups of g read as a calendar
+// date (2025-08-04, 08-04-2025, 8-4-25): such a number is never a bank
+// account, whatever the context says.
+func dateShaped(s string, g *groups, k int) bool {
+	if k != 3 {
+		return false
+	}
+	v := func(x int) int { return atoi(s[g.a[x]:g.b[x]]) }
+	a, b, c := g.size(0), g.size(1), g.size(2)
+	switch {
+	case a == 4 && b <= 2 && c <= 2:
+		return validDate(v(0), v(1), v(2))
+	case a <= 2 && b <= 2 && (c == 4 || c == 2):
+		return validDate(v(2), v(0), v(1)) || validDate(v(2), v(1), v(0))
+	}
+	return false
 }
 
 // abaOK checks an ABA routing transit number: a valid Federal Reserve

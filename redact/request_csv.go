@@ -99,6 +99,7 @@ func (rq *Request) redactCSV(res *Result, data []byte) error {
 				out = appendCSVField(out, c[last:sp.start], quote)
 				s := len(out)
 				out = appendCSVField(out, c[sp.start:sp.end], quote)
+				res.reserve(int(off), len(data))
 				res.Entries = append(res.Entries, cellEnt[i][j])
 				res.spans = append(res.spans, span{s, len(out)})
 				last = sp.end

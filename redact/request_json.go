@@ -245,6 +245,7 @@ func (w *jsonWalker) scalar(key string, start, end int, value string) {
 		w.out = appendJSONStringContent(w.out, repl[sp.start:sp.end])
 		entries[i].Line = w.line
 		entries[i].Path = path
+		w.res.reserve(end, len(w.src))
 		w.res.Entries = append(w.res.Entries, entries[i])
 		w.res.spans = append(w.res.spans, span{s, len(w.out)})
 		last = sp.end

@@ -378,3 +378,21 @@ func TestReviewTruncates(t *testing.T) {
 		assert.Equal(t, "[REDACTED (b)(6)]", m[1])
 	}
 }
+
+func TestLogEntryJSONMatchesEncodingJSON(t *testing.T) {
+	cases := []LogEntry{
+		{Document: "a.txt", Line: 3, Column: 9, Entity: Email, Code: "(b)(6)", Citation: "5 U.S.C. § 552(b)(6)", Operator: OpBox,
+			Rule: "federal.email", Detector: "email", Confidence: 0.9, Chars: 12, ValueHMAC: "00ff"},
+		{Document: "d\"ir\\x<y>&\u2028.json", Line: 1, Path: `$["a\"b"][2]`, Entity: "utility_account", Code: "§7927.410", Confidence: 1},
+		{Document: "p.csv", Row: 4, Column: 2, Field: "e-mail\t", Confidence: 0.35, Chars: 0},
+	}
+	for _, e := range cases {
+		want, err := json.Marshal(e)
+		require.NoError(t, err)
+		got := e.appendJSON(nil)
+		var a, b map[string]any
+		require.NoError(t, json.Unmarshal(want, &a))
+		require.NoError(t, json.Unmarshal(got, &b), string(got))
+		assert.Equal(t, a, b, "hand-written encoder must agree with encoding/json")
+	}
+}

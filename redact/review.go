@@ -3,10 +3,12 @@ package redact
 import (
 	_ "embed"
 	"fmt"
+	"html"
 	"html/template"
 	"io"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"unicode/utf8"
 )
@@ -60,7 +62,7 @@ type reviewDoc struct {
 	ID, Name, Format string
 	Count            int
 	Codes            []reviewCode
-	Segments         []reviewSeg
+	Body             template.HTML // the redacted text with marks, escaped
 	Truncated        bool
 	Shown            int
 	Entries          []reviewEntry
@@ -70,14 +72,6 @@ type reviewDoc struct {
 type reviewCode struct {
 	Code, Class string
 	Count       int
-}
-
-type reviewSeg struct {
-	Text        string
-	Mark        bool
-	Class, ID   string
-	Title       string
-	EntryNumber int
 }
 
 type reviewEntry struct {
@@ -166,26 +160,31 @@ func (rv *Review) Add(res *Result) {
 			d.Truncated = limit < len(out)
 		}
 		d.Shown = limit
+		var b strings.Builder
+		b.Grow(limit + 128*len(res.spans))
 		last := 0
 		for i, sp := range res.spans {
 			if sp.start >= limit {
 				break
 			}
-			if sp.start > last {
-				d.Segments = append(d.Segments, reviewSeg{Text: string(out[last:sp.start])})
-			}
+			b.WriteString(html.EscapeString(string(out[last:sp.start])))
 			e := res.Entries[i]
-			title := fmt.Sprintf("%s · %s · %s · confidence %.2f", e.Code, e.Entity, e.Location(), e.Confidence)
+			id := d.ID + "-" + strconv.Itoa(i+1)
+			cite := ""
 			if ex, ok := rv.cat.Exemption(e.Code); ok {
-				title = fmt.Sprintf("%s (%s) · %s · %s · confidence %.2f", e.Code, ex.Citation, e.Entity, e.Location(), e.Confidence)
+				cite = " (" + ex.Citation + ")"
 			}
-			d.Segments = append(d.Segments, reviewSeg{Text: string(out[sp.start:sp.end]), Mark: true,
-				Class: rv.classOf(e.Code), ID: d.ID + "-" + strconv.Itoa(i+1), Title: title, EntryNumber: i + 1})
+			title := fmt.Sprintf("%s%s · %s · %s · confidence %.2f", e.Code, cite, e.Entity, e.Location(), e.Confidence)
+			fmt.Fprintf(&b, `<mark class="%s" id="%s" title="%s"><a href="#%s-row">%s</a></mark>`,
+				rv.classOf(e.Code), id, html.EscapeString(title), id, html.EscapeString(string(out[sp.start:sp.end])))
 			last = sp.end
 		}
 		if last < limit {
-			d.Segments = append(d.Segments, reviewSeg{Text: string(out[last:limit])})
+			b.WriteString(html.EscapeString(string(out[last:limit])))
 		}
+		// Every piece of document text and every attribute above is
+		// escaped; ids and classes are generated.
+		d.Body = template.HTML(b.String())
 	}
 	rv.docs = append(rv.docs, d)
 }

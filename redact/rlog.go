@@ -72,6 +72,50 @@ func (e LogEntry) csvRecord(rec []string) []string {
 		strconv.FormatFloat(e.Confidence, 'f', 2, 64), strconv.Itoa(e.Chars), e.ValueHMAC)
 }
 
+// appendJSON appends e as JSON, the same as json.Marshal(e) without its
+// reflection (a large request logs millions of entries).
+func (e LogEntry) appendJSON(b []byte) []byte {
+	str := func(b []byte, k, v string) []byte {
+		b = append(b, `,"`...)
+		b = append(b, k...)
+		b = append(b, `":"`...)
+		b = appendJSONStringContent(b, v)
+		return append(b, '"')
+	}
+	num := func(b []byte, k string, n int, omitZero bool) []byte {
+		if omitZero && n == 0 {
+			return b
+		}
+		b = append(b, `,"`...)
+		b = append(b, k...)
+		b = append(b, `":`...)
+		return strconv.AppendInt(b, int64(n), 10)
+	}
+	b = append(b, `{"document":"`...)
+	b = appendJSONStringContent(b, e.Document)
+	b = append(b, '"')
+	b = num(b, "line", e.Line, true)
+	b = num(b, "column", e.Column, true)
+	if e.Path != "" {
+		b = str(b, "path", e.Path)
+	}
+	b = num(b, "row", e.Row, true)
+	if e.Field != "" {
+		b = str(b, "field", e.Field)
+	}
+	b = str(b, "entity", string(e.Entity))
+	b = str(b, "code", e.Code)
+	b = str(b, "citation", e.Citation)
+	b = str(b, "operator", e.Operator)
+	b = str(b, "rule", e.Rule)
+	b = str(b, "detector", e.Detector)
+	b = append(b, `,"confidence":`...)
+	b = strconv.AppendFloat(b, e.Confidence, 'g', -1, 64)
+	b = num(b, "chars", e.Chars, false)
+	b = str(b, "value_hmac", e.ValueHMAC)
+	return append(b, '}')
+}
+
 // LogSummary counts a request's redactions per exemption code, entity and
 // document.
 type LogSummary struct {
@@ -128,6 +172,7 @@ func (s LogSummary) WriteCSV(w io.Writer) error {
 
 // LogWriter streams a redaction log as CSV, JSON or both while documents
 // are processed, so a large request never holds its whole log in memory.
+// It makes many small writes: give it buffered writers.
 // The JSON form is one object: the catalog's jurisdiction and exemptions,
 // the redactions (one per line) and, at the end, the summary. A LogWriter
 // is not safe for concurrent use.
@@ -135,6 +180,7 @@ type LogWriter struct {
 	cw      *csv.Writer
 	js      io.Writer
 	rec     []string
+	jbuf    []byte
 	entries int
 	closed  bool
 	sum     LogSummary
@@ -197,28 +243,17 @@ func (l *LogWriter) Add(res *Result) error {
 			}
 		}
 		if l.js != nil {
-			b, err := json.Marshal(e)
-			if err != nil {
-				return fmt.Errorf("redact: writing log: %w", err)
-			}
-			sep := ",\n"
 			if l.entries == 0 {
-				sep = "\n"
+				l.jbuf = append(l.jbuf[:0], '\n')
+			} else {
+				l.jbuf = append(l.jbuf[:0], ',', '\n')
 			}
-			if _, err := io.WriteString(l.js, sep); err != nil {
-				return fmt.Errorf("redact: writing log: %w", err)
-			}
-			if _, err := l.js.Write(b); err != nil {
+			l.jbuf = e.appendJSON(l.jbuf)
+			if _, err := l.js.Write(l.jbuf); err != nil {
 				return fmt.Errorf("redact: writing log: %w", err)
 			}
 		}
 		l.entries++
-	}
-	if l.cw != nil {
-		l.cw.Flush()
-		if err := l.cw.Error(); err != nil {
-			return fmt.Errorf("redact: writing log: %w", err)
-		}
 	}
 	return nil
 }

@@ -67,6 +67,10 @@ func numEnd(s string, j int) bool {
 		return true
 	}
 	c := s[j]
+	if c >= 0x80 {
+		w := uniDash(s, j)
+		return w > 0 && !(j+w < len(s) && isDigit(s[j+w]))
+	}
 	if isWord(c) {
 		return false
 	}
@@ -283,13 +287,10 @@ func (r *Redactor) contextMasks(s string, start, end int) (pos, neg uint64) {
 			i = j
 		}
 	}
-	// context does not cross a sentence end
-	if k := strings.LastIndex(s[lo:start], ". "); k >= 0 {
-		lo += k + 2
-	}
-	if k := strings.Index(s[end:hi], ". "); k >= 0 {
-		hi = end + k
-	}
+	// context does not cross a sentence end or a line break (a cue word
+	// on the next line of a form belongs to another field)
+	lo = windowStart(s, lo, start)
+	hi = windowEnd(s, end, hi)
 	collect(lo, start)
 	nBefore := n
 	collect(end, hi)
@@ -334,6 +335,84 @@ func (r *Redactor) contextMasks(s string, start, end int) (pos, neg uint64) {
 		}
 	}
 	return pos, neg
+}
+
+// windowStart moves the start lo of the context window before a candidate
+// at start past the last line break or sentence end in s[lo:start]. A line
+// break is crossed only when the candidate opens its line and the line
+// before ends with a colon: a label written above its value ("Date of
+// birth:" then the date on the next line).
+func windowStart(s string, lo, start int) int {
+	if k := strings.LastIndexByte(s[lo:start], '\n'); k >= 0 {
+		nl := lo + k
+		if !blankLine(s[nl+1:start]) || !endsWithColon(s[lo:nl]) {
+			return nl + 1
+		}
+		if k2 := strings.LastIndexByte(s[lo:nl], '\n'); k2 >= 0 {
+			lo += k2 + 1
+		}
+	}
+	for k := start - 1; k > lo; k-- {
+		if s[k] == ' ' && s[k-1] == '.' && sentenceEnd(s, k-1) {
+			return k + 1
+		}
+	}
+	return lo
+}
+
+// windowEnd moves the end hi of the context window after a candidate
+// ending at end before the first line break or sentence end.
+func windowEnd(s string, end, hi int) int {
+	if k := strings.IndexByte(s[end:hi], '\n'); k >= 0 {
+		hi = end + k
+	}
+	for k := end; k+1 < hi; k++ {
+		if s[k] == '.' && s[k+1] == ' ' && sentenceEnd(s, k) {
+			return k
+		}
+	}
+	return hi
+}
+
+func blankLine(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] != ' ' && s[i] != '\t' && s[i] != '\r' {
+			return false
+		}
+	}
+	return true
+}
+
+func endsWithColon(s string) bool {
+	for i := len(s) - 1; i >= 0; i-- {
+		switch s[i] {
+		case ' ', '\t', '\r':
+			continue
+		case ':':
+			return true
+		}
+		return false
+	}
+	return false
+}
+
+// sentenceEnd reports whether the period at s[k], followed by a space,
+// ends a sentence: the next word starts with a capital letter and the word
+// before the period is not a short abbreviation of letters ("no.", "Mr.", "D.O.B.",
+// "St."). "account no. 0953" and "D.O.B. 1943-07-25" stay one context.
+func sentenceEnd(s string, k int) bool {
+	p := k + 1
+	for p < len(s) && p-k < 4 && s[p] == ' ' {
+		p++
+	}
+	if p < len(s) && !isUpper(s[p]) {
+		return false
+	}
+	w := k
+	for w > 0 && isAlpha(s[w-1]) {
+		w--
+	}
+	return w == k || k-w > 3
 }
 
 // marker skips a redaction marker this package wrote, such as

@@ -1,5 +1,10 @@
 package redact
 
+import (
+	"unicode"
+	"unicode/utf8"
+)
+
 // foldTable is an open-addressing hash table keyed by lower-case ASCII
 // words, looked up directly from a span of the input ignoring case, with
 // no copy and no allocation. It replaces map[string]V on the scanner's
@@ -47,4 +52,58 @@ func (t *foldTable[V]) get(s string, a, b int) (v V, ok bool) {
 		h = (h + 1) & t.mask
 	}
 	return v, false
+}
+
+// foldRunes maps accented Latin letters (lower case) to their ASCII base
+// letter, so that "Nuñez" and "Müller" find "nunez" and "muller" in the
+// gazetteer.
+var foldRunes = func() map[rune]byte {
+	m := map[rune]byte{}
+	for base, list := range map[byte]string{
+		'a': "àáâãäåāăą", 'c': "çćĉċč", 'd': "ďđð", 'e': "èéêëēĕėęě",
+		'g': "ĝğġģ", 'h': "ĥħ", 'i': "ìíîïĩīĭįı", 'j': "ĵ", 'k': "ķ",
+		'l': "ĺļľŀł", 'n': "ñńņňŉ", 'o': "òóôõöøōŏő", 'r': "ŕŗř",
+		's': "śŝşš", 't': "ţťŧ", 'u': "ùúûüũūŭůűų", 'w': "ŵ", 'y': "ýÿŷ",
+		'z': "źżž",
+	} {
+		for _, r := range list {
+			m[r] = base
+		}
+	}
+	return m
+}()
+
+// foldWord writes s[a:b] lower-cased and folded to ASCII into buf,
+// dropping apostrophes (straight and curly: "O’Brien" gives "obrien"). It
+// returns false if a character cannot be folded or the result does not
+// fit.
+func foldWord(s string, a, b int, buf *[24]byte) (int, bool) {
+	n := 0
+	for k := a; k < b; {
+		c := s[k]
+		if c < 0x80 {
+			k++
+			if c == '\'' {
+				continue
+			}
+			if n == len(buf) {
+				return 0, false
+			}
+			buf[n] = lower(c)
+			n++
+			continue
+		}
+		r, w := utf8.DecodeRuneInString(s[k:])
+		k += w
+		if r == '\u2019' {
+			continue
+		}
+		f, ok := foldRunes[unicode.ToLower(r)]
+		if !ok || n == len(buf) {
+			return 0, false
+		}
+		buf[n] = f
+		n++
+	}
+	return n, true
 }
