@@ -25,7 +25,13 @@ func (sc *scanner) ipv4(i int, g *groups) {
 	if !numEnd(s, end) {
 		return
 	}
-	sc.emit(eIPAddress, i, end, 0.7, "ipv4")
+	score := 0.7
+	// Loopback (127/8) and unspecified (0.0.0.0) addresses identify no one;
+	// like their IPv6 forms they score below the default minimum.
+	if atoi(s[g.a[0]:g.b[0]]) == 127 || s[i:end] == "0.0.0.0" {
+		score = 0.4
+	}
+	sc.emit(eIPAddress, i, end, score, "ipv4")
 }
 
 func isHexColon(c byte) bool { return isHex(c) || c == ':' }
