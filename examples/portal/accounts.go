@@ -186,7 +186,7 @@ func (a *app) login(ctx context.Context, email pii.String, password string) (*ac
 	if err != nil {
 		return nil, errBadLogin
 	}
-	acct, hash, err := a.findByEmailTx(ctx, a.db, email, idx)
+	acct, hash, err := a.findByEmailTx(ctx, a.rdb, email, idx)
 	if errors.Is(err, errNoSuchRecord) {
 		_, _ = verifyPassword(a.dummyHash, password)
 		return nil, errBadLogin
@@ -212,7 +212,7 @@ func (a *app) accountByID(ctx context.Context, id string) (*account, error) {
 		staff   int
 		created int64
 	)
-	err := a.db.QueryRowContext(ctx, a.q(`SELECT sealed, consent_subject, staff, created_at FROM portal_accounts WHERE id = ?`), id).
+	err := a.rdb.QueryRowContext(ctx, a.q(`SELECT sealed, consent_subject, staff, created_at FROM portal_accounts WHERE id = ?`), id).
 		Scan(&blob, &acct.ConsentSubject, &staff, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errNoSuchRecord

@@ -32,7 +32,8 @@ var staticFS embed.FS
 // wired together. Handlers are methods on it.
 type app struct {
 	cfg       config
-	db        *sql.DB
+	db        *sql.DB // write pool: writes and the SDK's stores (on SQLite one connection; see openDB)
+	rdb       *sql.DB // read pool: the portal's own queries (on PostgreSQL the same pool as db)
 	dialect   pii.Dialect
 	keys      *keys
 	sealer    *pii.Sealer
@@ -77,6 +78,13 @@ func newApp(ctx context.Context, cfg config, stdout io.Writer) (*app, error) {
 	}
 	a := &app{cfg: cfg, log: log}
 	a.secure = cfg.secure || strings.HasPrefix(cfg.BaseURL, "https://")
+	if a.secure {
+		// Production links (confirmation, one-click unsubscribe) must be
+		// https; only development mode may build them over http.
+		if _, err := consent.UnsubscribeURL(cfg.BaseURL+"/unsubscribe", "t"); err != nil {
+			return nil, fmt.Errorf("portal: production mode needs an https base URL (-base-url https://...): %w", err)
+		}
+	}
 
 	var banner io.Writer = stdout
 	if cfg.quietBanner {
@@ -85,13 +93,13 @@ func newApp(ctx context.Context, cfg config, stdout io.Writer) (*app, error) {
 	if a.keys, err = loadOrCreateKeys(cfg.DataDir, banner); err != nil {
 		return nil, err
 	}
-	if a.db, a.dialect, err = openDB(ctx, cfg.DataDir, cfg.Postgres); err != nil {
+	if a.db, a.rdb, a.dialect, err = openDB(ctx, cfg.DataDir, cfg.Postgres); err != nil {
 		return nil, err
 	}
 	ok := false
 	defer func() {
 		if !ok {
-			a.db.Close()
+			a.Close()
 		}
 	}()
 	if a.sealer, err = pii.NewSealer(a.keys.Fields); err != nil {
@@ -122,8 +130,14 @@ func newApp(ctx context.Context, cfg config, stdout io.Writer) (*app, error) {
 	return a, nil
 }
 
-// Close releases the database.
-func (a *app) Close() error { return a.db.Close() }
+// Close releases the database pools.
+func (a *app) Close() error {
+	err := a.db.Close()
+	if a.rdb != a.db {
+		err = errors.Join(err, a.rdb.Close())
+	}
+	return err
+}
 
 func (a *app) dialectName() string { return string(a.dialect) }
 

@@ -1,10 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"flag"
 	"fmt"
+	"image"
+	_ "image/png" // registers the PNG decoder for TestScreenshotIsPNG
 	"net/url"
 	"os"
 	"path/filepath"
@@ -24,6 +27,21 @@ import (
 var updateScreenshot = flag.Bool("update-screenshot", false, "write testdata/screenshot.png (the home page) for the README")
 
 const chromiumPath = "/usr/bin/chromium"
+
+// pngMagic starts every PNG file.
+var pngMagic = []byte("\x89PNG\r\n\x1a\n")
+
+// TestScreenshotIsPNG checks the README's screenshot: a real PNG (chromedp
+// writes JPEG for any quality below 100) of a desktop-sized page.
+func TestScreenshotIsPNG(t *testing.T) {
+	f, err := os.Open(filepath.Join("testdata", "screenshot.png"))
+	require.NoError(t, err)
+	defer f.Close()
+	cfg, format, err := image.DecodeConfig(f)
+	require.NoError(t, err)
+	assert.Equal(t, "png", format)
+	assert.Equal(t, 1280, cfg.Width, "taken at the browser test's window width")
+}
 
 // TestBrowser drives Debian's Chromium, headless, through the whole portal
 // over TLS (the __Host- session cookie needs Secure): sign up, log out and
@@ -67,7 +85,7 @@ func TestBrowser(t *testing.T) {
 		if err := chromedp.Do(bctx, actions...); err != nil {
 			path := filepath.Join(os.TempDir(), fmt.Sprintf("portal-browser-failure-%d.png", time.Now().UnixNano()))
 			sctx, scancel := context.WithTimeout(bctx, 10*time.Second)
-			if png, serr := chromedp.Run(sctx, chromedp.FullScreenshot(90)); serr == nil {
+			if png, serr := chromedp.Run(sctx, chromedp.FullScreenshot(100)); serr == nil {
 				if werr := os.WriteFile(path, png, 0o644); werr == nil {
 					t.Logf("screenshot of the failure: %s", path)
 				}
@@ -85,8 +103,9 @@ func TestBrowser(t *testing.T) {
 
 	step("home page", chromedp.Navigate(base+"/"), chromedp.WaitVisible(chromedp.CSS(`#cookie-banner`)))
 	if *updateScreenshot {
-		png, err := chromedp.Run(bctx, chromedp.FullScreenshot(90))
+		png, err := chromedp.Run(bctx, chromedp.FullScreenshot(100)) // quality 100 means PNG
 		require.NoError(t, err)
+		require.True(t, bytes.HasPrefix(png, pngMagic), "chromedp returned a PNG")
 		require.NoError(t, os.WriteFile(filepath.Join("testdata", "screenshot.png"), png, 0o644))
 		t.Log("wrote testdata/screenshot.png")
 	}

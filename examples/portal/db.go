@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 
@@ -14,42 +15,97 @@ import (
 	_ "modernc.org/sqlite"             // registers the "sqlite" driver
 )
 
-// sqliteDSN is the DSN the module recommends for modernc.org/sqlite (as in
-// internal/testdb): WAL, foreign keys, a busy timeout, and immediate
-// transactions so that writers queue instead of failing.
+// sqliteDSN is the DSN of the SQLite writer pool: WAL, foreign keys, a busy
+// timeout, and immediate transactions (BEGIN IMMEDIATE takes the write lock
+// at the start, so a transaction never has to upgrade a read lock to a
+// write lock, which fails with SQLITE_BUSY without waiting).
 func sqliteDSN(path string) string {
 	return "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_txlock=immediate"
 }
 
-// openDB opens PostgreSQL when dsn is set, otherwise SQLite in dataDir.
-func openDB(ctx context.Context, dataDir, dsn string) (*sql.DB, pii.Dialect, error) {
-	var (
-		db  *sql.DB
-		d   pii.Dialect
-		err error
-	)
+// sqliteReadDSN is the DSN of the SQLite read pool: the same busy timeout
+// (a WAL reader can still meet a lock briefly, for example while the WAL
+// index is rebuilt), and query_only so that a write sent to the read pool
+// by mistake fails at once instead of competing with the writer.
+func sqliteReadDSN(path string) string {
+	return "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=query_only(1)"
+}
+
+// sqliteReaders is the size of the SQLite read pool. Readers do not block
+// each other or the writer in WAL mode; a few connections per core are
+// plenty, and keeping all of them idle avoids reopening connections (each
+// open parses the schema and runs the PRAGMAs again).
+func sqliteReaders() int { return max(4, 2*runtime.GOMAXPROCS(0)) }
+
+// openDB opens PostgreSQL when dsn is set, otherwise SQLite in dataDir. It
+// returns two pools: write, for every write and for the SDK's stores, and
+// read, for the portal's own queries.
+//
+// On SQLite, write holds exactly one connection. SQLite allows one writer at
+// a time and its busy handler polls (sleeping up to 100 ms between tries), so
+// many writer connections in one process do not queue: under load a writer
+// can lose the lock to newcomers until its busy timeout expires and the
+// request fails with SQLITE_BUSY. With one connection the writers queue in
+// database/sql instead, in this process, and the lock is never contended
+// (the busy timeout remains for other processes on the same file). read is a
+// separate pool of query_only connections; in WAL mode readers see every
+// committed write and never wait for the writer.
+//
+// On PostgreSQL, read and write are the same pool.
+func openDB(ctx context.Context, dataDir, dsn string) (write, read *sql.DB, d pii.Dialect, err error) {
+	defer func() {
+		if err != nil {
+			for _, db := range []*sql.DB{write, read} {
+				if db != nil {
+					db.Close()
+				}
+			}
+			write, read = nil, nil
+			err = fmt.Errorf("database: %w", err)
+		}
+	}()
 	if dsn != "" {
 		d = pii.Postgres
-		db, err = sql.Open("pgx", dsn)
+		if write, err = sql.Open("pgx", dsn); err != nil {
+			return nil, nil, "", err
+		}
+		read = write
 	} else {
 		d = pii.SQLite
 		if err = os.MkdirAll(dataDir, 0o700); err != nil {
-			return nil, "", fmt.Errorf("database: %w", err)
+			return nil, nil, "", err
 		}
-		db, err = sql.Open("sqlite", sqliteDSN(filepath.Join(dataDir, "portal.db")))
+		path := filepath.Join(dataDir, "portal.db")
+		if write, err = sql.Open("sqlite", sqliteDSN(path)); err != nil {
+			return nil, nil, "", err
+		}
+		write.SetMaxOpenConns(1)
+		write.SetMaxIdleConns(1)
+		write.SetConnMaxLifetime(0)
+		write.SetConnMaxIdleTime(0)
+		// Open the writer first: it switches the file to WAL.
+		if err = write.PingContext(ctx); err != nil {
+			return nil, nil, "", err
+		}
+		if read, err = sql.Open("sqlite", sqliteReadDSN(path)); err != nil {
+			return nil, nil, "", err
+		}
+		n := sqliteReaders()
+		read.SetMaxOpenConns(n)
+		read.SetMaxIdleConns(n)
+		read.SetConnMaxLifetime(0)
+		read.SetConnMaxIdleTime(0)
 	}
-	if err != nil {
-		return nil, "", fmt.Errorf("database: %w", err)
+	if err = write.PingContext(ctx); err != nil {
+		return nil, nil, "", err
 	}
-	if err := db.PingContext(ctx); err != nil {
-		db.Close()
-		return nil, "", fmt.Errorf("database: %w", err)
+	if err = read.PingContext(ctx); err != nil {
+		return nil, nil, "", err
 	}
-	if err := migrate(ctx, db, d); err != nil {
-		db.Close()
-		return nil, "", err
+	if err = migrate(ctx, write, d); err != nil {
+		return nil, nil, "", err
 	}
-	return db, d, nil
+	return write, read, d, nil
 }
 
 // The portal's own tables. Times are Unix seconds (BIGINT), which both
@@ -89,7 +145,7 @@ var schema = []string{
 func migrate(ctx context.Context, db *sql.DB, d pii.Dialect) error {
 	for _, stmt := range schema {
 		if _, err := db.ExecContext(ctx, stmt); err != nil {
-			return fmt.Errorf("database: migrate: %w", err)
+			return fmt.Errorf("migrate: %w", err)
 		}
 	}
 	return nil
@@ -114,10 +170,8 @@ func rebind(d pii.Dialect, q string) string {
 	return b.String()
 }
 
-// execTx runs one write statement in its own transaction. On SQLite the
-// DSN's _txlock=immediate makes the transaction take the write lock at its
-// start, waiting up to the busy timeout, instead of failing with
-// SQLITE_BUSY when a plain autocommit write races another writer.
+// execTx runs one write statement in its own transaction on the write pool
+// (on SQLite its one connection, with BEGIN IMMEDIATE).
 func (a *app) execTx(ctx context.Context, query string, args ...any) error {
 	tx, err := a.db.BeginTx(ctx, nil)
 	if err != nil {

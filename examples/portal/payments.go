@@ -122,7 +122,7 @@ func (a *app) storePayment(ctx context.Context, p payment) error {
 }
 
 func (a *app) payments(ctx context.Context, accountID string) ([]payment, error) {
-	rows, err := a.db.QueryContext(ctx, a.q(`SELECT id, card_token, card_last4, amount_cents, created_at FROM portal_payments WHERE account_id = ? ORDER BY created_at DESC, id`), accountID)
+	rows, err := a.rdb.QueryContext(ctx, a.q(`SELECT id, card_token, card_last4, amount_cents, created_at FROM portal_payments WHERE account_id = ? ORDER BY created_at DESC, id`), accountID)
 	if err != nil {
 		return nil, fmt.Errorf("portal: payments: %w", err)
 	}

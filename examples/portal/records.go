@@ -132,7 +132,7 @@ func (a *app) recordDocuments(r *http.Request) ([]recordDoc, error) {
 	for _, set := range r.PostForm["set"] {
 		switch set {
 		case "accounts":
-			rows, err := a.db.QueryContext(r.Context(), a.q(`SELECT id, sealed, created_at FROM portal_accounts ORDER BY created_at, id`))
+			rows, err := a.rdb.QueryContext(r.Context(), a.q(`SELECT id, sealed, created_at FROM portal_accounts ORDER BY created_at, id`))
 			if err != nil {
 				return nil, err
 			}
@@ -162,7 +162,7 @@ func (a *app) recordDocuments(r *http.Request) ([]recordDoc, error) {
 			}
 			docs = append(docs, recordDoc{"accounts.json", b})
 		case "payments":
-			rows, err := a.db.QueryContext(r.Context(), a.q(`SELECT id, account_id, card_last4, amount_cents, created_at FROM portal_payments ORDER BY created_at, id`))
+			rows, err := a.rdb.QueryContext(r.Context(), a.q(`SELECT id, account_id, card_last4, amount_cents, created_at FROM portal_payments ORDER BY created_at, id`))
 			if err != nil {
 				return nil, err
 			}

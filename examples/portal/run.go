@@ -27,7 +27,7 @@ type config struct {
 
 	argon       argonParams // password hashing cost
 	logOutput   io.Writer   // where the redacting logger writes; default stderr
-	secure      bool        // production cookie attributes (__Host-, Secure) even on http
+	secure      bool        // production mode (__Host- Secure cookies, consent's https-only unsubscribe links) even when listening on http behind a TLS proxy; BaseURL must be https
 	quietBanner bool        // do not print the development-key warning (tests)
 }
 

@@ -232,27 +232,54 @@ City of Example, Privacy Office
 	return err
 }
 
+// unsubscribeMailbox is the mailto: alternative in List-Unsubscribe.
+const unsubscribeMailbox = "unsubscribe@example.com"
+
 // unsubscribeHeaders returns the one-click unsubscribe URL for the subject
-// and purpose and the List-Unsubscribe headers. consent's helpers require an
-// https URL (RFC 8058); on a plain-HTTP development server the same headers
-// are written by hand so that the flow can be tried locally.
+// and purpose and the List-Unsubscribe headers. In production (a.secure:
+// an https base URL) they come from consent.UnsubscribeURL and
+// consent.ListUnsubscribeHeaders, which require https as RFC 8058 does. Only
+// the plain-HTTP development server builds them by hand
+// (devUnsubscribeHeaders), so that the flow can be tried locally.
 func (a *app) unsubscribeHeaders(subject, purpose string) (string, textproto.MIMEHeader, error) {
 	token, err := a.ledger.UnsubscribeToken(subject, purpose, consent.Email)
 	if err != nil {
 		return "", nil, err
 	}
 	base := a.cfg.BaseURL + "/unsubscribe"
-	if strings.HasPrefix(base, "https://") {
-		u, err := consent.UnsubscribeURL(base, token)
-		if err != nil {
-			return "", nil, err
-		}
-		h, err := consent.ListUnsubscribeHeaders(u, "unsubscribe@example.com")
-		return u, h, err
+	if !a.secure {
+		return devUnsubscribeHeaders(base, token)
 	}
-	u := base + "?token=" + url.QueryEscape(token)
+	u, err := consent.UnsubscribeURL(base, token)
+	if err != nil {
+		return "", nil, err
+	}
+	h, err := consent.ListUnsubscribeHeaders(u, unsubscribeMailbox)
+	return u, h, err
+}
+
+// devUnsubscribeHeaders is consent.UnsubscribeURL plus
+// consent.ListUnsubscribeHeaders for an http:// base URL, which those refuse.
+// It is for the development server only: newApp refuses to start in
+// production mode without an https base URL, and unsubscribeHeaders calls
+// this only in development mode. It accepts nothing but an absolute http
+// URL.
+func devUnsubscribeHeaders(base, token string) (string, textproto.MIMEHeader, error) {
+	u, err := url.Parse(base)
+	if err != nil || u.Scheme != "http" || u.Host == "" || u.User != nil || u.Fragment != "" {
+		return "", nil, errors.New("portal: the development unsubscribe URL must be an absolute http URL")
+	}
+	q := u.Query()
+	q.Set("token", token)
+	u.RawQuery = q.Encode()
+	s := u.String()
+	// As in consent.ListUnsubscribeHeaders: RFC 2369 encloses each URI in
+	// angle brackets, so nothing may end or split one.
+	if strings.ContainsAny(s, "<>, \r\n\t") {
+		return "", nil, errors.New("portal: the development unsubscribe URL holds characters that List-Unsubscribe cannot carry")
+	}
 	h := textproto.MIMEHeader{}
-	h.Set("List-Unsubscribe", "<"+u+">, <mailto:unsubscribe@example.com>")
+	h.Set("List-Unsubscribe", "<"+s+">, <mailto:"+unsubscribeMailbox+"?subject=unsubscribe>")
 	h.Set("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")
-	return u, h, nil
+	return s, h, nil
 }

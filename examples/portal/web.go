@@ -57,7 +57,7 @@ func (a *app) currentAccount(r *http.Request) *account {
 	}
 	var accountID string
 	var expires int64
-	err := a.db.QueryRowContext(r.Context(), a.q(`SELECT account_id, expires_at FROM portal_sessions WHERE id = ?`), s.ID()).Scan(&accountID, &expires)
+	err := a.rdb.QueryRowContext(r.Context(), a.q(`SELECT account_id, expires_at FROM portal_sessions WHERE id = ?`), s.ID()).Scan(&accountID, &expires)
 	if err != nil || time.Now().Unix() >= expires {
 		s.Values.Auth = false
 		return nil
