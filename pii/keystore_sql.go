@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -116,9 +117,17 @@ func (s *SQLKeyStore) Forget(ctx context.Context, subject string) error {
 	}
 	defer conn.Close()
 	if s.dialect == SQLite {
+		// secure_delete is a per-connection setting: turn it on for this
+		// statement only and restore it, so that a pooled connection does
+		// not carry it into unrelated work.
+		var prev int
+		if err := conn.QueryRowContext(ctx, `PRAGMA secure_delete`).Scan(&prev); err != nil {
+			return fmt.Errorf("pii: key store: %w", err)
+		}
 		if _, err := conn.ExecContext(ctx, `PRAGMA secure_delete = ON`); err != nil {
 			return fmt.Errorf("pii: key store: %w", err)
 		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA secure_delete = `+strconv.Itoa(prev))
 	}
 	now := time.Now().UnixMilli()
 	_, err = conn.ExecContext(ctx, `INSERT INTO `+s.table+` (subject, wrapped, created_at, forgotten_at) VALUES ($1, NULL, $2, $2)

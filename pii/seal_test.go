@@ -288,3 +288,18 @@ func TestShredderConcurrentFirstUse(t *testing.T) {
 		})
 	}
 }
+
+func TestSQLKeyStoreForgetRestoresSecureDelete(t *testing.T) {
+	ctx := context.Background()
+	db := testdb.SQLite(t)
+	db.SetMaxOpenConns(1) // the store and the check share one connection
+	ks, err := pii.NewSQLKeyStore(db, pii.SQLite, nil)
+	require.NoError(t, err)
+	require.NoError(t, ks.Migrate(ctx))
+	var before int
+	require.NoError(t, db.QueryRow(`PRAGMA secure_delete`).Scan(&before))
+	require.NoError(t, ks.Forget(ctx, "subject-1"))
+	var after int
+	require.NoError(t, db.QueryRow(`PRAGMA secure_delete`).Scan(&after))
+	assert.Equal(t, before, after, "Forget must not leave secure_delete changed on a pooled connection")
+}
