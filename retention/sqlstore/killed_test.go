@@ -97,8 +97,8 @@ func TestKilledSweepProcess(t *testing.T) {
 			go func() { exited <- cmd.Wait() }()
 			// Kill after the child has committed at least one batch of
 			// this round (so it is mid-sweep, batches in flight), plus a
-			// random delay of 0-60 ms.
-			delay := time.Duration(r.IntN(60_000)) * time.Microsecond
+			// random delay of 0-20 ms.
+			delay := time.Duration(r.IntN(20_000)) * time.Microsecond
 			var err error
 			finished := false
 		wait:
@@ -110,7 +110,11 @@ func TestKilledSweepProcess(t *testing.T) {
 				case <-time.After(2 * time.Millisecond):
 					if k := cursorKey(t, f.db); k != "" && k != before {
 						time.Sleep(delay)
-						require.NoError(t, cmd.Process.Signal(syscall.SIGKILL))
+						if serr := cmd.Process.Signal(syscall.SIGKILL); serr != nil {
+							// The child finished its sweep during the delay.
+							require.ErrorIs(t, serr, os.ErrProcessDone)
+							finished = true
+						}
 						err = <-exited
 						break wait
 					}
@@ -128,7 +132,9 @@ func TestKilledSweepProcess(t *testing.T) {
 			gone := checkKilled(t, f.db, recs, want, holds, now, false)
 			t.Logf("round %d: killed %v after the cursor left %q, at %q; %d of %d due records gone", round, delay, before, cursorKey(t, f.db), gone, len(want))
 		}
-		assert.GreaterOrEqual(t, midSweep, rounds-1, "the children were killed mid-sweep")
+		// On a fast machine a late round's child can finish the little
+		// that is left before the kill lands; most kills must be mid-sweep.
+		assert.GreaterOrEqual(t, midSweep, (rounds+1)/2, "the children were killed mid-sweep")
 
 		// A last child sweeps to completion.
 		out, err := child().CombinedOutput()
