@@ -49,6 +49,19 @@
 // data. NewWriter and RedactStream redact a stream of text of any length,
 // including entities split across reads.
 //
+// # Public-records requests
+//
+// A Request redacts the documents of one records request under a
+// jurisdiction's exemption Catalog (built in: federal FOIA, Massachusetts,
+// California; or your own JSON), putting the exemption code in each box,
+// for example "[REDACTED (b)(6)]". It records each redaction (location,
+// entity, code, operator, rule, confidence and a keyed hash of the value,
+// never the value) for a LogWriter, which writes the redaction log as CSV
+// and JSON with a summary per code and document, and for a Review, a
+// self-contained HTML report a clerk checks before release. An AllowList
+// releases values such as a public official's name. The redact command
+// (cmd/redact) runs all of this over folders of files.
+//
 // # Limits
 //
 // Detection is tuned for US English text. Names and addresses are found by

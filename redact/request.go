@@ -283,6 +283,8 @@ type Result struct {
 	Entries  []LogEntry // one per redaction, in document order
 	// spans are the output byte ranges of each entry's replacement.
 	spans []span
+	// hashes caches keyed hashes of values during one Redact call.
+	hashes map[string]string
 }
 
 type span struct{ start, end int }
@@ -304,6 +306,7 @@ func (rq *Request) Redact(name string, format DocFormat, data []byte) (*Result, 
 	default:
 		return nil, fmt.Errorf("%w: unknown document format %q", ErrOptions, format)
 	}
+	res.hashes = nil
 	if err != nil {
 		return nil, err
 	}
@@ -328,14 +331,25 @@ func (rq *Request) Text(name, text string) (*Result, error) {
 // replaceOne appends the replacement of one finding to dst, fills in the
 // log entry's rule fields and reports false when the finding is released
 // (allow-listed by hash, or an OpKeep rule).
-func (rq *Request) replaceOne(dst []byte, f Finding, value string, e *LogEntry) ([]byte, bool) {
+func (rq *Request) replaceOne(res *Result, dst []byte, f Finding, value string, e *LogEntry) ([]byte, bool) {
 	ar := rq.ruleFor(f.Entity)
 	if ar.rule.Operator == OpKeep {
 		return dst, false
 	}
-	h, err := rq.HashValue(value)
-	if err != nil {
-		h = ""
+	// Records name the same people again and again: hash each distinct
+	// value once per document. The cache lives only for one Redact call.
+	h, ok := res.hashes[value]
+	if !ok {
+		var err error
+		if h, err = rq.HashValue(value); err != nil {
+			h = ""
+		}
+		if res.hashes == nil {
+			res.hashes = map[string]string{}
+		}
+		if len(res.hashes) < 1<<16 {
+			res.hashes[strings.Clone(value)] = h
+		}
 	}
 	if h != "" && rq.allowH[h] {
 		return dst, false
@@ -396,7 +410,7 @@ func (rq *Request) redactText(res *Result, data []byte) error {
 		out = append(out, text[last:f.Start]...)
 		start := len(out)
 		var ok bool
-		out, ok = rq.replaceOne(out, f, text[f.Start:f.End], &e)
+		out, ok = rq.replaceOne(res, out, f, text[f.Start:f.End], &e)
 		if !ok {
 			out = append(out, text[f.Start:f.End]...)
 		} else {
@@ -507,7 +521,7 @@ func looksRedacted(v string) bool {
 // applyCell redacts one structured value; it returns the replacement text
 // (or value itself when nothing is redacted), the entries (without their
 // locations) and the spans of the replacements within the returned text.
-func (rq *Request) applyCell(fs []Finding, value string, doc string) (string, []LogEntry, []span) {
+func (rq *Request) applyCell(res *Result, fs []Finding, value string) (string, []LogEntry, []span) {
 	if len(fs) == 0 {
 		return value, nil, nil
 	}
@@ -521,9 +535,9 @@ func (rq *Request) applyCell(fs []Finding, value string, doc string) (string, []
 		}
 		out = append(out, value[last:f.Start]...)
 		start := len(out)
-		e := LogEntry{Document: doc}
+		e := LogEntry{Document: res.Document}
 		var ok bool
-		out, ok = rq.replaceOne(out, f, value[f.Start:f.End], &e)
+		out, ok = rq.replaceOne(res, out, f, value[f.Start:f.End], &e)
 		if !ok {
 			out = append(out, value[f.Start:f.End]...)
 		} else {

@@ -58,7 +58,7 @@ func (rq *Request) redactCSV(res *Result, data []byte) error {
 			}
 			var fs []Finding
 			fs, buf = rq.cellFindings(buf, key, v)
-			repl, entries, spans := rq.applyCell(fs, v, res.Document)
+			repl, entries, spans := rq.applyCell(res, fs, v)
 			if len(entries) > 0 {
 				changed = true
 				field := key

@@ -230,7 +230,7 @@ func (w *jsonWalker) scalar(key string, start, end int, value string) {
 	if len(fs) == 0 {
 		return
 	}
-	repl, entries, spans := w.rq.applyCell(fs, value, w.res.Document)
+	repl, entries, spans := w.rq.applyCell(w.res, fs, value)
 	if len(entries) == 0 {
 		return
 	}

@@ -1,0 +1,413 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/civickit/privacy/pii"
+	"github.com/civickit/privacy/redact"
+	"github.com/tink-crypto/tink-go/v2/tink"
+	"golang.org/x/term"
+)
+
+// Exit codes.
+const (
+	exitClean    = 0 // nothing redacted
+	exitRedacted = 1 // redactions made
+	exitError    = 2 // any error
+)
+
+// progressMin is the number of files from which a progress bar is shown
+// (when stderr is a terminal).
+const progressMin = 50
+
+type fieldFlags map[string]redact.Entity
+
+func (f fieldFlags) String() string { return "" }
+
+func (f fieldFlags) Set(s string) error {
+	k, v, ok := strings.Cut(s, "=")
+	if !ok || strings.TrimSpace(k) == "" || strings.TrimSpace(v) == "" {
+		return errors.New("want KEY=ENTITY, for example name=person_name")
+	}
+	f[strings.TrimSpace(k)] = redact.Entity(strings.TrimSpace(v))
+	return nil
+}
+
+type config struct {
+	jurisdiction, catalog, box, allow string
+	fields                            fieldFlags
+	minScore                          float64
+	out, logCSV, logJSON, summary     string
+	report, key, masterKey            string
+	keygen, quiet                     bool
+	workers                           int
+}
+
+// run is the command; it returns the exit code.
+func run(args []string, stdout, stderr io.Writer) int {
+	cfg := config{fields: fieldFlags{}}
+	fl := flag.NewFlagSet("redact", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	fl.Usage = func() {
+		fmt.Fprintln(stderr, "usage: redact -out DIR [flags] FILE_OR_FOLDER...")
+		fl.PrintDefaults()
+	}
+	fl.StringVar(&cfg.jurisdiction, "jurisdiction", "federal", "built-in exemption catalog: "+strings.Join(redact.Jurisdictions(), ", "))
+	fl.StringVar(&cfg.catalog, "catalog", "", "exemption catalog `file` (JSON); overrides -jurisdiction")
+	fl.StringVar(&cfg.box, "box", "", "redaction box `format` with {code}, {entity}, {label} (default from the catalog, "+redact.DefaultBox+")")
+	fl.StringVar(&cfg.allow, "allow", "", "allow-list `file`: values, or hmac:<hash> lines, to release")
+	fl.Var(cfg.fields, "field", "treat JSON key or CSV column `KEY=ENTITY` as personal data (repeatable)")
+	fl.Float64Var(&cfg.minScore, "min-score", 0, "minimum detector confidence, 0 to 1 (default 0.5)")
+	fl.StringVar(&cfg.out, "out", "", "output `folder` (required)")
+	fl.StringVar(&cfg.logCSV, "log", "", "CSV redaction log `file` (default OUT/redaction-log.csv)")
+	fl.StringVar(&cfg.logJSON, "log-json", "", "JSON redaction log `file` (default OUT/redaction-log.json)")
+	fl.StringVar(&cfg.summary, "summary", "", "CSV summary `file` (default OUT/redaction-summary.csv)")
+	fl.StringVar(&cfg.report, "report", "", "HTML review report `file` (default OUT/review.html)")
+	fl.StringVar(&cfg.key, "key", "", "keyring `file` for the log's keyed hashes (pii Indexing keyring)")
+	fl.StringVar(&cfg.masterKey, "master-key", "", "key-encryption key `file` that wraps -key")
+	fl.BoolVar(&cfg.keygen, "keygen", false, "create -master-key (if missing) and -key, then exit")
+	fl.IntVar(&cfg.workers, "workers", runtime.GOMAXPROCS(0), "files processed in parallel")
+	fl.BoolVar(&cfg.quiet, "quiet", false, "no progress bar and no summary line")
+	if err := fl.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitClean
+		}
+		return exitError
+	}
+	fail := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "redact: "+format+"\n", a...)
+		return exitError
+	}
+	if cfg.keygen {
+		if err := keygen(cfg.key, cfg.masterKey); err != nil {
+			return fail("%v", err)
+		}
+		fmt.Fprintf(stdout, "redact: wrote keyring %s wrapped by %s\n", cfg.key, cfg.masterKey)
+		return exitClean
+	}
+	if cfg.out == "" {
+		return fail("-out is required")
+	}
+	if fl.NArg() == 0 {
+		return fail("no input files or folders")
+	}
+	if cfg.workers < 1 {
+		cfg.workers = 1
+	}
+	key, err := loadKey(cfg.key, cfg.masterKey, stderr)
+	if err != nil {
+		return fail("%v", err)
+	}
+	rq, err := newRequest(cfg, key)
+	if err != nil {
+		return fail("%v", err)
+	}
+	jobs, skipped, err := collect(fl.Args(), cfg.out)
+	if err != nil {
+		return fail("%v", err)
+	}
+	for _, s := range skipped {
+		fmt.Fprintf(stderr, "redact: skipping %s: not .txt, .md, .eml, .csv, .json or .jsonl\n", s)
+	}
+	def := func(p *string, name string) {
+		if *p == "" {
+			*p = filepath.Join(cfg.out, name)
+		}
+	}
+	def(&cfg.logCSV, "redaction-log.csv")
+	def(&cfg.logJSON, "redaction-log.json")
+	def(&cfg.summary, "redaction-summary.csv")
+	def(&cfg.report, "review.html")
+	if err := checkSidecars(jobs, fl.Args(), cfg.logCSV, cfg.logJSON, cfg.summary, cfg.report); err != nil {
+		return fail("%v", err)
+	}
+	if err := os.MkdirAll(cfg.out, 0o755); err != nil {
+		return fail("creating output folder: %v", err)
+	}
+	var bar *progress
+	if !cfg.quiet && len(jobs) >= progressMin {
+		if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+			bar = &progress{w: stderr, total: len(jobs)}
+		}
+	}
+	sum, failed, err := process(rq, jobs, cfg, bar, stderr)
+	if err != nil {
+		return fail("%v", err)
+	}
+	if !cfg.quiet {
+		fmt.Fprintf(stderr, "redact: %d documents, %d redactions%s, %d failed; log %s, report %s\n",
+			sum.Documents, sum.Redactions, byCode(sum.ByCode), sum.Failed, cfg.logCSV, cfg.report)
+	}
+	switch {
+	case failed > 0:
+		return exitError
+	case sum.Redactions > 0:
+		return exitRedacted
+	}
+	return exitClean
+}
+
+func byCode(m map[string]int) string {
+	if len(m) == 0 {
+		return ""
+	}
+	codes := make([]string, 0, len(m))
+	for c := range m {
+		codes = append(codes, c)
+	}
+	slices.Sort(codes)
+	var b strings.Builder
+	b.WriteString(" (")
+	for i, c := range codes {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(c + " " + strconv.Itoa(m[c]))
+	}
+	b.WriteString(")")
+	return b.String()
+}
+
+func newRequest(cfg config, key redact.PRF) (*redact.Request, error) {
+	var cat *redact.Catalog
+	var err error
+	if cfg.catalog != "" {
+		cat, err = redact.LoadCatalog(cfg.catalog)
+	} else {
+		cat, err = redact.BuiltinCatalog(cfg.jurisdiction)
+	}
+	if err != nil {
+		return nil, err
+	}
+	opts := &redact.RequestOptions{Catalog: cat, Box: cfg.box, MinScore: cfg.minScore, Fields: cfg.fields}
+	if cfg.allow != "" {
+		if opts.Allow, err = redact.LoadAllowList(cfg.allow); err != nil {
+			return nil, err
+		}
+	}
+	return redact.NewRequest(key, opts)
+}
+
+// loadKey reads the keyring for the log's keyed hashes, or makes an
+// ephemeral one with a warning.
+func loadKey(keyPath, masterPath string, stderr io.Writer) (redact.PRF, error) {
+	if keyPath == "" {
+		fmt.Fprintln(stderr, "redact: warning: no -key given; using an ephemeral key, so the value hashes in this log cannot be matched with other runs or used in an allow-list")
+		kr, err := pii.NewKeyring(pii.Indexing)
+		if err != nil {
+			return nil, err
+		}
+		return kr.PRF()
+	}
+	if masterPath == "" {
+		return nil, errors.New("-key needs -master-key, the key-encryption key file it is wrapped with")
+	}
+	kek, err := pii.LoadMasterKey(masterPath)
+	if err != nil {
+		return nil, err
+	}
+	kr, err := pii.ReadKeyringFile(keyPath, pii.Indexing, kek)
+	if err != nil {
+		return nil, err
+	}
+	return kr.PRF()
+}
+
+func keygen(keyPath, masterPath string) error {
+	if keyPath == "" || masterPath == "" {
+		return errors.New("-keygen needs -key and -master-key")
+	}
+	if _, err := os.Stat(keyPath); err == nil {
+		return fmt.Errorf("%s exists; not overwriting a key", keyPath)
+	}
+	var kek tink.AEAD
+	var err error
+	if _, serr := os.Stat(masterPath); serr == nil {
+		kek, err = pii.LoadMasterKey(masterPath)
+	} else {
+		kek, err = pii.GenerateMasterKey(masterPath)
+	}
+	if err != nil {
+		return err
+	}
+	kr, err := pii.NewKeyring(pii.Indexing)
+	if err != nil {
+		return err
+	}
+	return kr.WriteFile(keyPath, kek)
+}
+
+// job is one input file and where its output goes.
+type job struct {
+	src  string // input path
+	name string // document name: slash-separated path relative to its input
+	dst  string // output path
+}
+
+// collect lists the supported files under the inputs and checks that the
+// output folder neither is, contains nor lies inside an input.
+func collect(inputs []string, out string) ([]job, []string, error) {
+	absOut, err := resolve(out)
+	if err != nil {
+		return nil, nil, err
+	}
+	var jobs []job
+	var skipped []string
+	seen := map[string]string{}
+	for _, in := range inputs {
+		st, err := os.Stat(in)
+		if err != nil {
+			return nil, nil, fmt.Errorf("input: %w", err)
+		}
+		absIn, err := resolve(in)
+		if err != nil {
+			return nil, nil, err
+		}
+		if absIn == absOut || within(absOut, absIn) || (st.IsDir() && within(absIn, absOut)) {
+			return nil, nil, fmt.Errorf("output folder %s must not be, contain or lie inside input %s", out, in)
+		}
+		prefix := ""
+		if len(inputs) > 1 && st.IsDir() {
+			prefix = filepath.Base(absIn) + "/"
+		}
+		add := func(p, name string) error {
+			if _, ok := redact.FormatFor(p); !ok {
+				skipped = append(skipped, p)
+				return nil
+			}
+			if other, dup := seen[name]; dup {
+				return fmt.Errorf("inputs %s and %s would both be written to %s", other, p, name)
+			}
+			seen[name] = p
+			jobs = append(jobs, job{src: p, name: name, dst: filepath.Join(out, filepath.FromSlash(name))})
+			return nil
+		}
+		if !st.IsDir() {
+			if err := add(in, filepath.Base(in)); err != nil {
+				return nil, nil, err
+			}
+			continue
+		}
+		err = filepath.WalkDir(in, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if p != in && strings.HasPrefix(d.Name(), ".") {
+				if d.IsDir() {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if !d.Type().IsRegular() {
+				return nil
+			}
+			rel, err := filepath.Rel(in, p)
+			if err != nil {
+				return err
+			}
+			return add(p, prefix+filepath.ToSlash(rel))
+		})
+		if err != nil {
+			return nil, nil, fmt.Errorf("input: %w", err)
+		}
+	}
+	return jobs, skipped, nil
+}
+
+// checkSidecars refuses log and report paths that are an input or an
+// output document, or lie inside an input folder.
+func checkSidecars(jobs []job, inputs []string, paths ...string) error {
+	outs := map[string]bool{}
+	for _, j := range jobs {
+		a, err := resolve(j.dst)
+		if err != nil {
+			return err
+		}
+		outs[a] = true
+	}
+	seen := map[string]bool{}
+	for _, p := range paths {
+		a, err := resolve(p)
+		if err != nil {
+			return err
+		}
+		if outs[a] || seen[a] {
+			return fmt.Errorf("%s is also an output document or another log or report", p)
+		}
+		seen[a] = true
+		for _, in := range inputs {
+			ai, err := resolve(in)
+			if err != nil {
+				return err
+			}
+			if a == ai || within(ai, a) {
+				return fmt.Errorf("%s must not be or lie inside input %s", p, in)
+			}
+		}
+	}
+	return nil
+}
+
+// resolve returns the absolute path of p with symbolic links resolved as
+// far as p exists.
+func resolve(p string) (string, error) {
+	a, err := filepath.Abs(p)
+	if err != nil {
+		return "", err
+	}
+	var rest []string
+	for cur := a; ; {
+		r, err := filepath.EvalSymlinks(cur)
+		if err == nil {
+			return filepath.Join(append([]string{r}, rest...)...), nil
+		}
+		parent := filepath.Dir(cur)
+		if parent == cur {
+			return a, nil
+		}
+		rest = append([]string{filepath.Base(cur)}, rest...)
+		cur = parent
+	}
+}
+
+// within reports whether p lies strictly inside dir.
+func within(dir, p string) bool {
+	rel, err := filepath.Rel(dir, p)
+	return err == nil && rel != "." && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
+}
+
+// progress is a one-line progress bar.
+type progress struct {
+	w           io.Writer
+	total, done int
+	last        time.Time
+}
+
+func (p *progress) step() {
+	if p == nil {
+		return
+	}
+	p.done++
+	if now := time.Now(); p.done < p.total && now.Sub(p.last) < 100*time.Millisecond {
+		return
+	} else {
+		p.last = now
+	}
+	const width = 30
+	n := width * p.done / p.total
+	fmt.Fprintf(p.w, "\r[%s%s] %d/%d files", strings.Repeat("#", n), strings.Repeat(".", width-n), p.done, p.total)
+	if p.done == p.total {
+		fmt.Fprintln(p.w)
+	}
+}
