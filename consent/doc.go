@@ -76,6 +76,15 @@
 // proof that the person withdrew and that the city stopped. With the key
 // gone nobody, the city included, can tie them to a person again.
 //
+// Forgetting and recording are consistent under concurrency. A store
+// refuses every event but a withdrawal for a forgotten subject
+// (ErrForgotten), checking it in the append's own transaction, under the
+// lock that links the chain; Forget marks the subject forgotten and then
+// withdraws whatever was recorded before the mark. So a consent recorded
+// while Forget runs is either refused or superseded by a later
+// withdrawal, in the chain and in MayContact, and nothing but withdrawals
+// follows once Forget returns.
+//
 // # Stores
 //
 // MemoryStore is for tests and examples; consent/sqlstore is the

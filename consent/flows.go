@@ -106,7 +106,10 @@ type Unsubscription struct {
 // Unsubscribe checks an unsubscribe token and withdraws the consent it
 // names, with method (OneClick, EmailLink...), at once. Unsubscribing again
 // is harmless. A token that does not verify is ErrInvalid. A forgotten
-// subject has nothing left to withdraw, and Unsubscribe reports success.
+// subject's consents were all withdrawn by Forget, so Unsubscribe reports
+// success with nothing recorded; for a pair that had no event at all (an
+// opt-out purpose), the withdrawal is still recorded, since withdrawals
+// are accepted after forgetting (see Ledger.Record).
 func (l *Ledger) Unsubscribe(ctx context.Context, token string, method Method) (Unsubscription, error) {
 	c, err := l.tok.open(token, kindUnsubscribe, l.now())
 	if err != nil {

@@ -285,7 +285,10 @@ func (l *Ledger) ContactPoint(ctx context.Context, subject string) (pii.String, 
 // Record validates e and appends it to its subject's log. A zero
 // OccurredAt means now; RecordedAt is always set to now. When e names a
 // notice, the notice must have been published (PublishNotice). It returns
-// the stored event, with its sequence number and hashes.
+// the stored event, with its sequence number and hashes. It returns
+// ErrNotFound for an unknown subject and ErrForgotten for a forgotten one,
+// unless e is a withdrawal: withdrawing can only stop contact, so it is
+// accepted (and recorded) even after Forget.
 func (l *Ledger) Record(ctx context.Context, e Event) (Event, error) {
 	return l.record(ctx, e, nil)
 }
@@ -300,13 +303,9 @@ func (l *Ledger) record(ctx context.Context, e Event, tokenID []byte) (Event, er
 	if err := e.check(); err != nil {
 		return Event{}, err
 	}
-	rec, err := l.store.Subject(ctx, e.Subject)
-	if err != nil {
-		return Event{}, err
-	}
-	if rec.Forgotten() {
-		return Event{}, ErrForgotten
-	}
+	// The store checks that the subject exists and is not forgotten in the
+	// append's own transaction (Store.Append): reading the subject here
+	// would cost a round trip and leave a window for a concurrent Forget.
 	if !e.Notice.IsZero() {
 		if _, err := l.store.Notice(ctx, e.Notice.ID, e.Notice.Version); err != nil {
 			return Event{}, fmt.Errorf("consent: event names notice %s version %d: %w", e.Notice.ID, e.Notice.Version, err)
@@ -318,18 +317,20 @@ func (l *Ledger) record(ctx context.Context, e Event, tokenID []byte) (Event, er
 // Import validates events and appends them, for moving an existing
 // mailing list's consent records into the ledger: each as Record would
 // (a zero OccurredAt means now; RecordedAt is now; the subject must exist
-// and not be forgotten; a named notice must be published), but all in one
-// transaction when the store is a BatchAppender, which is all or nothing
-// and much faster than one Record per event. Events for one subject chain
-// in the order given. An invalid event fails the whole import with a
-// *BatchError naming it, before anything is appended. On a Store that is
+// and not be forgotten, unless the event is a withdrawal; a named notice
+// must be published), but all in one transaction when the store is a
+// BatchAppender, which is all or nothing and much faster than one Record
+// per event. Events for one subject chain in the order given. An invalid
+// event fails the whole import with a *BatchError naming it, before
+// anything is appended (malformed events and unpublished notices are
+// found before the store is asked; unknown and forgotten subjects by the
+// store, in the append's transaction). On a Store that is
 // not a BatchAppender, Import appends one event at a time and stops at the
 // first failure, which is returned as a *BatchError; the events before it
 // stay.
 func (l *Ledger) Import(ctx context.Context, events []Event) ([]Event, error) {
 	now := l.now()
 	batch := make([]Event, len(events))
-	subjects := map[string]error{}
 	notices := map[NoticeRef]error{}
 	for i, e := range events {
 		if e.OccurredAt.IsZero() {
@@ -337,17 +338,6 @@ func (l *Ledger) Import(ctx context.Context, events []Event) ([]Event, error) {
 		}
 		e.OccurredAt, e.RecordedAt = e.OccurredAt.UTC(), now
 		err := e.check()
-		if err == nil {
-			var seen bool
-			if err, seen = subjects[e.Subject]; !seen {
-				var rec SubjectRecord
-				rec, err = l.store.Subject(ctx, e.Subject)
-				if err == nil && rec.Forgotten() {
-					err = ErrForgotten
-				}
-				subjects[e.Subject] = err
-			}
-		}
 		if err == nil && !e.Notice.IsZero() {
 			var seen bool
 			if err, seen = notices[e.Notice]; !seen {
@@ -567,6 +557,19 @@ func (l *Ledger) Withdraw(ctx context.Context, subject, purpose string, ch Chann
 // as given: typically StaffAction and the clerk's id), then shreds the
 // subject's contact point: its data key is destroyed with
 // pii.Shredder.Forget and the sealed value and blind index are cleared.
+// It returns ErrNotFound for an unknown subject.
+//
+// Forget is safe against concurrent appends for the subject. It withdraws
+// what is held, marks the subject forgotten in the store
+// (Store.ForgetSubject), which from then on refuses every event but a
+// withdrawal with ErrForgotten, and then reads the events again and
+// withdraws whatever was recorded in between. So an event recorded while
+// Forget runs either fails with ErrForgotten or is stored before the
+// withdrawal that supersedes it: once Forget returns, the last event of
+// every purpose and channel is a withdrawal (or revocation or expiry), and
+// it stays so. If Forget fails part way, call it again: it is idempotent,
+// and a subject marked forgotten is refused contact (MayContact) even
+// before its withdrawals are recorded.
 //
 // # Why the events stay
 //
@@ -575,32 +578,42 @@ func (l *Ledger) Withdraw(ctx context.Context, subject, purpose string, ch Chann
 // and that later messages were not sent on a consent that no longer
 // existed; deleting them would destroy that proof. Once the contact point is
 // shredded nobody, the city included, can link the chain back to a person,
-// so it is pseudonymous in a way that cannot be reversed. Forget is
-// idempotent.
+// so it is pseudonymous in a way that cannot be reversed.
 func (l *Ledger) Forget(ctx context.Context, subject string, method Method, actor string) error {
-	rec, err := l.store.Subject(ctx, subject)
-	if err != nil {
+	if err := l.withdrawAll(ctx, subject, method, actor); err != nil {
 		return err
 	}
-	if !rec.Forgotten() {
-		sts, err := l.Statuses(ctx, subject)
-		if err != nil {
-			return err
-		}
-		for _, s := range sts {
-			if s.Status == StatusWithdrawn || s.Status == StatusRevoked || s.Status == StatusExpired {
-				continue
-			}
-			if _, err := l.Record(ctx, Event{Subject: subject, Type: Withdrawn, Purpose: s.Purpose, Channel: s.Channel,
-				Method: method, Actor: actor, Detail: "subject asked to be forgotten"}); err != nil {
-				return err
-			}
-		}
+	if err := l.store.ForgetSubject(ctx, subject, l.now()); err != nil {
+		return err
+	}
+	// Appends that committed between the first pass and ForgetSubject are
+	// visible now, and no other can follow: withdraw them too.
+	if err := l.withdrawAll(ctx, subject, method, actor); err != nil {
+		return err
 	}
 	if err := l.shredder.Forget(ctx, subject); err != nil {
 		return fmt.Errorf("consent: shred contact point: %w", err)
 	}
-	return l.store.ForgetSubject(ctx, subject, l.now())
+	return nil
+}
+
+// withdrawAll records a withdrawal for every purpose and channel of the
+// subject whose status is not already withdrawn, revoked or expired.
+func (l *Ledger) withdrawAll(ctx context.Context, subject string, method Method, actor string) error {
+	sts, err := l.Statuses(ctx, subject)
+	if err != nil {
+		return err
+	}
+	for _, s := range sts {
+		if s.Status == StatusWithdrawn || s.Status == StatusRevoked || s.Status == StatusExpired {
+			continue
+		}
+		if _, err := l.Record(ctx, Event{Subject: subject, Type: Withdrawn, Purpose: s.Purpose, Channel: s.Channel,
+			Method: method, Actor: actor, Detail: "subject asked to be forgotten"}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // PublishNotice stores a notice version. Events may then name it.

@@ -142,6 +142,20 @@ func (m *MemoryStore) ListSubjects(_ context.Context, after string, limit int) (
 	return ids, nil
 }
 
+// appendable reports, with m.mu held, whether e may be appended: its
+// subject exists (ErrNotFound) and, unless e is a withdrawal, is not
+// forgotten (ErrForgotten).
+func (m *MemoryStore) appendable(e Event) error {
+	r, ok := m.subjects[e.Subject]
+	switch {
+	case !ok:
+		return ErrNotFound
+	case r.Forgotten() && e.Type != Withdrawn:
+		return ErrForgotten
+	}
+	return nil
+}
+
 // Append implements Store.
 func (m *MemoryStore) Append(ctx context.Context, e Event, tokenID []byte) (Event, error) {
 	if err := ctx.Err(); err != nil {
@@ -150,8 +164,8 @@ func (m *MemoryStore) Append(ctx context.Context, e Event, tokenID []byte) (Even
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.init()
-	if _, ok := m.subjects[e.Subject]; !ok {
-		return Event{}, ErrNotFound
+	if err := m.appendable(e); err != nil {
+		return Event{}, err
 	}
 	if tokenID != nil && m.used[string(tokenID)] {
 		return Event{}, ErrTokenUsed
@@ -176,8 +190,8 @@ func (m *MemoryStore) AppendBatch(_ context.Context, events []Event) ([]Event, e
 	defer m.mu.Unlock()
 	m.init()
 	for i, e := range events {
-		if _, ok := m.subjects[e.Subject]; !ok {
-			return nil, &BatchError{Index: i, Err: ErrNotFound}
+		if err := m.appendable(e); err != nil {
+			return nil, &BatchError{Index: i, Err: err}
 		}
 	}
 	out := make([]Event, len(events))

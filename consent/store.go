@@ -58,7 +58,11 @@ type Store interface {
 	SubjectsByIndex(ctx context.Context, kind ContactKind, index []byte) ([]SubjectRecord, error)
 	// ForgetSubject clears the subject's sealed contact point and blind index
 	// and records when; its events stay. It is idempotent; ErrNotFound if
-	// there is no such subject.
+	// there is no such subject. From the moment it takes effect the subject
+	// takes only Withdrawn events (see Append): it must serialise with
+	// Appends for the subject, so that every Append either is stored before
+	// it (and Ledger.Forget, reading the events afterwards, withdraws it) or
+	// fails with ErrForgotten.
 	ForgetSubject(ctx context.Context, id string, at time.Time) error
 	// ListSubjects returns up to limit subject ids greater than after, in
 	// ascending order, for walking every chain.
@@ -68,7 +72,13 @@ type Store interface {
 	// e.Seq, links e.PrevHash and sets e.Hash with Seal, and, when tokenID is
 	// not nil, records tokenID as used, failing with ErrTokenUsed (and
 	// appending nothing) if it already was. The subject must exist
-	// (ErrNotFound otherwise). It returns the stored event.
+	// (ErrNotFound otherwise) and, unless e.Type is Withdrawn, must not be
+	// forgotten (ErrForgotten otherwise): the store checks both in the
+	// same transaction, under the same lock, as it links the chain, so that
+	// the caller need not read the subject first and no append can slip in
+	// after ForgetSubject. Withdrawals stay possible after forgetting: they
+	// are how Ledger.Forget records its proof, and they can only stop
+	// contact. It returns the stored event.
 	Append(ctx context.Context, e Event, tokenID []byte) (Event, error)
 	// Events returns the subject's events in sequence order.
 	Events(ctx context.Context, subject string) ([]Event, error)
@@ -109,7 +119,8 @@ type StateReader interface {
 type BatchAppender interface {
 	// AppendBatch appends events in the order given, as Append would one
 	// by one with no tokens, but all or nothing: if any event cannot be
-	// appended (ErrNotFound for an unknown subject) it appends none and
+	// appended (ErrNotFound for an unknown subject, ErrForgotten for an
+	// event other than Withdrawn for a forgotten one) it appends none and
 	// returns a *BatchError naming the first such event. Events for one
 	// subject chain in the order given. It returns the stored events.
 	AppendBatch(ctx context.Context, events []Event) ([]Event, error)

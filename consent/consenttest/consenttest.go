@@ -13,8 +13,9 @@
 // with intact hash chains (also under concurrent appends for one subject),
 // appends that fail alone among concurrent ones, appends under an ended
 // context, batch appends (for a consent.BatchAppender), single-use tokens,
-// latest-event queries, notice queries and forgetting, then drives a Ledger
-// end to end on the store, imports included.
+// latest-event queries, notice queries and forgetting (also racing
+// concurrent appends: none may outlive Ledger.Forget), then drives a
+// Ledger end to end on the store, imports included.
 package consenttest
 
 import (
@@ -117,6 +118,7 @@ func Run(t *testing.T, newStore func(t *testing.T) consent.Store) {
 	t.Run("Latest", func(t *testing.T) { testLatest(t, newStore(t)) })
 	t.Run("Resting", func(t *testing.T) { testResting(t, newStore(t)) })
 	t.Run("Forget", func(t *testing.T) { testForget(t, newStore(t)) })
+	t.Run("ForgetRace", func(t *testing.T) { testForgetRace(t, newStore(t)) })
 	t.Run("ListSubjects", func(t *testing.T) { testList(t, newStore(t)) })
 	t.Run("Notices", func(t *testing.T) { testNotices(t, newStore(t)) })
 	t.Run("Ledger", func(t *testing.T) { testLedger(t, newStore(t)) })
@@ -477,6 +479,43 @@ func testForget(t *testing.T, s consent.Store) {
 	events, err := s.Events(ctx, subject(1))
 	require.NoError(t, err)
 	assert.Len(t, events, 1, "the pseudonymous events stay")
+
+	// A forgotten subject takes withdrawals only, and the store says so
+	// itself: the caller does not read the subject first.
+	for _, typ := range []consent.EventType{consent.Given, consent.Requested, consent.Confirmed, consent.Renewed, consent.Revoked, consent.Expired} {
+		_, err = s.Append(ctx, ev(subject(1), typ, "news", consent.Email, t0), nil)
+		assert.ErrorIs(t, err, consent.ErrForgotten, "%s after forgetting", typ)
+	}
+	refused := []byte("token-of-a-refused-event")
+	_, err = s.Append(ctx, ev(subject(1), consent.Confirmed, "news", consent.Email, t0), refused)
+	assert.ErrorIs(t, err, consent.ErrForgotten)
+	w, err := s.Append(ctx, ev(subject(1), consent.Withdrawn, "news", consent.Email, t0), nil)
+	require.NoError(t, err, "a withdrawal is the proof, and is still taken")
+	assert.EqualValues(t, 2, w.Seq)
+	if ba, ok := s.(consent.BatchAppender); ok {
+		create(t, s, rec(2, 0xde))
+		_, err = ba.AppendBatch(ctx, []consent.Event{
+			ev(subject(2), consent.Given, "news", consent.Email, t0),
+			ev(subject(1), consent.Withdrawn, "news", consent.Email, t0),
+			ev(subject(1), consent.Given, "news", consent.Email, t0),
+		})
+		var be *consent.BatchError
+		require.ErrorAs(t, err, &be)
+		assert.Equal(t, 2, be.Index, "the forgotten subject's consent is refused")
+		assert.ErrorIs(t, err, consent.ErrForgotten)
+		got, err := ba.AppendBatch(ctx, []consent.Event{ev(subject(1), consent.Withdrawn, "news", consent.Email, t0)})
+		require.NoError(t, err, "a batch of withdrawals is taken")
+		assert.EqualValues(t, 3, got[0].Seq, "nothing of the refused batch was stored")
+	}
+	// A token offered with a refused event is not used up.
+	_, err = s.Append(ctx, ev(subject(1), consent.Withdrawn, "news", consent.Email, t0), refused)
+	assert.NoError(t, err)
+	events, err = s.Events(ctx, subject(1))
+	require.NoError(t, err)
+	assert.NoError(t, consent.VerifyChain(subject(1), events))
+	for _, e := range events[1:] {
+		assert.Equal(t, consent.Withdrawn, e.Type, "only withdrawals follow forgetting")
+	}
 }
 
 func testList(t *testing.T, s consent.Store) {

@@ -32,8 +32,14 @@ type appendReq struct {
 //
 // Within a batch, events are chained in queue order: an event whose
 // subject appeared earlier in the batch links that event's hash. An
-// event that cannot be appended (unknown subject: ErrNotFound; used token:
-// ErrTokenUsed) fails alone. If the transaction fails as a whole, the
+// event that cannot be appended (unknown subject: ErrNotFound; forgotten
+// subject and not a withdrawal: ErrForgotten; used token: ErrTokenUsed)
+// fails alone. The subject checks read the subject row that the
+// transaction locks to link the chain (SELECT ... FOR UPDATE on
+// PostgreSQL, the write lock on SQLite), the row ForgetSubject updates, so
+// an append and a ForgetSubject for one subject serialise: no append
+// other than a withdrawal commits after ForgetSubject, and the caller
+// needs no separate read of the subject beforehand. If the transaction fails as a whole, the
 // writer commits the batch's events one by one, so that only the events at
 // fault fail.
 //
@@ -164,9 +170,10 @@ func (s *Store) commit(ctx context.Context, reqs []*appendReq, all bool) error {
 
 // head is a subject's chain head in a batch.
 type head struct {
-	seq   int64
-	hash  []byte
-	dirty bool
+	seq       int64
+	hash      []byte
+	forgotten bool
+	dirty     bool
 }
 
 // appendTx appends reqs in tx: it locks and reads the chain heads of the
@@ -190,6 +197,10 @@ func (s *Store) appendTx(ctx context.Context, tx *sql.Tx, reqs []*appendReq) err
 		h, ok := heads[r.e.Subject]
 		if !ok {
 			r.err = consent.ErrNotFound
+			continue
+		}
+		if h.forgotten && r.e.Type != consent.Withdrawn {
+			r.err = consent.ErrForgotten
 			continue
 		}
 		e := r.e
@@ -226,7 +237,8 @@ func (s *Store) appendTx(ctx context.Context, tx *sql.Tx, reqs []*appendReq) err
 }
 
 // lockHeads takes the write lock on the subjects ids (sorted, distinct)
-// and returns their chain heads; unknown subjects are absent.
+// and returns their chain heads and whether they are forgotten; unknown
+// subjects are absent.
 func (s *Store) lockHeads(ctx context.Context, tx *sql.Tx, ids []string) (map[string]*head, error) {
 	heads := make(map[string]*head, len(ids))
 	scan := func(rows *sql.Rows, err error) error {
@@ -237,7 +249,7 @@ func (s *Store) lockHeads(ctx context.Context, tx *sql.Tx, ids []string) (map[st
 		for rows.Next() {
 			var id string
 			h := &head{}
-			if err := rows.Scan(&id, &h.seq, &h.hash); err != nil {
+			if err := rows.Scan(&id, &h.seq, &h.forgotten, &h.hash); err != nil {
 				return fmt.Errorf("consent/sqlstore: append: chain heads: %w", err)
 			}
 			if h.seq > 0 && len(h.hash) == 0 {
@@ -266,7 +278,7 @@ func (s *Store) lockHeads(ctx context.Context, tx *sql.Tx, ids []string) (map[st
 		for i, id := range chunk {
 			args[i] = id
 		}
-		q := `SELECT s.id, s.last_seq, e.hash FROM consent_subjects s
+		q := `SELECT s.id, s.last_seq, s.forgotten_at IS NOT NULL, e.hash FROM consent_subjects s
 			LEFT JOIN consent_events e ON e.subject = s.id AND e.seq = s.last_seq
 			WHERE s.id IN (` + strings.TrimSuffix(strings.Repeat("?,", len(chunk)), ",") + `)`
 		if err := scan(tx.QueryContext(ctx, q, args...)); err != nil {

@@ -163,7 +163,8 @@ func benchLedgerOpts(b *testing.B, db *sql.DB, d pii.Dialect, opts *sqlstore.Opt
 }
 
 // BenchmarkAppend measures appends per second through the Ledger (validate,
-// read the subject, link the hash chain, commit durably) with one goroutine
+// then check the subject, link the hash chain and commit durably in the
+// store's transaction) with one goroutine
 // and with 16 and 64 goroutines (a portal under load: many web requests at
 // once), with group commit (the default) and without it (MaxBatch 1: one
 // transaction per event, as before group commit). store-append-batch is

@@ -37,8 +37,8 @@
 // fsync; each Append returns when the transaction holding its event has
 // committed, so durability is unchanged. Within a batch, events are
 // chained in queue order (a subject's second event in the batch links its
-// first). An event that cannot be appended (unknown subject, used token)
-// fails alone; if the transaction fails as a whole, the writer commits the
+// first). An event that cannot be appended (unknown subject, forgotten
+// subject and not a withdrawal, used token) fails alone; if the transaction fails as a whole, the writer commits the
 // batch's events one by one so that only the events at fault fail.
 // AppendBatch (consent.BatchAppender, used by Ledger.Import) appends a
 // caller's events in one transaction, all or nothing.
@@ -53,6 +53,13 @@
 // processes sharing the database, and the hash chain never forks; the
 // primary key (subject, seq) backs this up. Locking in id order keeps
 // batches of different processes from deadlocking.
+//
+// The same locked row carries forgotten_at, and the batch checks it there:
+// ForgetSubject's UPDATE of the row waits for, or is waited for by, every
+// batch that appends for the subject, so no event other than a withdrawal
+// commits after it, and Ledger.Record needs no separate read of the
+// subject (one round trip less per event).
+//
 // CreateSubject takes a transaction-scoped advisory lock on the blind index
 // (PostgreSQL) or the write lock (SQLite) so that concurrent enrolments of
 // one contact point agree on one subject.

@@ -361,8 +361,13 @@ func (s *Store) SubjectsByIndex(ctx context.Context, kind consent.ContactKind, i
 	return s.candidates(ctx, s.db, kind, index)
 }
 
-// ForgetSubject implements consent.Store.
+// ForgetSubject implements consent.Store. Its UPDATE of the subject row
+// serialises with appends for the subject, which lock that row (see
+// Append): appends committed before it are visible to a read after it
+// returns; appends after it, other than withdrawals, fail with
+// consent.ErrForgotten.
 func (s *Store) ForgetSubject(ctx context.Context, id string, at time.Time) error {
+	defer s.lockWrites()()
 	res, err := s.db.ExecContext(ctx, s.q.forget, nanos(at), id)
 	if err != nil {
 		return fmt.Errorf("consent/sqlstore: forget subject: %w", err)
@@ -564,7 +569,7 @@ func newQueries(d pii.Dialect) queries {
 	// batch's chain heads (rows locked in id order, so that batches in
 	// different processes cannot deadlock), insert its events and move
 	// its sequence counters, whatever the batch size.
-	q.pgLockHeads = `SELECT s.id, s.last_seq, e.hash FROM consent_subjects s
+	q.pgLockHeads = `SELECT s.id, s.last_seq, s.forgotten_at IS NOT NULL, e.hash FROM consent_subjects s
 		LEFT JOIN consent_events e ON e.subject = s.id AND e.seq = s.last_seq
 		WHERE s.id = ANY($1::text[]) ORDER BY s.id FOR UPDATE OF s`
 	q.pgInsertEvents = `INSERT INTO consent_events (` + eventCols + `)
