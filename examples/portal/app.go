@@ -93,7 +93,7 @@ func newApp(ctx context.Context, cfg config, stdout io.Writer) (*app, error) {
 	if a.keys, err = loadOrCreateKeys(cfg.DataDir, banner); err != nil {
 		return nil, err
 	}
-	if a.db, a.rdb, a.dialect, err = openDB(ctx, cfg.DataDir, cfg.Postgres); err != nil {
+	if a.db, a.rdb, a.dialect, err = openDB(ctx, cfg.DataDir, cfg.Postgres, cfg.PGConns); err != nil {
 		return nil, err
 	}
 	ok := false

@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/civickit/privacy/pii"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -37,6 +38,39 @@ func sqliteReadDSN(path string) string {
 // open parses the schema and runs the PRAGMAs again).
 func sqliteReaders() int { return max(4, 2*runtime.GOMAXPROCS(0)) }
 
+// pgConns is the default size of the PostgreSQL pool (the -pg-conns flag):
+// four connections per core. A PostgreSQL connection is a server process,
+// so more connections than the server has cores mostly queue inside the
+// server; but a request spends much of its time waiting for the network
+// round trip, not the CPU, so a few per core keep the cores busy.
+func pgConns() int { return max(4, 4*runtime.GOMAXPROCS(0)) }
+
+// pgConnMaxIdleTime closes PostgreSQL connections that stayed idle this
+// long, so that a pool sized for a burst gives its server processes back
+// when the burst is over.
+const pgConnMaxIdleTime = 5 * time.Minute
+
+// configurePostgresPool sizes a PostgreSQL pool: at most conns connections,
+// all of which may stay idle between requests.
+//
+// database/sql's defaults are wrong for a web server on PostgreSQL: no limit
+// on open connections (50 concurrent requests open 50 server processes,
+// from a max_connections of 100 that other clients share), and only 2 idle
+// connections kept, so that under load almost every query closes a
+// connection and opens a new one: a TCP handshake, a forked server process,
+// authentication, and the loss of pgx's per-connection prepared statement
+// cache. On the load test (BENCHMARKS.md) the defaults gave 32-65
+// requests/s with a fresh server process every few queries; this pool gives
+// 546-634 requests/s with none. When all connections are busy, requests
+// queue in database/sql (Stats().WaitCount), which on a loaded server is
+// cheaper than more server processes competing for its cores.
+func configurePostgresPool(db *sql.DB, conns int) {
+	db.SetMaxOpenConns(conns)
+	db.SetMaxIdleConns(conns)
+	db.SetConnMaxIdleTime(pgConnMaxIdleTime)
+	db.SetConnMaxLifetime(0)
+}
+
 // openDB opens PostgreSQL when dsn is set, otherwise SQLite in dataDir. It
 // returns two pools: write, for every write and for the SDK's stores, and
 // read, for the portal's own queries.
@@ -51,8 +85,9 @@ func sqliteReaders() int { return max(4, 2*runtime.GOMAXPROCS(0)) }
 // separate pool of query_only connections; in WAL mode readers see every
 // committed write and never wait for the writer.
 //
-// On PostgreSQL, read and write are the same pool.
-func openDB(ctx context.Context, dataDir, dsn string) (write, read *sql.DB, d pii.Dialect, err error) {
+// On PostgreSQL, read and write are the same pool of at most conns
+// connections (pgConns() when conns is 0; see configurePostgresPool).
+func openDB(ctx context.Context, dataDir, dsn string, conns int) (write, read *sql.DB, d pii.Dialect, err error) {
 	defer func() {
 		if err != nil {
 			for _, db := range []*sql.DB{write, read} {
@@ -66,9 +101,13 @@ func openDB(ctx context.Context, dataDir, dsn string) (write, read *sql.DB, d pi
 	}()
 	if dsn != "" {
 		d = pii.Postgres
+		if conns <= 0 {
+			conns = pgConns()
+		}
 		if write, err = sql.Open("pgx", dsn); err != nil {
 			return nil, nil, "", err
 		}
+		configurePostgresPool(write, conns)
 		read = write
 	} else {
 		d = pii.SQLite
@@ -170,9 +209,16 @@ func rebind(d pii.Dialect, q string) string {
 	return b.String()
 }
 
-// execTx runs one write statement in its own transaction on the write pool
-// (on SQLite its one connection, with BEGIN IMMEDIATE).
+// execTx runs one write statement atomically on the write pool. On
+// PostgreSQL a single statement is its own transaction, so it is sent
+// alone: one round trip instead of three (BEGIN, the statement, COMMIT). On
+// SQLite it runs in an explicit BEGIN IMMEDIATE transaction on the one
+// writer connection.
 func (a *app) execTx(ctx context.Context, query string, args ...any) error {
+	if a.dialect == pii.Postgres {
+		_, err := a.db.ExecContext(ctx, a.q(query), args...)
+		return err
+	}
 	tx, err := a.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/civickit/privacy/consent"
+	"github.com/civickit/privacy/internal/testdb"
 	"github.com/civickit/privacy/pii"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -19,7 +20,7 @@ import (
 // separate query-only read pool, and a busy timeout on every connection.
 func TestSQLitePools(t *testing.T) {
 	ctx := context.Background()
-	write, read, d, err := openDB(ctx, t.TempDir(), "")
+	write, read, d, err := openDB(ctx, t.TempDir(), "", 0)
 	require.NoError(t, err)
 	t.Cleanup(func() { write.Close(); read.Close() })
 	require.Equal(t, pii.SQLite, d)
@@ -122,4 +123,117 @@ func TestSQLiteConcurrentWrites(t *testing.T) {
 	require.NoError(t, tp.app.rdb.QueryRowContext(ctx, `SELECT count(*) FROM portal_sessions WHERE account_id = 'acct_x'`).Scan(&n))
 	assert.Equal(t, workers*each, n)
 	require.NoError(t, tp.app.ledger.VerifyAll(ctx))
+}
+
+// TestPostgresPool pins the PostgreSQL pool configuration: a bounded pool
+// (the server's max_connections is shared) whose connections all stay open
+// between requests. Under database/sql's defaults (no limit, 2 idle) a burst
+// opens a connection per concurrent query and then closes all but two, so
+// that the next burst forks new server processes again; the load test ran
+// at 65 requests/s that way (BENCHMARKS.md).
+func TestPostgresPool(t *testing.T) {
+	_, dsn := testdb.PostgresDSN(t)
+	ctx := context.Background()
+
+	tests := []struct {
+		name  string
+		conns int
+		want  int
+		why   string
+	}{
+		{"default", 0, pgConns(), "no -pg-conns: four per core, at least four"},
+		{"flag", 3, 3, "-pg-conns 3 is taken as given"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			write, read, d, err := openDB(ctx, t.TempDir(), dsn, tc.conns)
+			require.NoError(t, err)
+			t.Cleanup(func() { write.Close() })
+			require.Equal(t, pii.Postgres, d)
+			assert.Same(t, write, read, "one pool for reads and writes on PostgreSQL")
+			assert.Equal(t, tc.want, write.Stats().MaxOpenConnections, tc.why)
+
+			// Hold every connection at once, twice: the second round
+			// must get the same server processes back (idle connections
+			// are kept, none is closed and reopened).
+			hold := func() map[int]bool {
+				pids := map[int]bool{}
+				conns := make([]*sql.Conn, tc.want)
+				for i := range conns {
+					c, err := write.Conn(ctx)
+					require.NoError(t, err)
+					conns[i] = c
+					var pid int
+					require.NoError(t, c.QueryRowContext(ctx, `SELECT pg_backend_pid()`).Scan(&pid))
+					pids[pid] = true
+				}
+				for _, c := range conns {
+					require.NoError(t, c.Close())
+				}
+				return pids
+			}
+			first := hold()
+			assert.Len(t, first, tc.want, "each held connection is its own server process")
+			assert.Equal(t, first, hold(), "the same connections are reused")
+			st := write.Stats()
+			assert.Equal(t, tc.want, st.Idle, "all connections stay idle in the pool")
+			assert.Zero(t, st.MaxIdleClosed, "no connection closed by the idle limit")
+
+			// A burst of many more concurrent queries than connections
+			// stays within the pool: it queues in database/sql.
+			var (
+				mu    sync.Mutex
+				burst = map[int]bool{}
+				wg    sync.WaitGroup
+			)
+			for range 4 * tc.want {
+				wg.Go(func() {
+					var pid int
+					if err := write.QueryRowContext(ctx, `SELECT pg_backend_pid() FROM pg_sleep(0.01)`).Scan(&pid); err != nil {
+						t.Error(err)
+						return
+					}
+					mu.Lock()
+					burst[pid] = true
+					mu.Unlock()
+				})
+			}
+			wg.Wait()
+			for pid := range burst {
+				assert.True(t, first[pid], "burst query ran on a pooled connection (pid %d is new)", pid)
+			}
+			assert.LessOrEqual(t, write.Stats().OpenConnections, tc.want)
+			assert.Zero(t, write.Stats().MaxIdleClosed)
+		})
+	}
+}
+
+// TestAccountBySession checks the one-query session lookup behind every
+// signed-in page: a live session finds its account, an expired or unknown
+// one finds nothing.
+func TestAccountBySession(t *testing.T) {
+	tp := newTestPortal(t, portalOpts{})
+	ctx := context.Background()
+	acct, err := tp.app.createAccount(ctx, accountData{
+		Name: pii.New(pii.Name, "Session Tester"), Email: pii.New(pii.Email, "session@example.com"),
+		Address: pii.New(pii.PostalAddress, "1 Example Street"), Phone: pii.New(pii.Phone, "617-555-0101"),
+		Number: pii.New(pii.AccountNumber, "55000001"),
+	}, "session password")
+	require.NoError(t, err)
+	now := time.Unix(1_800_000_000, 0)
+	require.NoError(t, tp.app.execTx(ctx, `INSERT INTO portal_sessions (id, account_id, created_at, expires_at) VALUES (?, ?, ?, ?)`, "sess_live", acct.ID, now.Unix(), now.Unix()+60))
+	require.NoError(t, tp.app.execTx(ctx, `INSERT INTO portal_sessions (id, account_id, created_at, expires_at) VALUES (?, ?, ?, ?)`, "sess_old", acct.ID, now.Unix()-120, now.Unix()))
+
+	got, err := tp.app.accountBySession(ctx, "sess_live", now)
+	require.NoError(t, err, "a live session")
+	assert.Equal(t, acct.ID, got.ID)
+	assert.Equal(t, "session@example.com", got.Data.Email.Reveal(), "the account is opened")
+
+	for _, tc := range []struct{ id, why string }{
+		{"sess_old", "expired at exactly now"},
+		{"sess_none", "no such session"},
+	} {
+		_, err := tp.app.accountBySession(ctx, tc.id, now)
+		assert.ErrorIs(t, err, errNoSuchRecord, tc.why)
+	}
 }

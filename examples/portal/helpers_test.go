@@ -51,6 +51,7 @@ type testPortal struct {
 type portalOpts struct {
 	tls      bool
 	postgres string
+	pgConns  int // PostgreSQL pool size; 0 means the default
 	argon    argonParams
 	logs     io.Writer // also receives the portal's logs (a piitest.Recorder)
 }
@@ -72,6 +73,7 @@ func newTestPortal(t testing.TB, o portalOpts) *testPortal {
 	cfg := defaultConfig()
 	cfg.DataDir = tp.dir
 	cfg.Postgres = o.postgres
+	cfg.PGConns = o.pgConns
 	cfg.BaseURL = scheme + "://" + srv.Listener.Addr().String()
 	cfg.SweepEvery = 0
 	cfg.argon = o.argon

@@ -23,7 +23,8 @@ import (
 )
 
 // EnvLoad turns the load test on: PORTAL_LOAD=1 go test -run TestLoad ./examples/portal
-// (PORTAL_LOAD_REQUESTS and PORTAL_LOAD_WORKERS change its size).
+// (PORTAL_LOAD_REQUESTS and PORTAL_LOAD_WORKERS change its size,
+// PORTAL_LOAD_PG_CONNS the PostgreSQL pool's).
 const EnvLoad = "PORTAL_LOAD"
 
 func envInt(name string, def int) int {
@@ -53,7 +54,7 @@ func TestLoad(t *testing.T) {
 func loadTest(t *testing.T, dsn string) {
 	total, workers := envInt("PORTAL_LOAD_REQUESTS", 20000), envInt("PORTAL_LOAD_WORKERS", 50)
 	rec := piitest.NewRecorder()
-	tp := newTestPortal(t, portalOpts{postgres: dsn, logs: rec})
+	tp := newTestPortal(t, portalOpts{postgres: dsn, pgConns: envInt("PORTAL_LOAD_PG_CONNS", 0), logs: rec})
 	ctx := context.Background()
 	cs := piitest.New(t)
 
@@ -108,6 +109,7 @@ func loadTest(t *testing.T, dsn string) {
 		errs.Add(1)
 		firstErr.Do(func() { firstErrText = s })
 	}
+	loadBefore := loadavg()
 	start := time.Now()
 	for i := range ws {
 		wg.Add(1)
@@ -148,8 +150,15 @@ func loadTest(t *testing.T, dsn string) {
 	if dsn != "" {
 		db = "postgres"
 	}
+	t.Logf("loadavg before %s, after %s", loadBefore, loadavg())
 	t.Logf("load %s: %d requests (%d log-ins, subscribes, one-click unsubscribes) from %d goroutines in %v: %.0f requests/s, %d errors",
 		db, done, logins.Load(), workers, elapsed.Round(time.Millisecond), rps, errs.Load())
+	// The pool's counters show whether connections were reused: under the
+	// database/sql defaults MaxIdleClosed counts a closed (and later
+	// reopened) connection for most queries.
+	st := tp.app.db.Stats()
+	t.Logf("load %s: write pool: max %d open, %d waits for a connection (%v in all), %d closed by the idle limit, %d by the idle time",
+		db, st.MaxOpenConnections, st.WaitCount, st.WaitDuration.Round(time.Millisecond), st.MaxIdleClosed, st.MaxIdleTimeClosed)
 	if errs.Load() > 0 {
 		t.Logf("portal errors: %s", grepLines(tp.logs.String(), `"level":"ERROR"`, 3))
 	}
@@ -174,6 +183,16 @@ func loadTest(t *testing.T, dsn string) {
 	}
 	require.NoError(t, tp.app.ledger.VerifyAll(ctx), "hash chains intact")
 	piitest.AssertNoPII(t, rec, planted...)
+}
+
+// loadavg returns the 1, 5 and 15 minute load averages from /proc/loadavg,
+// or "unknown" where there is none.
+func loadavg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(b)); err == nil && len(f) >= 3 {
+		return strings.Join(f[:3], " ")
+	}
+	return "unknown"
 }
 
 // grepLines returns up to n lines of s containing sub.

@@ -19,6 +19,7 @@ type config struct {
 	Addr       string        // listen address
 	DataDir    string        // SQLite file, development keys, outbox
 	Postgres   string        // PostgreSQL DSN; empty means SQLite
+	PGConns    int           // PostgreSQL pool size; 0 means pgConns()
 	BaseURL    string        // public URL for links in e-mails; default from Addr
 	Staff      []string      // e-mail addresses that get the staff pages
 	SweepEvery time.Duration // retention sweeper interval; 0 disables it
@@ -48,11 +49,15 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address")
 	fs.StringVar(&cfg.DataDir, "data", cfg.DataDir, "data directory: SQLite database, development keys, e-mail outbox")
 	fs.StringVar(&cfg.Postgres, "postgres", "", "PostgreSQL DSN (postgres://...); default is SQLite in the data directory")
+	fs.IntVar(&cfg.PGConns, "pg-conns", 0, "size of the PostgreSQL connection pool; idle connections are kept for 5 minutes (default 4 per core: 4*GOMAXPROCS, at least 4)")
 	fs.StringVar(&cfg.BaseURL, "base-url", "", "public base URL for links in e-mails (default http://ADDR); an https URL turns on __Host- Secure cookies")
 	staff := fs.String("staff", strings.Join(cfg.Staff, ","), "comma-separated e-mail addresses whose accounts see the staff pages")
 	fs.DurationVar(&cfg.SweepEvery, "sweep-every", cfg.SweepEvery, "how often the retention sweeper runs (0 disables it)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
+	}
+	if cfg.PGConns < 0 {
+		return cfg, fmt.Errorf("-pg-conns must not be negative")
 	}
 	if fs.NArg() > 0 {
 		return cfg, fmt.Errorf("unexpected arguments %q", fs.Args())

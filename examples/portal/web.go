@@ -55,14 +55,7 @@ func (a *app) currentAccount(r *http.Request) *account {
 	if !ok || !s.Values.Auth {
 		return nil // no session (the CSRF refusal page runs outside it), or not signed in
 	}
-	var accountID string
-	var expires int64
-	err := a.rdb.QueryRowContext(r.Context(), a.q(`SELECT account_id, expires_at FROM portal_sessions WHERE id = ?`), s.ID()).Scan(&accountID, &expires)
-	if err != nil || time.Now().Unix() >= expires {
-		s.Values.Auth = false
-		return nil
-	}
-	acct, err := a.accountByID(r.Context(), accountID)
+	acct, err := a.accountBySession(r.Context(), s.ID(), time.Now())
 	if err != nil {
 		s.Values.Auth = false
 		return nil
