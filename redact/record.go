@@ -62,6 +62,19 @@ func (r *Redactor) Struct(v any) (any, error) {
 
 // redactValue returns a redacted copy of v. A non-nil tag means the value
 // is personal data as a whole.
+// redactElems fills out (a new slice or array of v's type and length) with
+// the redacted elements of v.
+func (r *Redactor) redactElems(out, v reflect.Value, tag *pii.Tag, depth int) (reflect.Value, error) {
+	for i := 0; i < v.Len(); i++ {
+		e, err := r.redactValue(v.Index(i), tag, depth+1)
+		if err != nil {
+			return reflect.Value{}, err
+		}
+		out.Index(i).Set(e)
+	}
+	return out, nil
+}
+
 func (r *Redactor) redactValue(v reflect.Value, tag *pii.Tag, depth int) (reflect.Value, error) {
 	if depth > maxDepth {
 		return reflect.Zero(v.Type()), nil
@@ -139,25 +152,9 @@ func (r *Redactor) redactValue(v reflect.Value, tag *pii.Tag, depth int) (reflec
 			}
 			return reflect.ValueOf([]byte(s)).Convert(t), nil
 		}
-		out := reflect.MakeSlice(t, v.Len(), v.Len())
-		for i := 0; i < v.Len(); i++ {
-			e, err := r.redactValue(v.Index(i), tag, depth+1)
-			if err != nil {
-				return reflect.Value{}, err
-			}
-			out.Index(i).Set(e)
-		}
-		return out, nil
+		return r.redactElems(reflect.MakeSlice(t, v.Len(), v.Len()), v, tag, depth)
 	case reflect.Array:
-		out := reflect.New(t).Elem()
-		for i := 0; i < v.Len(); i++ {
-			e, err := r.redactValue(v.Index(i), tag, depth+1)
-			if err != nil {
-				return reflect.Value{}, err
-			}
-			out.Index(i).Set(e)
-		}
-		return out, nil
+		return r.redactElems(reflect.New(t).Elem(), v, tag, depth)
 	case reflect.Map:
 		if v.IsNil() {
 			return v, nil

@@ -129,11 +129,17 @@ func (a *app) signup(w http.ResponseWriter, r *http.Request) {
 		a.internal(w, r, err)
 		return
 	}
+	a.signIn(w, r, acct, "account created")
+}
+
+// signIn starts a session for acct (a new session id: no fixation), logs
+// event and sends the visitor to their account page.
+func (a *app) signIn(w http.ResponseWriter, r *http.Request, acct *account, event string) {
 	if err := a.startSession(r.Context(), r, acct); err != nil {
 		a.internal(w, r, err)
 		return
 	}
-	a.log.InfoContext(r.Context(), "account created", "account", acct.ID)
+	a.log.InfoContext(r.Context(), event, "account", acct.ID)
 	seeOther(w, r, "/account")
 }
 
@@ -152,12 +158,7 @@ func (a *app) loginPost(w http.ResponseWriter, r *http.Request) {
 		a.internal(w, r, err)
 		return
 	}
-	if err := a.startSession(r.Context(), r, acct); err != nil {
-		a.internal(w, r, err)
-		return
-	}
-	a.log.InfoContext(r.Context(), "login", "account", acct.ID)
-	seeOther(w, r, "/account")
+	a.signIn(w, r, acct, "login")
 }
 
 func (a *app) logout(w http.ResponseWriter, r *http.Request) {
