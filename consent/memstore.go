@@ -170,6 +170,16 @@ func (m *MemoryStore) Append(ctx context.Context, e Event, tokenID []byte) (Even
 	if tokenID != nil && m.used[string(tokenID)] {
 		return Event{}, ErrTokenUsed
 	}
+	e = m.link(e)
+	if tokenID != nil {
+		m.used[string(tokenID)] = true
+	}
+	return e, nil
+}
+
+// link chains e to the subject's newest event, seals it and stores a copy.
+// The caller holds m.mu.
+func (m *MemoryStore) link(e Event) Event {
 	log := m.events[e.Subject]
 	var prev *Event
 	if len(log) > 0 {
@@ -177,11 +187,8 @@ func (m *MemoryStore) Append(ctx context.Context, e Event, tokenID []byte) (Even
 	}
 	e.OccurredAt, e.RecordedAt = e.OccurredAt.UTC(), e.RecordedAt.UTC()
 	Seal(&e, prev)
-	if tokenID != nil {
-		m.used[string(tokenID)] = true
-	}
 	m.events[e.Subject] = append(log, cloneEvent(e))
-	return e, nil
+	return e
 }
 
 // AppendBatch implements BatchAppender.
@@ -196,15 +203,7 @@ func (m *MemoryStore) AppendBatch(_ context.Context, events []Event) ([]Event, e
 	}
 	out := make([]Event, len(events))
 	for i, e := range events {
-		log := m.events[e.Subject]
-		var prev *Event
-		if len(log) > 0 {
-			prev = &log[len(log)-1]
-		}
-		e.OccurredAt, e.RecordedAt = e.OccurredAt.UTC(), e.RecordedAt.UTC()
-		Seal(&e, prev)
-		m.events[e.Subject] = append(log, cloneEvent(e))
-		out[i] = e
+		out[i] = m.link(e)
 	}
 	return out, nil
 }
