@@ -355,26 +355,11 @@ func (p *structPlan) decodeRecord(b []byte, v reflect.Value) error {
 		}
 		name := b[:nameLen]
 		b = b[nameLen:]
-		var raw []byte
-		var u uint64
-		switch (&node{k: k}).wire() {
-		case wireVarint:
-			if u, n = binary.Uvarint(b); n <= 0 {
-				return errMalformed
-			}
-			b = b[n:]
-		case wireFixed:
-			if len(b) < 8 {
-				return errMalformed
-			}
-			u, b = binary.LittleEndian.Uint64(b), b[8:]
-		case wireBytes:
-			l, n := binary.Uvarint(b)
-			if n <= 0 || l > uint64(len(b)-n) {
-				return errMalformed
-			}
-			raw, b = b[n:n+int(l)], b[n+int(l):]
+		u, raw, rest, err := readValue(b, (&node{k: k}).wire())
+		if err != nil {
+			return err
 		}
+		b = rest
 		f := p.field(name)
 		if f == nil || f.n.k != k {
 			continue // a field this version of the struct does not have
@@ -384,6 +369,30 @@ func (p *structPlan) decodeRecord(b []byte, v reflect.Value) error {
 		}
 	}
 	return nil
+}
+
+// readValue reads one value of wire type w from the front of b: a varint
+// or fixed 64-bit scalar into u, or a length-delimited payload into raw. It
+// returns the rest of b, or errMalformed if b is too short.
+func readValue(b []byte, w int) (u uint64, raw, rest []byte, err error) {
+	switch w {
+	case wireVarint:
+		u, n := binary.Uvarint(b)
+		if n <= 0 {
+			return 0, nil, nil, errMalformed
+		}
+		return u, nil, b[n:], nil
+	case wireFixed:
+		if len(b) < 8 {
+			return 0, nil, nil, errMalformed
+		}
+		return binary.LittleEndian.Uint64(b), nil, b[8:], nil
+	}
+	l, n := binary.Uvarint(b)
+	if n <= 0 || l > uint64(len(b)-n) {
+		return 0, nil, nil, errMalformed
+	}
+	return 0, b[n : n+int(l)], b[n+int(l):], nil
 }
 
 func (p *structPlan) field(name []byte) *fieldPlan {
@@ -450,34 +459,19 @@ func (n *node) setComposite(v reflect.Value, b []byte) error {
 	for i := range int(count) {
 		var key reflect.Value
 		if n.k == kMap {
-			l, k := binary.Uvarint(b)
-			if k <= 0 || l > uint64(len(b)-k) {
-				return errMalformed
+			_, kb, rest, err := readValue(b, wireBytes)
+			if err != nil {
+				return err
 			}
 			key = reflect.New(n.t.Key()).Elem()
-			key.SetString(string(b[k : k+int(l)]))
-			b = b[k+int(l):]
+			key.SetString(string(kb))
+			b = rest
 		}
-		var u uint64
-		var raw []byte
-		switch n.elem.wire() {
-		case wireVarint:
-			if u, k = binary.Uvarint(b); k <= 0 {
-				return errMalformed
-			}
-			b = b[k:]
-		case wireFixed:
-			if len(b) < 8 {
-				return errMalformed
-			}
-			u, b = binary.LittleEndian.Uint64(b), b[8:]
-		default:
-			l, k := binary.Uvarint(b)
-			if k <= 0 || l > uint64(len(b)-k) {
-				return errMalformed
-			}
-			raw, b = b[k:k+int(l)], b[k+int(l):]
+		u, raw, rest, err := readValue(b, n.elem.wire())
+		if err != nil {
+			return err
 		}
+		b = rest
 		if n.k == kSlice {
 			if err := n.elem.set(s.Index(i), u, raw); err != nil {
 				return err
