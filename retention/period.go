@@ -80,6 +80,21 @@ func ParsePeriod(s string) (Period, error) {
 	return p, nil
 }
 
+// setCalendar sets the calendar component named by the lower-case unit
+// letter y, m, w or d to n.
+func (p *Period) setCalendar(unit byte, n int) {
+	switch unit {
+	case 'y':
+		p.Years = n
+	case 'm':
+		p.Months = n
+	case 'w':
+		p.Weeks = n
+	case 'd':
+		p.Days = n
+	}
+}
+
 // clip shortens untrusted text quoted in an error.
 func clip(s string) string {
 	if len(s) > 32 {
@@ -115,16 +130,7 @@ func parseCalendar(s string) (p Period, rest string, err error) {
 		if convErr != nil || n > maxPeriodYears*366 {
 			return Period{}, "", fmt.Errorf("%w: number too large", errPeriod)
 		}
-		switch units[u] {
-		case 'y':
-			p.Years = n
-		case 'm':
-			p.Months = n
-		case 'w':
-			p.Weeks = n
-		case 'd':
-			p.Days = n
-		}
+		p.setCalendar(units[u], n)
 		rest = rest[i+1:]
 	}
 	return p, "", nil
@@ -187,16 +193,7 @@ func parseISOPeriod(s string) (Period, error) {
 		if err != nil || n > maxPeriodYears*366 {
 			return Period{}, bad
 		}
-		switch unit {
-		case 'Y':
-			p.Years = n
-		case 'M':
-			p.Months = n
-		case 'W':
-			p.Weeks = n
-		case 'D':
-			p.Days = n
-		}
+		p.setCalendar(unit|0x20, n)
 	}
 	if !seen {
 		return Period{}, bad
