@@ -17,7 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-var recordsDir = filepath.Join("..", "..", "redact", "testdata", "records")
+var recordsDir = filepath.Join("..", "..", "redact", "records", "testdata", "records")
 
 // buildCLI builds the command into a temp folder once per test.
 func buildCLI(t *testing.T) string {

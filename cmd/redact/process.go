@@ -1,19 +1,19 @@
 package main
 
 import (
+	"github.com/civickit/privacy/redact/records"
+
 	"bufio"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-
-	"github.com/civickit/privacy/redact"
 )
 
 // outcome is what a worker made of one job.
 type outcome struct {
-	res *redact.Result
+	res *records.Result
 	err error
 }
 
@@ -21,8 +21,8 @@ type outcome struct {
 // and streams the log and the review report in job order. It returns the
 // summary, the number of failed documents and an error only when a log or
 // the report could not be written.
-func process(rq *redact.Request, jobs []job, cfg config, bar *progress, stderr io.Writer) (redact.LogSummary, int, error) {
-	var none redact.LogSummary
+func process(rq *records.Request, jobs []job, cfg config, bar *progress, stderr io.Writer) (records.LogSummary, int, error) {
+	var none records.LogSummary
 	logCSV, err := newAtomicFile(cfg.logCSV)
 	if err != nil {
 		return none, 0, err
@@ -33,11 +33,11 @@ func process(rq *redact.Request, jobs []job, cfg config, bar *progress, stderr i
 		return none, 0, err
 	}
 	defer logJSON.abort()
-	lw, err := redact.NewLogWriter(rq.Catalog(), logCSV, logJSON)
+	lw, err := records.NewLogWriter(rq.Catalog(), logCSV, logJSON)
 	if err != nil {
 		return none, 0, err
 	}
-	rv, err := redact.NewReview(rq.Catalog(), &redact.ReviewOptions{Title: "Redaction review"})
+	rv, err := records.NewReview(rq.Catalog(), &records.ReviewOptions{Title: "Redaction review"})
 	if err != nil {
 		return none, 0, err
 	}
@@ -72,7 +72,7 @@ func process(rq *redact.Request, jobs []job, cfg config, bar *progress, stderr i
 		bar.step()
 		if o.err != nil {
 			failed++
-			var de *redact.DocumentError
+			var de *records.DocumentError
 			if errors.As(o.err, &de) {
 				fmt.Fprintf(stderr, "%v\n", o.err)
 			} else {
@@ -111,7 +111,7 @@ func process(rq *redact.Request, jobs []job, cfg config, bar *progress, stderr i
 
 // redactFile reads, redacts and writes one file. On failure it removes a
 // stale output of an earlier run, so that nothing unchecked is left.
-func redactFile(rq *redact.Request, j job) outcome {
+func redactFile(rq *records.Request, j job) outcome {
 	data, err := os.ReadFile(j.src)
 	if err != nil {
 		os.Remove(j.dst)

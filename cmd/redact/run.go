@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/civickit/privacy/redact/records"
+
 	"errors"
 	"flag"
 	"fmt"
@@ -63,9 +65,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "usage: redact -out DIR [flags] FILE_OR_FOLDER...")
 		fl.PrintDefaults()
 	}
-	fl.StringVar(&cfg.jurisdiction, "jurisdiction", "federal", "built-in exemption catalog: "+strings.Join(redact.Jurisdictions(), ", "))
+	fl.StringVar(&cfg.jurisdiction, "jurisdiction", "federal", "built-in exemption catalog: "+strings.Join(records.Jurisdictions(), ", "))
 	fl.StringVar(&cfg.catalog, "catalog", "", "exemption catalog `file` (JSON); overrides -jurisdiction")
-	fl.StringVar(&cfg.box, "box", "", "redaction box `format` with {code}, {entity}, {label} (default from the catalog, "+redact.DefaultBox+")")
+	fl.StringVar(&cfg.box, "box", "", "redaction box `format` with {code}, {entity}, {label} (default from the catalog, "+records.DefaultBox+")")
 	fl.StringVar(&cfg.allow, "allow", "", "allow-list `file`: values, or hmac:<hash> lines, to release")
 	fl.Var(cfg.fields, "field", "treat JSON key or CSV column `KEY=ENTITY` as personal data (repeatable)")
 	fl.Float64Var(&cfg.minScore, "min-score", 0, "minimum detector confidence, 0 to 1 (default 0.5)")
@@ -179,24 +181,24 @@ func byCode(m map[string]int) string {
 	return b.String()
 }
 
-func newRequest(cfg config, key redact.PRF) (*redact.Request, error) {
-	var cat *redact.Catalog
+func newRequest(cfg config, key redact.PRF) (*records.Request, error) {
+	var cat *records.Catalog
 	var err error
 	if cfg.catalog != "" {
-		cat, err = redact.LoadCatalog(cfg.catalog)
+		cat, err = records.LoadCatalog(cfg.catalog)
 	} else {
-		cat, err = redact.BuiltinCatalog(cfg.jurisdiction)
+		cat, err = records.BuiltinCatalog(cfg.jurisdiction)
 	}
 	if err != nil {
 		return nil, err
 	}
-	opts := &redact.RequestOptions{Catalog: cat, Box: cfg.box, MinScore: cfg.minScore, Fields: cfg.fields}
+	opts := &records.RequestOptions{Catalog: cat, Box: cfg.box, MinScore: cfg.minScore, Fields: cfg.fields}
 	if cfg.allow != "" {
-		if opts.Allow, err = redact.LoadAllowList(cfg.allow); err != nil {
+		if opts.Allow, err = records.LoadAllowList(cfg.allow); err != nil {
 			return nil, err
 		}
 	}
-	return redact.NewRequest(key, opts)
+	return records.NewRequest(key, opts)
 }
 
 // loadKey reads the keyring for the log's keyed hashes, or makes an
@@ -282,7 +284,7 @@ func collect(inputs []string, out string) ([]job, []string, error) {
 			prefix = filepath.Base(absIn) + "/"
 		}
 		add := func(p, name string) error {
-			if _, ok := redact.FormatFor(p); !ok {
+			if _, ok := records.FormatFor(p); !ok {
 				skipped = append(skipped, p)
 				return nil
 			}

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/civickit/privacy/redact/records"
+
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
@@ -49,7 +51,7 @@ func (a *app) recordsPage(w http.ResponseWriter, r *http.Request, _ *account) {
 // the chosen jurisdiction's exemption catalog.
 func (a *app) recordsExport(w http.ResponseWriter, r *http.Request, staff *account) {
 	jur := r.PostFormValue("jurisdiction")
-	cat, err := redact.BuiltinCatalog(jur)
+	cat, err := records.BuiltinCatalog(jur)
 	if err != nil {
 		a.fail(w, r, http.StatusBadRequest, "Unknown jurisdiction.")
 		return
@@ -59,7 +61,7 @@ func (a *app) recordsExport(w http.ResponseWriter, r *http.Request, staff *accou
 		a.internal(w, r, err)
 		return
 	}
-	rq, err := redact.NewRequest(prf, &redact.RequestOptions{Catalog: cat, Fields: map[string]redact.Entity{
+	rq, err := records.NewRequest(prf, &records.RequestOptions{Catalog: cat, Fields: map[string]redact.Entity{
 		"name": redact.PersonName, "service_address": redact.PostalAddress,
 	}})
 	if err != nil {
@@ -73,12 +75,12 @@ func (a *app) recordsExport(w http.ResponseWriter, r *http.Request, staff *accou
 	}
 	rel := &release{ID: newID("rel_"), Jurisdiction: jur, At: time.Now().UTC()}
 	var csvBuf, jsonBuf, html bytes.Buffer
-	lw, err := redact.NewLogWriter(cat, &csvBuf, &jsonBuf)
+	lw, err := records.NewLogWriter(cat, &csvBuf, &jsonBuf)
 	if err != nil {
 		a.internal(w, r, err)
 		return
 	}
-	rv, err := redact.NewReview(cat, nil)
+	rv, err := records.NewReview(cat, nil)
 	if err != nil {
 		a.internal(w, r, err)
 		return

@@ -1,6 +1,8 @@
-package redact
+package records
 
 import (
+	"github.com/civickit/privacy/redact"
+
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -27,15 +29,15 @@ type LogEntry struct {
 	Row   int    `json:"row,omitempty"`
 	Field string `json:"field,omitempty"`
 
-	Entity     Entity  `json:"entity"`
-	Code       string  `json:"code"`       // exemption code, "(b)(6)"
-	Citation   string  `json:"citation"`   // "5 U.S.C. § 552(b)(6)"
-	Operator   string  `json:"operator"`   // OpBox, OpMask, ...
-	Rule       string  `json:"rule"`       // catalog rule, "federal.email"
-	Detector   string  `json:"detector"`   // detector rule, "email"
-	Confidence float64 `json:"confidence"` // detector score, 0 to 1
-	Chars      int     `json:"chars"`      // characters withheld
-	ValueHMAC  string  `json:"value_hmac"` // keyed hash of the value (hex)
+	Entity     redact.Entity `json:"entity"`
+	Code       string        `json:"code"`       // exemption code, "(b)(6)"
+	Citation   string        `json:"citation"`   // "5 U.S.C. § 552(b)(6)"
+	Operator   string        `json:"operator"`   // OpBox, OpMask, ...
+	Rule       string        `json:"rule"`       // catalog rule, "federal.email"
+	Detector   string        `json:"detector"`   // detector rule, "email"
+	Confidence float64       `json:"confidence"` // detector score, 0 to 1
+	Chars      int           `json:"chars"`      // characters withheld
+	ValueHMAC  string        `json:"value_hmac"` // keyed hash of the value (hex)
 }
 
 // Location returns a short human form of where the entry is: "line 3,
@@ -119,14 +121,14 @@ func (e LogEntry) appendJSON(b []byte) []byte {
 // LogSummary counts a request's redactions per exemption code, entity and
 // document.
 type LogSummary struct {
-	Jurisdiction string         `json:"jurisdiction"`
-	Documents    int            `json:"documents"`          // documents read, including failed ones
-	Redacted     int            `json:"documents_redacted"` // documents with at least one redaction
-	Failed       int            `json:"documents_failed"`   // documents that could not be read
-	Redactions   int            `json:"redactions"`
-	ByCode       map[string]int `json:"by_code"`
-	ByEntity     map[Entity]int `json:"by_entity"`
-	ByDocument   map[string]int `json:"by_document"`
+	Jurisdiction string                `json:"jurisdiction"`
+	Documents    int                   `json:"documents"`          // documents read, including failed ones
+	Redacted     int                   `json:"documents_redacted"` // documents with at least one redaction
+	Failed       int                   `json:"documents_failed"`   // documents that could not be read
+	Redactions   int                   `json:"redactions"`
+	ByCode       map[string]int        `json:"by_code"`
+	ByEntity     map[redact.Entity]int `json:"by_entity"`
+	ByDocument   map[string]int        `json:"by_document"`
 	// Errors maps each failed document to its error.
 	Errors map[string]string `json:"errors,omitempty"`
 }
@@ -190,11 +192,11 @@ type LogWriter struct {
 // nil; the caller closes the writers after Close.
 func NewLogWriter(cat *Catalog, csvOut, jsonOut io.Writer) (*LogWriter, error) {
 	if cat == nil {
-		return nil, fmt.Errorf("%w: NewLogWriter needs a catalog", ErrOptions)
+		return nil, fmt.Errorf("%w: NewLogWriter needs a catalog", redact.ErrOptions)
 	}
 	l := &LogWriter{js: jsonOut, sum: LogSummary{
 		Jurisdiction: cat.Jurisdiction,
-		ByCode:       map[string]int{}, ByEntity: map[Entity]int{}, ByDocument: map[string]int{},
+		ByCode:       map[string]int{}, ByEntity: map[redact.Entity]int{}, ByDocument: map[string]int{},
 	}}
 	if csvOut != nil {
 		l.cw = csv.NewWriter(csvOut)

@@ -1,6 +1,8 @@
-package redact
+package records
 
 import (
+	"github.com/civickit/privacy/redact"
+
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -36,7 +38,7 @@ func TestBuiltinCatalogs(t *testing.T) {
 			assert.True(t, ok, "%s lacks %s", j, c)
 			assert.NotEmpty(t, ex.Citation)
 		}
-		for _, e := range Entities() {
+		for _, e := range redact.Entities() {
 			r := cat.Rule(e)
 			assert.NotEqual(t, j+".default", r.Name, "%s: built-in entity %s has its own rule", j, e)
 		}
@@ -81,9 +83,9 @@ func TestParseCatalogErrors(t *testing.T) {
 			cat, err := ParseCatalog([]byte(c.json))
 			if c.why == "" {
 				require.NoError(t, err)
-				assert.Equal(t, OpMask, cat.Rule(Email).Operator)
-				assert.Equal(t, "city.email", cat.Rule(Email).Name)
-				assert.Equal(t, "city.default", cat.Rule(Phone).Name)
+				assert.Equal(t, OpMask, cat.Rule(redact.Email).Operator)
+				assert.Equal(t, "city.email", cat.Rule(redact.Email).Name)
+				assert.Equal(t, "city.default", cat.Rule(redact.Phone).Name)
 				return
 			}
 			assert.ErrorIs(t, err, ErrCatalog, c.why)
@@ -93,13 +95,13 @@ func TestParseCatalogErrors(t *testing.T) {
 
 func TestRequestOptionsErrors(t *testing.T) {
 	_, err := NewRequest(nil, nil)
-	assert.ErrorIs(t, err, ErrOptions, "a key is required")
+	assert.ErrorIs(t, err, redact.ErrOptions, "a key is required")
 	_, err = NewRequest(recordsKey(t), &RequestOptions{Box: "[REDACTED] maria.lopez@example.com"})
 	assert.ErrorIs(t, err, ErrCatalog, "a box that is itself personal data is refused")
-	_, err = NewRequest(recordsKey(t), &RequestOptions{Rules: []ExemptionRule{{Entity: Email, Code: "(b)(99)"}}})
+	_, err = NewRequest(recordsKey(t), &RequestOptions{Rules: []ExemptionRule{{Entity: redact.Email, Code: "(b)(99)"}}})
 	assert.ErrorIs(t, err, ErrCatalog, "a rule citing an unknown code")
-	_, err = NewRequest(recordsKey(t), &RequestOptions{Fields: map[string]Entity{"name": "Person Name"}})
-	assert.ErrorIs(t, err, ErrOptions, "bad entity in Fields")
+	_, err = NewRequest(recordsKey(t), &RequestOptions{Fields: map[string]redact.Entity{"name": "Person Name"}})
+	assert.ErrorIs(t, err, redact.ErrOptions, "bad entity in Fields")
 }
 
 func TestRequestText(t *testing.T) {
@@ -110,7 +112,7 @@ func TestRequestText(t *testing.T) {
 	assert.Equal(t, "Résumé of café visit\nCall María at [REDACTED (b)(6)] or write to [REDACTED (b)(6)].\n", string(res.Output))
 	require.Len(t, res.Entries, 2)
 	// Columns count characters, not bytes ("María" has a two-byte í).
-	assert.Equal(t, LogEntry{Document: "note.txt", Line: 2, Column: 15, Entity: Phone, Code: "(b)(6)",
+	assert.Equal(t, LogEntry{Document: "note.txt", Line: 2, Column: 15, Entity: redact.Phone, Code: "(b)(6)",
 		Citation: "5 U.S.C. § 552(b)(6)", Operator: OpBox, Rule: "federal.phone", Detector: res.Entries[0].Detector,
 		Confidence: res.Entries[0].Confidence, Chars: 14, ValueHMAC: res.Entries[0].ValueHMAC}, res.Entries[0])
 	assert.Equal(t, 2, res.Entries[1].Line)
@@ -127,17 +129,17 @@ func TestRequestText(t *testing.T) {
 }
 
 func TestRequestRulesAndOperators(t *testing.T) {
-	acct := Detector{Entity: "utility_account", Pattern: regexp.MustCompile(`UA-[0-9]{8}`), Score: 0.9}
+	acct := redact.Detector{Entity: "utility_account", Pattern: regexp.MustCompile(`UA-[0-9]{8}`), Score: 0.9}
 	ca, err := BuiltinCatalog("ca")
 	require.NoError(t, err)
 	rq := newTestRequest(t, &RequestOptions{
 		Catalog:   ca,
 		Box:       "[{label}: {code} ({entity})]",
-		Detectors: []Detector{acct},
+		Detectors: []redact.Detector{acct},
 		Rules: []ExemptionRule{
-			{Entity: Email, Code: "§7927.700", Operator: OpHash},
-			{Entity: IPAddress, Code: "§7922.000", Operator: OpKeep},
-			{Entity: Phone, Code: "§7927.700", Operator: OpLabel, Name: "city.phone-policy"},
+			{Entity: redact.Email, Code: "§7927.700", Operator: OpHash},
+			{Entity: redact.IPAddress, Code: "§7922.000", Operator: OpKeep},
+			{Entity: redact.Phone, Code: "§7927.700", Operator: OpLabel, Name: "city.phone-policy"},
 		},
 	})
 	res, err := rq.Text("t.txt", "Account UA-12345678, mail maria.lopez@example.com, phone 413-555-0142, from 203.0.113.57.")
@@ -154,7 +156,7 @@ func TestRequestRulesAndOperators(t *testing.T) {
 }
 
 func TestRequestJSON(t *testing.T) {
-	rq := newTestRequest(t, &RequestOptions{Fields: map[string]Entity{"Resident": PersonName}})
+	rq := newTestRequest(t, &RequestOptions{Fields: map[string]redact.Entity{"Resident": redact.PersonName}})
 	cases := []struct {
 		name, in, out string
 		paths         []string
@@ -267,7 +269,7 @@ func TestDocumentFormats(t *testing.T) {
 	_, err := rq.Document("scan.pdf", []byte("%PDF"))
 	assert.ErrorIs(t, err, ErrDocument)
 	_, err = rq.Redact("x", DocFormat("xml"), nil)
-	assert.ErrorIs(t, err, ErrOptions)
+	assert.ErrorIs(t, err, redact.ErrOptions)
 }
 
 func TestAllowList(t *testing.T) {
@@ -356,7 +358,7 @@ func TestLogWriter(t *testing.T) {
 	assert.Contains(t, sc.String(), "code,(b)(6),4\n")
 	assert.Contains(t, sc.String(), "failed,d.json,1\n")
 	_, err = NewLogWriter(nil, nil, nil)
-	assert.True(t, errors.Is(err, ErrOptions))
+	assert.True(t, errors.Is(err, redact.ErrOptions))
 }
 
 func TestReviewTruncates(t *testing.T) {
@@ -381,7 +383,7 @@ func TestReviewTruncates(t *testing.T) {
 
 func TestLogEntryJSONMatchesEncodingJSON(t *testing.T) {
 	cases := []LogEntry{
-		{Document: "a.txt", Line: 3, Column: 9, Entity: Email, Code: "(b)(6)", Citation: "5 U.S.C. § 552(b)(6)", Operator: OpBox,
+		{Document: "a.txt", Line: 3, Column: 9, Entity: redact.Email, Code: "(b)(6)", Citation: "5 U.S.C. § 552(b)(6)", Operator: OpBox,
 			Rule: "federal.email", Detector: "email", Confidence: 0.9, Chars: 12, ValueHMAC: "00ff"},
 		{Document: "d\"ir\\x<y>&\u2028.json", Line: 1, Path: `$["a\"b"][2]`, Entity: "utility_account", Code: "§7927.410", Confidence: 1},
 		{Document: "p.csv", Row: 4, Column: 2, Field: "e-mail\t", Confidence: 0.35, Chars: 0},

@@ -1,6 +1,8 @@
-package redact
+package records
 
 import (
+	"github.com/civickit/privacy/redact"
+
 	"bytes"
 	"flag"
 	"io/fs"
@@ -31,7 +33,7 @@ func updateGolden() bool {
 // recordsKey is the fixed test-only PRF keyset under testdata/records, so
 // that the keyed hashes in golden logs are stable. Never use a committed
 // cleartext key for real records.
-func recordsKey(t testing.TB) PRF {
+func recordsKey(t testing.TB) redact.PRF {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("testdata", "records", "test-prf-keyset.json"))
 	require.NoError(t, err)
@@ -42,7 +44,7 @@ func recordsKey(t testing.TB) PRF {
 	return set
 }
 
-func ephemeralKey(t testing.TB) PRF {
+func ephemeralKey(t testing.TB) redact.PRF {
 	t.Helper()
 	h, err := keyset.NewHandle(prf.HMACSHA256PRFKeyTemplate())
 	require.NoError(t, err)

@@ -1,6 +1,8 @@
-package redact
+package records
 
 import (
+	"github.com/civickit/privacy/redact"
+
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -77,10 +79,10 @@ type RequestOptions struct {
 
 	// Entities, MinScore, Deny and Detectors configure detection as in
 	// Options.
-	Entities  []Entity
+	Entities  []redact.Entity
 	MinScore  float64
-	Deny      map[Entity][]string
-	Detectors []Detector
+	Deny      map[redact.Entity][]string
+	Detectors []redact.Detector
 
 	// IgnoreKeyNames turns off redaction of whole values by JSON key or
 	// CSV column name (see KeyEntity); content is still scanned.
@@ -89,7 +91,7 @@ type RequestOptions struct {
 	// personal data, for example {"name": PersonName, "acct_no":
 	// "utility_account"}. Names match ignoring case, '_', '-', '.' and
 	// spaces, and take precedence over KeyEntity.
-	Fields map[string]Entity
+	Fields map[string]redact.Entity
 }
 
 // Request redacts the documents of one public-records request under one
@@ -98,21 +100,21 @@ type RequestOptions struct {
 // immutable after NewRequest and safe for concurrent use.
 type Request struct {
 	cat      *Catalog
-	red      *Redactor
-	key      PRF
+	red      *redact.Redactor
+	key      redact.PRF
 	box      []boxPart
-	rules    map[Entity]*appliedRule
+	rules    map[redact.Entity]*appliedRule
 	allowVal map[string]bool
 	allowH   map[string]bool
 	keyNames bool
-	fields   map[string]Entity
+	fields   map[string]redact.Entity
 }
 
 // appliedRule is a rule resolved against the catalog.
 type appliedRule struct {
 	rule ExemptionRule
 	ex   Exemption
-	op   Operator // nil for OpBox
+	op   redact.Operator // nil for OpBox
 	box  string
 }
 
@@ -121,9 +123,9 @@ type appliedRule struct {
 // in the log: the same value gives the same hash under one key, so a clerk
 // can see that two redactions are the same person, and no one without the
 // key can test a guess against it.
-func NewRequest(key PRF, opts *RequestOptions) (*Request, error) {
+func NewRequest(key redact.PRF, opts *RequestOptions) (*Request, error) {
 	if key == nil {
-		return nil, fmt.Errorf("%w: NewRequest needs a PRF key for the log's keyed hashes", ErrOptions)
+		return nil, fmt.Errorf("%w: NewRequest needs a PRF key for the log's keyed hashes", redact.ErrOptions)
 	}
 	if opts == nil {
 		opts = &RequestOptions{}
@@ -152,7 +154,7 @@ func NewRequest(key PRF, opts *RequestOptions) (*Request, error) {
 	if err != nil {
 		return nil, err
 	}
-	ropts := &Options{
+	ropts := &redact.Options{
 		Entities:  opts.Entities,
 		MinScore:  opts.MinScore,
 		Deny:      opts.Deny,
@@ -161,15 +163,15 @@ func NewRequest(key PRF, opts *RequestOptions) (*Request, error) {
 	}
 	rq := &Request{
 		cat: cat, key: key, box: box,
-		rules:    map[Entity]*appliedRule{},
+		rules:    map[redact.Entity]*appliedRule{},
 		allowVal: map[string]bool{},
 		allowH:   map[string]bool{},
 		keyNames: !opts.IgnoreKeyNames,
-		fields:   map[string]Entity{},
+		fields:   map[string]redact.Entity{},
 	}
 	for k, e := range opts.Fields {
 		if !validEntityName(string(e)) || fieldKey(k) == "" {
-			return nil, fmt.Errorf("%w: Fields entry %q: entity %q must be lower-case letters, digits and _", ErrOptions, k, e)
+			return nil, fmt.Errorf("%w: Fields entry %q: entity %q must be lower-case letters, digits and _", redact.ErrOptions, k, e)
 		}
 		rq.fields[fieldKey(k)] = e
 	}
@@ -182,10 +184,10 @@ func NewRequest(key PRF, opts *RequestOptions) (*Request, error) {
 			rq.allowH[h] = true
 		}
 	}
-	if rq.red, err = New(ropts); err != nil {
+	if rq.red, err = redact.New(ropts); err != nil {
 		return nil, err
 	}
-	ents := append(Entities(), Entity("credential"))
+	ents := append(redact.Entities(), redact.Entity("credential"))
 	for _, d := range opts.Detectors {
 		ents = append(ents, d.Entity)
 	}
@@ -218,7 +220,7 @@ func NewRequest(key PRF, opts *RequestOptions) (*Request, error) {
 	return rq, nil
 }
 
-func (rq *Request) resolve(e Entity) (*appliedRule, error) {
+func (rq *Request) resolve(e redact.Entity) (*appliedRule, error) {
 	r := rq.cat.Rule(e)
 	ex, ok := rq.cat.Exemption(r.Code)
 	if !ok {
@@ -227,18 +229,18 @@ func (rq *Request) resolve(e Entity) (*appliedRule, error) {
 	ar := &appliedRule{rule: r, ex: ex, box: renderBox(rq.box, ex, e)}
 	switch r.Operator {
 	case OpLabel:
-		ar.op = Label()
+		ar.op = redact.Label()
 	case OpMask:
-		ar.op = MaskLast4()
+		ar.op = redact.MaskLast4()
 	case OpHash:
-		ar.op = Pseudonym(rq.key)
+		ar.op = redact.Pseudonym(rq.key)
 	case OpTruncate:
-		ar.op = TruncateIP()
+		ar.op = redact.TruncateIP()
 	}
 	return ar, nil
 }
 
-func (rq *Request) ruleFor(e Entity) *appliedRule {
+func (rq *Request) ruleFor(e redact.Entity) *appliedRule {
 	if ar, ok := rq.rules[e]; ok {
 		return ar
 	}
@@ -256,7 +258,7 @@ func (rq *Request) ruleFor(e Entity) *appliedRule {
 func (rq *Request) Catalog() *Catalog { return rq.cat.Clone() }
 
 // Redactor returns the detection engine the request uses.
-func (rq *Request) Redactor() *Redactor { return rq.red }
+func (rq *Request) Redactor() *redact.Redactor { return rq.red }
 
 // hashLen is the length in bytes of a value's keyed hash.
 const hashLen = 16
@@ -304,7 +306,7 @@ func (rq *Request) Redact(name string, format DocFormat, data []byte) (*Result, 
 	case DocJSONL:
 		err = rq.redactJSON(res, data, true)
 	default:
-		return nil, fmt.Errorf("%w: unknown document format %q", ErrOptions, format)
+		return nil, fmt.Errorf("%w: unknown document format %q", redact.ErrOptions, format)
 	}
 	res.hashes = nil
 	if err != nil {
@@ -331,7 +333,7 @@ func (rq *Request) Text(name, text string) (*Result, error) {
 // replaceOne appends the replacement of one finding to dst, fills in the
 // log entry's rule fields and reports false when the finding is released
 // (allow-listed by hash, or an OpKeep rule).
-func (rq *Request) replaceOne(res *Result, dst []byte, f Finding, value string, e *LogEntry) ([]byte, bool) {
+func (rq *Request) replaceOne(res *Result, dst []byte, f redact.Finding, value string, e *LogEntry) ([]byte, bool) {
 	ar := rq.ruleFor(f.Entity)
 	if ar.rule.Operator == OpKeep {
 		return dst, false
@@ -452,21 +454,21 @@ func (res *Result) reserve(done, total int) {
 // value while scanning so that context words in it count ("account: 1234
 // 5678"), and a key that names personal data (KeyEntity) takes the whole
 // value. buf is scratch space; the findings' offsets are into value.
-func (rq *Request) cellFindings(buf []byte, key, value string) ([]Finding, []byte) {
+func (rq *Request) cellFindings(buf []byte, key, value string) ([]redact.Finding, []byte) {
 	if strings.TrimSpace(value) == "" {
 		return nil, buf
 	}
 	if key != "" {
-		var ent Entity
+		var ent redact.Entity
 		ok := false
 		if len(rq.fields) > 0 {
 			ent, ok = rq.fields[fieldKey(key)]
 		}
 		if !ok && rq.keyNames {
-			ent, ok = KeyEntity(key)
+			ent, ok = redact.KeyEntity(key)
 		}
 		if ok && !looksRedacted(value) && !rq.allowVal[strings.TrimSpace(value)] {
-			return []Finding{{Entity: ent, Category: ent.Category(), Start: 0, End: len(value), Score: 1, Rule: "key." + string(ent)}}, buf
+			return []redact.Finding{{Entity: ent, Category: ent.Category(), Start: 0, End: len(value), Score: 1, Rule: "key." + string(ent)}}, buf
 		}
 	}
 	if key == "" {
@@ -521,7 +523,7 @@ func looksRedacted(v string) bool {
 // applyCell redacts one structured value; it returns the replacement text
 // (or value itself when nothing is redacted), the entries (without their
 // locations) and the spans of the replacements within the returned text.
-func (rq *Request) applyCell(res *Result, fs []Finding, value string) (string, []LogEntry, []span) {
+func (rq *Request) applyCell(res *Result, fs []redact.Finding, value string) (string, []LogEntry, []span) {
 	if len(fs) == 0 {
 		return value, nil, nil
 	}

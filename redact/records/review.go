@@ -1,6 +1,8 @@
-package redact
+package records
 
 import (
+	"github.com/civickit/privacy/redact"
+
 	_ "embed"
 	"fmt"
 	"html"
@@ -87,7 +89,7 @@ type reviewErr struct{ Document, Message string }
 // NewReview starts a review report for a request under cat.
 func NewReview(cat *Catalog, opts *ReviewOptions) (*Review, error) {
 	if cat == nil {
-		return nil, fmt.Errorf("%w: NewReview needs a catalog", ErrOptions)
+		return nil, fmt.Errorf("%w: NewReview needs a catalog", redact.ErrOptions)
 	}
 	rv := &Review{cat: cat.Clone(), class: map[string]string{}, counts: map[string]int{}}
 	if opts != nil {

@@ -1,6 +1,8 @@
-package redact
+package records
 
 import (
+	"github.com/civickit/privacy/redact"
+
 	"bytes"
 	"encoding/csv"
 	"errors"
@@ -56,7 +58,7 @@ func (rq *Request) redactCSV(res *Result, data []byte) error {
 			if row > 1 && i < len(header) {
 				key = header[i]
 			}
-			var fs []Finding
+			var fs []redact.Finding
 			fs, buf = rq.cellFindings(buf, key, v)
 			repl, entries, spans := rq.applyCell(res, fs, v)
 			if len(entries) > 0 {

@@ -1,6 +1,8 @@
-package redact
+package records
 
 import (
+	"github.com/civickit/privacy/redact"
+
 	"bytes"
 	"fmt"
 	"io"
@@ -68,7 +70,7 @@ func BenchmarkRequest(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	r, err := New(nil)
+	r, err := redact.New(nil)
 	if err != nil {
 		b.Fatal(err)
 	}

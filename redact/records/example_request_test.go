@@ -1,6 +1,8 @@
-package redact_test
+package records_test
 
 import (
+	"github.com/civickit/privacy/redact/records"
+
 	"fmt"
 	"os"
 	"regexp"
@@ -27,8 +29,8 @@ func logKey() redact.PRF {
 }
 
 func ExampleNewRequest() {
-	cat, _ := redact.BuiltinCatalog("federal")
-	rq, err := redact.NewRequest(logKey(), &redact.RequestOptions{Catalog: cat})
+	cat, _ := records.BuiltinCatalog("federal")
+	rq, err := records.NewRequest(logKey(), &records.RequestOptions{Catalog: cat})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -47,9 +49,9 @@ func ExampleNewRequest() {
 }
 
 func ExampleRequest_Redact() {
-	cat, _ := redact.BuiltinCatalog("ma")
-	rq, _ := redact.NewRequest(logKey(), &redact.RequestOptions{Catalog: cat})
-	res, _ := rq.Redact("subscribers.json", redact.DocJSON,
+	cat, _ := records.BuiltinCatalog("ma")
+	rq, _ := records.NewRequest(logKey(), &records.RequestOptions{Catalog: cat})
+	res, _ := rq.Redact("subscribers.json", records.DocJSON,
 		[]byte(`{"list":"alerts","subscribers":[{"email":"ana.diaz@example.com","ip":"203.0.113.57"}]}`))
 	fmt.Println(string(res.Output))
 	for _, e := range res.Entries {
@@ -64,8 +66,8 @@ func ExampleRequest_Redact() {
 // A city's own detector (utility account numbers) goes to the exemption the
 // California catalog gives utility customer data.
 func ExampleRequestOptions_detectors() {
-	cat, _ := redact.BuiltinCatalog("ca")
-	rq, _ := redact.NewRequest(logKey(), &redact.RequestOptions{
+	cat, _ := records.BuiltinCatalog("ca")
+	rq, _ := records.NewRequest(logKey(), &records.RequestOptions{
 		Catalog: cat,
 		Box:     "[WITHHELD {code}]",
 		Detectors: []redact.Detector{{
@@ -80,8 +82,8 @@ func ExampleRequestOptions_detectors() {
 }
 
 func ExampleParseAllowList() {
-	allow, _ := redact.ParseAllowList(strings.NewReader("# public officials\nJames Carter\n(413) 555-0100\n"))
-	rq, _ := redact.NewRequest(logKey(), &redact.RequestOptions{Allow: allow})
+	allow, _ := records.ParseAllowList(strings.NewReader("# public officials\nJames Carter\n(413) 555-0100\n"))
+	rq, _ := records.NewRequest(logKey(), &records.RequestOptions{Allow: allow})
 	res, _ := rq.Text("reply.txt", "Councillor James Carter, (413) 555-0100, replied to Thomas Reed.")
 	fmt.Println(string(res.Output))
 	// Output:
@@ -89,7 +91,7 @@ func ExampleParseAllowList() {
 }
 
 func ExampleParseCatalog() {
-	cat, err := redact.ParseCatalog([]byte(`{
+	cat, err := records.ParseCatalog([]byte(`{
 	  "jurisdiction": "springfield",
 	  "name": "Springfield records ordinance",
 	  "box": "[{code}: {label}]",
@@ -101,7 +103,7 @@ func ExampleParseCatalog() {
 		fmt.Println(err)
 		return
 	}
-	rq, _ := redact.NewRequest(logKey(), &redact.RequestOptions{Catalog: cat})
+	rq, _ := records.NewRequest(logKey(), &records.RequestOptions{Catalog: cat})
 	res, _ := rq.Text("r.txt", "Paid with 4111 1111 1111 1111 by t.reed@example.com")
 	fmt.Println(string(res.Output))
 	// Output:
@@ -109,8 +111,8 @@ func ExampleParseCatalog() {
 }
 
 func ExampleNewLogWriter() {
-	rq, _ := redact.NewRequest(logKey(), nil)
-	lw, _ := redact.NewLogWriter(rq.Catalog(), nil, nil) // or CSV and JSON files
+	rq, _ := records.NewRequest(logKey(), nil)
+	lw, _ := records.NewLogWriter(rq.Catalog(), nil, nil) // or CSV and JSON files
 	for name, text := range map[string]string{"a.txt": "Write to t.reed@example.com."} {
 		res, _ := rq.Text(name, text)
 		_ = lw.Add(res)

@@ -1,6 +1,8 @@
-package redact
+package records
 
 import (
+	"github.com/civickit/privacy/redact"
+
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -225,7 +227,7 @@ func (w *jsonWalker) decode(start, end int, esc bool) string {
 // scalar scans a string or number value spanning src[start:end] and
 // rewrites it when it holds personal data.
 func (w *jsonWalker) scalar(key string, start, end int, value string) {
-	var fs []Finding
+	var fs []redact.Finding
 	fs, w.buf = w.rq.cellFindings(w.buf, key, value)
 	if len(fs) == 0 {
 		return

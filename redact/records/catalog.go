@@ -1,6 +1,8 @@
-package redact
+package records
 
 import (
+	"github.com/civickit/privacy/redact"
+
 	"embed"
 	"encoding/json"
 	"errors"
@@ -56,9 +58,9 @@ type Exemption struct {
 // Detector) to the exemption it is withheld under and the operator that
 // takes it out.
 type ExemptionRule struct {
-	Entity   Entity `json:"entity" validate:"required,max=64"`
-	Code     string `json:"code" validate:"required,max=64"`
-	Operator string `json:"operator,omitempty"` // one of the Op names; "" means OpBox
+	Entity   redact.Entity `json:"entity" validate:"required,max=64"`
+	Code     string        `json:"code" validate:"required,max=64"`
+	Operator string        `json:"operator,omitempty"` // one of the Op names; "" means OpBox
 	// Name identifies the rule in the redaction log; "" means
 	// "<jurisdiction>.<entity>".
 	Name string `json:"name,omitempty" validate:"max=100"`
@@ -174,7 +176,7 @@ func (c *Catalog) Validate() error {
 	if !validOperatorName(c.Default.Operator) {
 		return fmt.Errorf("%w: default operator %q is not one of %s", ErrCatalog, c.Default.Operator, strings.Join(catalogOperators, ", "))
 	}
-	seen := map[Entity]bool{}
+	seen := map[redact.Entity]bool{}
 	for _, r := range c.Rules {
 		if !validEntityName(string(r.Entity)) {
 			return fmt.Errorf("%w: rule entity %q must be lower-case letters, digits and _", ErrCatalog, r.Entity)
@@ -208,7 +210,7 @@ func (c *Catalog) Exemption(code string) (Exemption, bool) {
 
 // Rule returns the rule for entity e: its own rule, or the catalog default
 // (named "<jurisdiction>.default").
-func (c *Catalog) Rule(e Entity) ExemptionRule {
+func (c *Catalog) Rule(e redact.Entity) ExemptionRule {
 	for _, r := range c.Rules {
 		if r.Entity == e {
 			if r.Operator == "" {
@@ -312,7 +314,7 @@ func parseBox(format string) ([]boxPart, error) {
 }
 
 // renderBox writes the box for one exemption and entity.
-func renderBox(parts []boxPart, e Exemption, ent Entity) string {
+func renderBox(parts []boxPart, e Exemption, ent redact.Entity) string {
 	var b strings.Builder
 	for _, p := range parts {
 		switch p.field {
