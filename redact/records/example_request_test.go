@@ -120,12 +120,15 @@ func ExampleNewLogWriter() {
 	_ = lw.Close()
 	_ = lw.Summary().WriteCSV(os.Stdout)
 	// Output:
-	// kind,key,count
-	// total,documents,1
-	// total,documents_redacted,1
-	// total,documents_failed,0
-	// total,redactions,1
-	// code,(b)(6),1
-	// entity,email,1
-	// document,a.txt,1
+	// kind,key,count,status,reason
+	// total,documents,1,,
+	// total,documents_redacted,1,,
+	// total,documents_clean,0,,
+	// total,documents_withheld,0,,
+	// total,documents_failed,0,,
+	// total,parts_withheld,0,,
+	// total,redactions,1,,
+	// code,(b)(6),1,,
+	// entity,email,1,,
+	// document,a.txt,1,redacted,
 }

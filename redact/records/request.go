@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"path/filepath"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -36,31 +35,14 @@ func (e *DocumentError) Error() string {
 // Unwrap returns the underlying error.
 func (e *DocumentError) Unwrap() error { return e.Err }
 
-// DocFormat is how a Request reads a document.
-type DocFormat string
-
-// The document formats.
-const (
-	DocText  DocFormat = "text"  // plain text, Markdown, e-mail (.txt, .md, .eml)
-	DocCSV   DocFormat = "csv"   // comma-separated values with a header row
-	DocJSON  DocFormat = "json"  // one JSON value
-	DocJSONL DocFormat = "jsonl" // JSON Lines: one JSON value per line
-)
-
-// FormatFor returns the format for a file name by its extension (.txt,
-// .md, .eml, .csv, .json, .jsonl, any case), and false for others.
-func FormatFor(name string) (DocFormat, bool) {
-	switch strings.ToLower(filepath.Ext(name)) {
-	case ".txt", ".md", ".eml":
-		return DocText, true
-	case ".csv":
-		return DocCSV, true
-	case ".json":
-		return DocJSON, true
-	case ".jsonl", ".ndjson":
-		return DocJSONL, true
+// reason is the error without the document's name, for logs and reports
+// that list the name beside it.
+func (e *DocumentError) reason() string {
+	msg := strings.TrimPrefix(strings.TrimPrefix(e.Err.Error(), "redact: "), "records: ")
+	if e.Line > 0 {
+		return fmt.Sprintf("line %d: %s", e.Line, msg)
 	}
-	return "", false
+	return msg
 }
 
 // RequestOptions configure a Request. Nil means the federal catalog, the
@@ -283,8 +265,20 @@ type Result struct {
 	Format   DocFormat  // how it was read
 	Output   []byte     // the redacted document
 	Entries  []LogEntry // one per redaction, in document order
-	// spans are the output byte ranges of each entry's replacement.
+	// Withheld lists the parts taken out of the release because they
+	// could not be reviewed (an attachment in an unsupported format, an
+	// embedded object); the release holds a notice in their place.
+	Withheld []WithheldPart
+	// spans are the byte ranges of each entry's replacement in the review
+	// text: Output, or view when set.
 	spans []span
+	// view is the review text of a document whose release is not plain
+	// text (e-mail, Office): each part's redacted text under a heading.
+	view []byte
+	// lastPart is the part of the last segment appended to view.
+	lastPart string
+	// depth counts nested containers (an attachment in a message).
+	depth int
 	// hashes caches keyed hashes of values during one Redact call.
 	hashes map[string]string
 }
@@ -292,35 +286,29 @@ type Result struct {
 type span struct{ start, end int }
 
 // Redact redacts one document of the given format. name identifies it in
-// the log (for example its path relative to the request folder).
+// the log (for example its path relative to the request folder). It
+// returns a *WithheldError (wrapping ErrWithheld) for a document or format
+// that cannot be reviewed, and a *DocumentError for a malformed one;
+// neither may be released.
 func (rq *Request) Redact(name string, format DocFormat, data []byte) (*Result, error) {
 	res := &Result{Document: name, Format: format}
-	var err error
-	switch format {
-	case DocText:
-		err = rq.redactText(res, data)
-	case DocCSV:
-		err = rq.redactCSV(res, data)
-	case DocJSON:
-		err = rq.redactJSON(res, data, false)
-	case DocJSONL:
-		err = rq.redactJSON(res, data, true)
-	default:
-		return nil, fmt.Errorf("%w: unknown document format %q", redact.ErrOptions, format)
-	}
+	out, err := rq.redactAs(res, "", format, data)
 	res.hashes = nil
 	if err != nil {
 		return nil, err
 	}
+	res.Output = out
 	return res, nil
 }
 
 // Document redacts a file's content, choosing the format by the name's
-// extension (see FormatFor).
+// extension and the content's first bytes (see FormatFor and Sniff). A
+// file in a format the request cannot review is withheld: the error is a
+// *WithheldError.
 func (rq *Request) Document(name string, data []byte) (*Result, error) {
-	f, ok := FormatFor(name)
+	f, ok := DetectFormat(name, data)
 	if !ok {
-		return nil, &DocumentError{Document: name, Err: fmt.Errorf("%w: unsupported file type %q", ErrDocument, filepath.Ext(name))}
+		return nil, withheld(name, ReasonUnsupported, typeDetail(name, data))
 	}
 	return rq.Redact(name, f, data)
 }

@@ -1,6 +1,8 @@
 package records
 
 import (
+	"archive/zip"
+
 	"github.com/civickit/privacy/redact"
 
 	"bytes"
@@ -251,23 +253,50 @@ func TestRequestCSV(t *testing.T) {
 }
 
 func TestDocumentFormats(t *testing.T) {
+	zipOf := func(name string) []byte {
+		var b bytes.Buffer
+		zw := zip.NewWriter(&b)
+		w, err := zw.Create(name)
+		require.NoError(t, err)
+		_, _ = w.Write([]byte("<x/>"))
+		require.NoError(t, zw.Close())
+		return b.Bytes()
+	}
 	cases := []struct {
-		name string
-		want DocFormat
-		ok   bool
+		name   string
+		data   []byte
+		want   DocFormat
+		ok     bool
+		reason string
 	}{
-		{"a.txt", DocText, true}, {"b.MD", DocText, true}, {"c.eml", DocText, true},
-		{"d.csv", DocCSV, true}, {"e.json", DocJSON, true}, {"f.jsonl", DocJSONL, true},
-		{"g.pdf", "", false}, {"noext", "", false},
+		{"a.txt", []byte("hi"), DocText, true, "by extension"},
+		{"b.MD", []byte("hi"), DocText, true, "extension in any case"},
+		{"c.eml", []byte("Subject: x\r\n\r\nhi"), DocEmail, true, "e-mail is MIME, not text"},
+		{"d.csv", []byte("a,b\n"), DocCSV, true, "csv"},
+		{"e.json", []byte("{}"), DocJSON, true, "json"},
+		{"f.jsonl", []byte("{}"), DocJSONL, true, "json lines"},
+		{"g.pdf", []byte("%PDF-1.7"), DocPDF, true, "pdf"},
+		{"h.mbox", []byte("From x\n"), DocMbox, true, "mbox"},
+		{"noext", []byte("hello"), "", false, "no extension, no signature"},
+		{"scan.txt", []byte("%PDF-1.4 ..."), DocPDF, true, "content wins over a text extension"},
+		{"notes.txt", []byte("abc\x00def"), "", false, "binary content named as text is not text"},
+		{"old.doc", []byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"), "", false, "OLE Word is not supported"},
+		{"letter.docx", zipOf("word/document.xml"), DocDOCX, true, "docx by its main part"},
+		{"book.bin", zipOf("xl/workbook.xml"), DocXLSX, true, "xlsx by content whatever the name"},
+		{"archive.zip", zipOf("readme.txt"), "", false, "other archives are not supported"},
+		{"photo.JPG", []byte("\xff\xd8\xff\xe0"), DocImage, true, "jpeg"},
 	}
 	for _, c := range cases {
-		f, ok := FormatFor(c.name)
-		assert.Equal(t, c.ok, ok, c.name)
-		assert.Equal(t, c.want, f, c.name)
+		f, ok := DetectFormat(c.name, c.data)
+		assert.Equal(t, c.ok, ok, c.reason)
+		assert.Equal(t, c.want, f, c.reason)
 	}
 	rq := newTestRequest(t, nil)
-	_, err := rq.Document("scan.pdf", []byte("%PDF"))
-	assert.ErrorIs(t, err, ErrDocument)
+	_, err := rq.Document("old.doc", []byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 ssn 123-45-6789"))
+	assert.ErrorIs(t, err, ErrWithheld)
+	st, reason := StatusFor(err)
+	assert.Equal(t, StatusWithheld, st)
+	assert.Equal(t, "unsupported format (.doc, OLE compound file)", reason)
 	_, err = rq.Redact("x", DocFormat("xml"), nil)
 	assert.ErrorIs(t, err, redact.ErrOptions)
 }
@@ -335,17 +364,24 @@ func TestLogWriter(t *testing.T) {
 	res, err := rq.Text("c.txt", "nothing here")
 	require.NoError(t, err)
 	require.NoError(t, lw.Add(res))
-	lw.Fail("d.json", &DocumentError{Document: "d.json", Line: 3, Err: ErrDocument})
+	require.NoError(t, lw.Fail("d.json", &DocumentError{Document: "d.json", Line: 3, Err: ErrDocument}))
+	require.NoError(t, lw.Fail("e.gif", withheld("e.gif", ReasonUnsupported, ".gif")))
 	require.NoError(t, lw.Close())
 	assert.ErrorIs(t, lw.Add(res), errLogClosed)
 	s := lw.Summary()
-	assert.Equal(t, 4, s.Documents)
+	assert.Equal(t, 5, s.Documents)
 	assert.Equal(t, 2, s.Redacted)
+	assert.Equal(t, 1, s.Clean)
 	assert.Equal(t, 1, s.Failed)
+	assert.Equal(t, 1, s.Withheld)
+	assert.False(t, s.Complete())
+	require.Len(t, s.Files, 5, "every document has a status")
+	assert.Equal(t, FileStatus{Document: "e.gif", Status: StatusWithheld, Reason: "unsupported format (.gif)"}, s.Files[4])
 	assert.Equal(t, 4, s.Redactions)
 	assert.Equal(t, map[string]int{"(b)(6)": 4}, s.ByCode)
 	assert.Equal(t, map[string]int{"a.txt": 2, "b.txt": 2, "c.txt": 0}, s.ByDocument)
-	assert.Equal(t, 5, strings.Count(c.String(), "\n"), "header and four rows")
+	assert.Equal(t, 10, strings.Count(c.String(), "\n"), "header, four redactions, five status rows")
+	assert.Contains(t, c.String(), "e.gif,,,,,,,,,,,,,,,,withheld,unsupported format (.gif)\n")
 	var full struct {
 		Redactions []LogEntry `json:"redactions"`
 		Summary    LogSummary `json:"summary"`
@@ -355,8 +391,10 @@ func TestLogWriter(t *testing.T) {
 	assert.Equal(t, s, full.Summary)
 	var sc bytes.Buffer
 	require.NoError(t, s.WriteCSV(&sc))
-	assert.Contains(t, sc.String(), "code,(b)(6),4\n")
-	assert.Contains(t, sc.String(), "failed,d.json,1\n")
+	assert.Contains(t, sc.String(), "code,(b)(6),4,,\n")
+	assert.Contains(t, sc.String(), "document,c.txt,0,clean,\n")
+	assert.Contains(t, sc.String(), "document,d.json,0,failed,line 3: malformed document\n")
+	assert.Contains(t, sc.String(), "document,e.gif,0,withheld,unsupported format (.gif)\n")
 	_, err = NewLogWriter(nil, nil, nil)
 	assert.True(t, errors.Is(err, redact.ErrOptions))
 }

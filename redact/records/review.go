@@ -62,6 +62,8 @@ type Review struct {
 
 type reviewDoc struct {
 	ID, Name, Format string
+	Status           Status
+	Withheld         []WithheldPart
 	Count            int
 	Codes            []reviewCode
 	Body             template.HTML // the redacted text with marks, escaped
@@ -84,7 +86,10 @@ type reviewEntry struct {
 	Hash      string
 }
 
-type reviewErr struct{ Document, Message string }
+type reviewErr struct {
+	Document, Message string
+	Status            Status
+}
 
 // NewReview starts a review report for a request under cat.
 func NewReview(cat *Catalog, opts *ReviewOptions) (*Review, error) {
@@ -123,7 +128,8 @@ func (rv *Review) Add(res *Result) {
 	rv.mu.Lock()
 	defer rv.mu.Unlock()
 	n := len(rv.docs)
-	d := reviewDoc{ID: "d" + strconv.Itoa(n+1), Name: res.Document, Format: string(res.Format), Count: len(res.Entries)}
+	d := reviewDoc{ID: "d" + strconv.Itoa(n+1), Name: res.Document, Format: string(res.Format), Count: len(res.Entries),
+		Status: res.Status(), Withheld: slices.Clone(res.Withheld)}
 	codes := map[string]int{}
 	for _, e := range res.Entries {
 		codes[e.Code]++
@@ -145,6 +151,9 @@ func (rv *Review) Add(res *Result) {
 	}
 	if rv.opts.MaxBytes > 0 {
 		out := res.Output
+		if res.view != nil {
+			out = res.view
+		}
 		limit := len(out)
 		if limit > rv.opts.MaxBytes {
 			limit = rv.opts.MaxBytes
@@ -191,12 +200,14 @@ func (rv *Review) Add(res *Result) {
 	rv.docs = append(rv.docs, d)
 }
 
-// Fail lists a document that could not be read. err's message must hold
-// no personal data (errors from Request never do).
+// Fail lists a document that has no release: withheld (a
+// *WithheldError) or failed. err's message must hold no personal data
+// (errors from Request never do).
 func (rv *Review) Fail(document string, err error) {
+	st, reason := StatusFor(err)
 	rv.mu.Lock()
 	defer rv.mu.Unlock()
-	rv.errs = append(rv.errs, reviewErr{document, err.Error()})
+	rv.errs = append(rv.errs, reviewErr{document, reason, st})
 }
 
 // WriteHTML writes the report.
@@ -209,15 +220,26 @@ func (rv *Review) WriteHTML(w io.Writer) error {
 		Count int
 	}
 	data := struct {
-		Title, Catalog                string
-		Documents, Redactions, Failed int
+		Title, Catalog                          string
+		Documents, Redactions, Failed, Withheld int
+		Parts                                   int
 		Exemptions                    []exRow
 		Errors                        []reviewErr
 		Docs                          []reviewDoc
 	}{
 		Title: rv.opts.Title, Catalog: rv.cat.Name,
-		Documents: len(rv.docs) + len(rv.errs), Redactions: rv.total, Failed: len(rv.errs),
+		Documents: len(rv.docs) + len(rv.errs), Redactions: rv.total,
 		Errors: slices.Clone(rv.errs), Docs: rv.docs,
+	}
+	for _, e := range rv.errs {
+		if e.Status == StatusWithheld {
+			data.Withheld++
+		} else {
+			data.Failed++
+		}
+	}
+	for _, d := range rv.docs {
+		data.Parts += len(d.Withheld)
 	}
 	for _, ex := range rv.cat.Exemptions {
 		data.Exemptions = append(data.Exemptions, exRow{ex, rv.classOf(ex.Code), rv.counts[ex.Code]})

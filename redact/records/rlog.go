@@ -17,6 +17,10 @@ import (
 // holds the value.
 type LogEntry struct {
 	Document string `json:"document"`
+	// Part locates a redaction inside a container document: the e-mail
+	// part or the Office part and paragraph, for example
+	// "attachment 2 (lease.docx) > word/header1.xml > paragraph 3".
+	Part string `json:"part,omitempty"`
 	// Line and Column locate a redaction in text (1-based; the column
 	// counts characters). JSON and JSON Lines documents give the line too.
 	Line   int `json:"line,omitempty"`
@@ -43,24 +47,32 @@ type LogEntry struct {
 // Location returns a short human form of where the entry is: "line 3,
 // column 14", "$.subscribers[0].email" or "row 4, column email".
 func (e LogEntry) Location() string {
+	var loc string
 	switch {
 	case e.Path != "":
+		loc = e.Path
 		if e.Line > 0 {
-			return fmt.Sprintf("line %d, %s", e.Line, e.Path)
+			loc = fmt.Sprintf("line %d, %s", e.Line, e.Path)
 		}
-		return e.Path
 	case e.Row > 0:
+		loc = fmt.Sprintf("row %d, column %d", e.Row, e.Column)
 		if e.Field != "" {
-			return fmt.Sprintf("row %d, column %s", e.Row, e.Field)
+			loc = fmt.Sprintf("row %d, column %s", e.Row, e.Field)
 		}
-		return fmt.Sprintf("row %d, column %d", e.Row, e.Column)
-	default:
-		return fmt.Sprintf("line %d, column %d", e.Line, e.Column)
+	case e.Line > 0:
+		loc = fmt.Sprintf("line %d, column %d", e.Line, e.Column)
 	}
+	switch {
+	case e.Part == "":
+		return loc
+	case loc == "":
+		return e.Part
+	}
+	return e.Part + " > " + loc
 }
 
-var logCSVHeader = []string{"document", "line", "column", "path", "row", "field", "entity",
-	"code", "citation", "operator", "rule", "detector", "confidence", "chars", "value_hmac"}
+var logCSVHeader = []string{"document", "part", "line", "column", "path", "row", "field", "entity",
+	"code", "citation", "operator", "rule", "detector", "confidence", "chars", "value_hmac", "status", "reason"}
 
 func (e LogEntry) csvRecord(rec []string) []string {
 	itoa := func(n int) string {
@@ -69,9 +81,9 @@ func (e LogEntry) csvRecord(rec []string) []string {
 		}
 		return strconv.Itoa(n)
 	}
-	return append(rec[:0], e.Document, itoa(e.Line), itoa(e.Column), e.Path, itoa(e.Row), e.Field,
+	return append(rec[:0], e.Document, e.Part, itoa(e.Line), itoa(e.Column), e.Path, itoa(e.Row), e.Field,
 		string(e.Entity), e.Code, e.Citation, e.Operator, e.Rule, e.Detector,
-		strconv.FormatFloat(e.Confidence, 'f', 2, 64), strconv.Itoa(e.Chars), e.ValueHMAC)
+		strconv.FormatFloat(e.Confidence, 'f', 2, 64), strconv.Itoa(e.Chars), e.ValueHMAC, "", "")
 }
 
 // appendJSON appends e as JSON, the same as json.Marshal(e) without its
@@ -96,6 +108,9 @@ func (e LogEntry) appendJSON(b []byte) []byte {
 	b = append(b, `{"document":"`...)
 	b = appendJSONStringContent(b, e.Document)
 	b = append(b, '"')
+	if e.Part != "" {
+		b = str(b, "part", e.Part)
+	}
 	b = num(b, "line", e.Line, true)
 	b = num(b, "column", e.Column, true)
 	if e.Path != "" {
@@ -119,30 +134,54 @@ func (e LogEntry) appendJSON(b []byte) []byte {
 }
 
 // LogSummary counts a request's redactions per exemption code, entity and
-// document.
+// document, and lists how every document ended.
 type LogSummary struct {
 	Jurisdiction string                `json:"jurisdiction"`
-	Documents    int                   `json:"documents"`          // documents read, including failed ones
-	Redacted     int                   `json:"documents_redacted"` // documents with at least one redaction
-	Failed       int                   `json:"documents_failed"`   // documents that could not be read
+	Documents    int                   `json:"documents"`          // documents given, whatever their status
+	Redacted     int                   `json:"documents_redacted"` // released with at least one redaction
+	Clean        int                   `json:"documents_clean"`    // released, nothing found
+	Withheld     int                   `json:"documents_withheld"` // not released: cannot be reviewed
+	Failed       int                   `json:"documents_failed"`   // not released: could not be read or written
+	Parts        int                   `json:"parts_withheld"`     // parts taken out of released documents
 	Redactions   int                   `json:"redactions"`
 	ByCode       map[string]int        `json:"by_code"`
 	ByEntity     map[redact.Entity]int `json:"by_entity"`
 	ByDocument   map[string]int        `json:"by_document"`
-	// Errors maps each failed document to its error.
+	// Errors maps each failed or withheld document to its reason.
 	Errors map[string]string `json:"errors,omitempty"`
+	// Files lists every document in the order logged, with its status.
+	Files []FileStatus `json:"files"`
 }
 
-// WriteCSV writes the summary as CSV rows of kind, key and count: one
-// "total" row per counter, then one row per code, entity, document and
-// failed document, each group sorted.
+// FileStatus is how one document of a request ended.
+type FileStatus struct {
+	Document   string         `json:"document"`
+	Status     Status         `json:"status"`
+	Reason     string         `json:"reason,omitempty"` // why it was withheld or failed
+	Redactions int            `json:"redactions"`
+	Withheld   []WithheldPart `json:"withheld_parts,omitempty"`
+}
+
+// Complete reports whether every document was released whole: none was
+// withheld or failed and no part was taken out.
+func (s LogSummary) Complete() bool { return s.Withheld == 0 && s.Failed == 0 && s.Parts == 0 }
+
+// WriteCSV writes the summary as CSV rows of kind, key, count, status and
+// reason: one "total" row per counter, one row per code and entity, then
+// one "document" row per document in log order with its status (and the
+// reason for a withheld or failed one), each followed by a
+// "withheld_part" row per part taken out of it.
 func (s LogSummary) WriteCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
-	rows := [][]string{{"kind", "key", "count"},
-		{"total", "documents", strconv.Itoa(s.Documents)},
-		{"total", "documents_redacted", strconv.Itoa(s.Redacted)},
-		{"total", "documents_failed", strconv.Itoa(s.Failed)},
-		{"total", "redactions", strconv.Itoa(s.Redactions)},
+	tot := func(k string, n int) []string { return []string{"total", k, strconv.Itoa(n), "", ""} }
+	rows := [][]string{{"kind", "key", "count", "status", "reason"},
+		tot("documents", s.Documents),
+		tot("documents_redacted", s.Redacted),
+		tot("documents_clean", s.Clean),
+		tot("documents_withheld", s.Withheld),
+		tot("documents_failed", s.Failed),
+		tot("parts_withheld", s.Parts),
+		tot("redactions", s.Redactions),
 	}
 	add := func(kind string, m map[string]int) {
 		keys := make([]string, 0, len(m))
@@ -151,7 +190,7 @@ func (s LogSummary) WriteCSV(w io.Writer) error {
 		}
 		slices.Sort(keys)
 		for _, k := range keys {
-			rows = append(rows, []string{kind, k, strconv.Itoa(m[k])})
+			rows = append(rows, []string{kind, k, strconv.Itoa(m[k]), "", ""})
 		}
 	}
 	add("code", s.ByCode)
@@ -160,14 +199,14 @@ func (s LogSummary) WriteCSV(w io.Writer) error {
 		ents[string(e)] = n
 	}
 	add("entity", ents)
-	add("document", s.ByDocument)
-	failed := map[string]int{}
-	for d := range s.Errors {
-		failed[d] = 1
+	for _, f := range s.Files {
+		rows = append(rows, []string{"document", f.Document, strconv.Itoa(f.Redactions), string(f.Status), f.Reason})
+		for _, p := range f.Withheld {
+			rows = append(rows, []string{"withheld_part", f.Document + " > " + p.Part, "0", string(StatusWithheld), p.Reason})
+		}
 	}
-	add("failed", failed)
 	if err := cw.WriteAll(rows); err != nil {
-		return fmt.Errorf("redact: writing summary: %w", err)
+		return fmt.Errorf("records: writing summary: %w", err)
 	}
 	return nil
 }
@@ -201,7 +240,7 @@ func NewLogWriter(cat *Catalog, csvOut, jsonOut io.Writer) (*LogWriter, error) {
 	if csvOut != nil {
 		l.cw = csv.NewWriter(csvOut)
 		if err := l.cw.Write(logCSVHeader); err != nil {
-			return nil, fmt.Errorf("redact: writing log: %w", err)
+			return nil, fmt.Errorf("records: writing log: %w", err)
 		}
 	}
 	if jsonOut != nil {
@@ -212,11 +251,11 @@ func NewLogWriter(cat *Catalog, csvOut, jsonOut io.Writer) (*LogWriter, error) {
 		}{cat.Jurisdiction, cat.Name, cat.Exemptions}
 		b, err := json.Marshal(head)
 		if err != nil {
-			return nil, fmt.Errorf("redact: writing log: %w", err)
+			return nil, fmt.Errorf("records: writing log: %w", err)
 		}
 		b = append(b[:len(b)-1], `,"redactions":[`...)
 		if _, err := jsonOut.Write(b); err != nil {
-			return nil, fmt.Errorf("redact: writing log: %w", err)
+			return nil, fmt.Errorf("records: writing log: %w", err)
 		}
 	}
 	return l, nil
@@ -224,16 +263,23 @@ func NewLogWriter(cat *Catalog, csvOut, jsonOut io.Writer) (*LogWriter, error) {
 
 var errLogClosed = errors.New("redact: log writer is closed")
 
-// Add logs the redactions of one document.
+// Add logs the redactions of one released document, then its status row
+// and a row for each part withheld from it.
 func (l *LogWriter) Add(res *Result) error {
 	if l.closed {
 		return errLogClosed
 	}
+	st := res.Status()
 	l.sum.Documents++
 	l.sum.ByDocument[res.Document] += len(res.Entries)
-	if len(res.Entries) > 0 {
+	if st == StatusRedacted {
 		l.sum.Redacted++
+	} else {
+		l.sum.Clean++
 	}
+	l.sum.Parts += len(res.Withheld)
+	l.sum.Files = append(l.sum.Files, FileStatus{Document: res.Document, Status: st,
+		Redactions: len(res.Entries), Withheld: slices.Clone(res.Withheld)})
 	for _, e := range res.Entries {
 		l.sum.Redactions++
 		l.sum.ByCode[e.Code]++
@@ -241,7 +287,7 @@ func (l *LogWriter) Add(res *Result) error {
 		if l.cw != nil {
 			l.rec = e.csvRecord(l.rec)
 			if err := l.cw.Write(l.rec); err != nil {
-				return fmt.Errorf("redact: writing log: %w", err)
+				return fmt.Errorf("records: writing log: %w", err)
 			}
 		}
 		if l.js != nil {
@@ -252,24 +298,58 @@ func (l *LogWriter) Add(res *Result) error {
 			}
 			l.jbuf = e.appendJSON(l.jbuf)
 			if _, err := l.js.Write(l.jbuf); err != nil {
-				return fmt.Errorf("redact: writing log: %w", err)
+				return fmt.Errorf("records: writing log: %w", err)
 			}
 		}
 		l.entries++
 	}
+	if err := l.statusRow(res.Document, "", st, ""); err != nil {
+		return err
+	}
+	for _, p := range res.Withheld {
+		if err := l.statusRow(res.Document, p.Part, StatusWithheld, p.Reason); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
-// Fail records a document that could not be read. err's message goes into
-// the summary, so it must hold no personal data (errors from Request
-// never do).
-func (l *LogWriter) Fail(document string, err error) {
+// statusRow writes a status row to the CSV log: document, part, status and
+// reason, the other columns empty.
+func (l *LogWriter) statusRow(doc, part string, st Status, reason string) error {
+	if l.cw == nil {
+		return nil
+	}
+	rec := make([]string, len(logCSVHeader))
+	rec[0], rec[1] = doc, part
+	rec[len(rec)-2], rec[len(rec)-1] = string(st), reason
+	if err := l.cw.Write(rec); err != nil {
+		return fmt.Errorf("records: writing log: %w", err)
+	}
+	return nil
+}
+
+// Fail logs a document that has no release: withheld when err is (or
+// wraps) a *WithheldError, failed otherwise. err's message goes into the
+// summary, so it must hold no personal data (errors from Request never
+// do).
+func (l *LogWriter) Fail(document string, err error) error {
+	if l.closed {
+		return errLogClosed
+	}
+	st, reason := StatusFor(err)
 	l.sum.Documents++
-	l.sum.Failed++
+	if st == StatusWithheld {
+		l.sum.Withheld++
+	} else {
+		l.sum.Failed++
+	}
 	if l.sum.Errors == nil {
 		l.sum.Errors = map[string]string{}
 	}
-	l.sum.Errors[document] = err.Error()
+	l.sum.Errors[document] = reason
+	l.sum.Files = append(l.sum.Files, FileStatus{Document: document, Status: st, Reason: reason})
+	return l.statusRow(document, "", st, reason)
 }
 
 // Summary returns the counts so far.
@@ -279,6 +359,7 @@ func (l *LogWriter) Summary() LogSummary {
 	s.ByDocument = cloneMap(s.ByDocument)
 	s.ByEntity = cloneMap(s.ByEntity)
 	s.Errors = cloneMap(s.Errors)
+	s.Files = slices.Clone(s.Files)
 	return s
 }
 
@@ -302,20 +383,20 @@ func (l *LogWriter) Close() error {
 	if l.cw != nil {
 		l.cw.Flush()
 		if err := l.cw.Error(); err != nil {
-			return fmt.Errorf("redact: writing log: %w", err)
+			return fmt.Errorf("records: writing log: %w", err)
 		}
 	}
 	if l.js != nil {
 		b, err := json.Marshal(l.sum)
 		if err != nil {
-			return fmt.Errorf("redact: writing log: %w", err)
+			return fmt.Errorf("records: writing log: %w", err)
 		}
 		tail := "\n],\"summary\":" + string(b) + "}\n"
 		if l.entries == 0 {
 			tail = "],\"summary\":" + string(b) + "}\n"
 		}
 		if _, err := io.WriteString(l.js, tail); err != nil {
-			return fmt.Errorf("redact: writing log: %w", err)
+			return fmt.Errorf("records: writing log: %w", err)
 		}
 	}
 	return nil
