@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/civickit/privacy/redact/records"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -82,6 +83,8 @@ func snapshot(t *testing.T, dir string) map[string]string {
 	return m
 }
 
+// readLog returns the redaction rows of a CSV log (status rows, which
+// have no entity, are left out).
 func readLog(t *testing.T, path string) []map[string]string {
 	t.Helper()
 	f, err := os.Open(path)
@@ -95,6 +98,9 @@ func readLog(t *testing.T, path string) []map[string]string {
 		m := map[string]string{}
 		for i, h := range recs[0] {
 			m[h] = r[i]
+		}
+		if m["entity"] == "" {
+			continue
 		}
 		rows = append(rows, m)
 	}
@@ -164,7 +170,7 @@ func TestCLI(t *testing.T) {
 		again := filepath.Join(work, "out-again")
 		code, stderr = runCLI(t, bin, "-out", again, "-allow", allow, "-key", key, "-master-key", master,
 			"-log", filepath.Join(work, "again.csv"), "-log-json", filepath.Join(work, "again.json"),
-			"-summary", filepath.Join(work, "again-summary.csv"), "-report", filepath.Join(work, "again.html"), out)
+			"-summary", filepath.Join(work, "again-summary.csv"), "-summary-json", filepath.Join(work, "again-summary.json"), "-report", filepath.Join(work, "again.html"), out)
 		require.NotEqual(t, exitError, code, stderr)
 		got2 := snapshot(t, again)
 		for name := range before {
@@ -172,39 +178,107 @@ func TestCLI(t *testing.T) {
 		}
 	})
 
-	t.Run("a corrupt file is reported and the rest processed", func(t *testing.T) {
+	t.Run("every file ends with a status; withheld and failed files are not released", func(t *testing.T) {
 		in2 := filepath.Join(work, "with-corrupt")
 		copyTree(t, filepath.Join(recordsDir, "input"), in2)
 		require.NoError(t, os.WriteFile(filepath.Join(in2, "a-broken.json"), []byte(`{"email": "x@example.com", `), 0o644))
 		require.NoError(t, os.WriteFile(filepath.Join(in2, "b-broken.csv"), []byte("a,b\n\"unterminated,1\n"), 0o644))
-		require.NoError(t, os.WriteFile(filepath.Join(in2, "notes.pdf"), []byte("%PDF-1.4"), 0o644))
+		require.NoError(t, os.WriteFile(filepath.Join(in2, "photo.gif"), []byte("GIF89a ana.ruiz@example.com"), 0o644))
+		require.NoError(t, os.WriteFile(filepath.Join(in2, "old.doc"), []byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 SSN 512-44-7301"), 0o644))
+		require.NoError(t, os.WriteFile(filepath.Join(in2, "notes.txt.zip"), []byte("PK\x03\x04 not really"), 0o644))
+		require.NoError(t, os.WriteFile(filepath.Join(in2, ".hidden-notes.txt"), []byte("SSN 512-44-7301"), 0o644))
 		out := filepath.Join(work, "out-corrupt")
 		// A stale output of an earlier run must not survive a failure.
 		require.NoError(t, os.MkdirAll(out, 0o755))
 		require.NoError(t, os.WriteFile(filepath.Join(out, "a-broken.json"), []byte("stale"), 0o644))
+		require.NoError(t, os.WriteFile(filepath.Join(out, "photo.gif"), []byte("stale"), 0o644))
 		code, stderr := runCLI(t, bin, "-out", out, "-allow", allow, "-key", key, "-master-key", master, in2)
-		assert.Equal(t, exitError, code)
-		assert.Contains(t, stderr, `"a-broken.json" line 1`)
-		assert.Contains(t, stderr, `"b-broken.csv"`)
-		assert.Contains(t, stderr, "skipping")
+		assert.Equal(t, exitIncomplete, code, "a distinct exit status for an incomplete release")
+		assert.Contains(t, stderr, "a-broken.json: failed: line 1")
+		assert.Contains(t, stderr, "b-broken.csv: failed")
+		assert.Contains(t, stderr, "photo.gif: withheld")
+		assert.Contains(t, stderr, "INCOMPLETE")
 		assert.NotContains(t, stderr, "x@example.com", "errors never quote content")
+		assert.NotContains(t, stderr, "512-44-7301", "errors never quote content")
 		got := snapshot(t, out)
-		assert.NotContains(t, got, "a-broken.json")
-		assert.NotContains(t, got, "b-broken.csv")
-		assert.NotContains(t, got, "notes.pdf")
+		for _, name := range []string{"a-broken.json", "b-broken.csv", "photo.gif", "old.doc", "notes.txt.zip", ".hidden-notes.txt"} {
+			assert.NotContains(t, got, name, "%s is not released", name)
+		}
 		for _, name := range []string{"payments.csv", "subscribers.json", "council-correspondence.txt", "alerts.jsonl", "mail/complaint-water-bill.eml"} {
 			assert.Contains(t, got, name, "the other files are still processed")
 		}
 		var js struct {
 			Summary struct {
-				Failed int               `json:"documents_failed"`
-				Errors map[string]string `json:"errors"`
+				Failed   int               `json:"documents_failed"`
+				Withheld int               `json:"documents_withheld"`
+				Errors   map[string]string `json:"errors"`
 			} `json:"summary"`
 		}
 		require.NoError(t, json.Unmarshal([]byte(got["redaction-log.json"]), &js))
 		assert.Equal(t, 2, js.Summary.Failed)
+		assert.Equal(t, 4, js.Summary.Withheld)
 		assert.Contains(t, js.Summary.Errors, "a-broken.json")
+		assert.Equal(t, "hidden file", js.Summary.Errors[".hidden-notes.txt"])
+		assert.Equal(t, "unsupported format (.doc, OLE compound file)", js.Summary.Errors["old.doc"])
 		assert.Contains(t, got["review.html"], "a-broken.json")
+		assert.Contains(t, got["review.html"], "photo.gif")
+
+		// Every input file is listed exactly once, with a status, in the
+		// JSON and CSV summaries.
+		var inputs []string
+		require.NoError(t, filepath.WalkDir(in2, func(p string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				rel, _ := filepath.Rel(in2, p)
+				inputs = append(inputs, filepath.ToSlash(rel))
+			}
+			return err
+		}))
+		var sum records.LogSummary
+		require.NoError(t, json.Unmarshal([]byte(got["redaction-summary.json"]), &sum))
+		statuses := map[string]records.Status{}
+		for _, f := range sum.Files {
+			_, dup := statuses[f.Document]
+			assert.False(t, dup, "%s listed twice", f.Document)
+			statuses[f.Document] = f.Status
+		}
+		assert.Len(t, statuses, len(inputs))
+		for _, p := range inputs {
+			assert.Contains(t, statuses, p, "%s has a status", p)
+			assert.Contains(t, got["redaction-summary.csv"], "document,"+p+",", "%s is in the CSV summary", p)
+			if statuses[p] == records.StatusRedacted || statuses[p] == records.StatusClean {
+				assert.Contains(t, got, p, "%s is released", p)
+			}
+		}
+		assert.Equal(t, records.StatusWithheld, statuses["photo.gif"])
+		assert.Equal(t, records.StatusFailed, statuses["b-broken.csv"])
+	})
+
+	t.Run("outputs are private by default and -mode widens them", func(t *testing.T) {
+		out := filepath.Join(work, "out-private")
+		code, stderr := runCLI(t, bin, "-out", out, "-key", key, "-master-key", master, in)
+		require.Equal(t, exitRedacted, code, stderr)
+		check := func(root string, file, dir os.FileMode) {
+			require.NoError(t, filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+				require.NoError(t, err)
+				st, err := os.Stat(p)
+				require.NoError(t, err)
+				if d.IsDir() {
+					if p != root {
+						assert.Equal(t, dir, st.Mode().Perm(), p)
+					}
+				} else {
+					assert.Equal(t, file, st.Mode().Perm(), p)
+				}
+				return nil
+			}))
+		}
+		check(out, 0o600, 0o700)
+		wide := filepath.Join(work, "out-wide")
+		code, stderr = runCLI(t, bin, "-out", wide, "-mode", "0640", "-key", key, "-master-key", master, in)
+		require.Equal(t, exitRedacted, code, stderr)
+		check(wide, 0o640, 0o750)
+		code, _ = runCLI(t, bin, "-out", wide, "-mode", "0444", in)
+		assert.Equal(t, exitError, code, "a mode the owner cannot write is refused")
 	})
 
 	t.Run("exit 0 when nothing is redacted", func(t *testing.T) {

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"encoding/json"
+
 	"github.com/civickit/privacy/redact/records"
 
 	"bufio"
@@ -18,28 +20,30 @@ type outcome struct {
 }
 
 // process redacts the jobs in parallel, writes each output atomically,
-// and streams the log and the review report in job order. It returns the
-// summary, the number of failed documents and an error only when a log or
-// the report could not be written.
-func process(rq *records.Request, jobs []job, cfg config, bar *progress, stderr io.Writer) (records.LogSummary, int, error) {
+// and streams the log and the review report in job order. Every job ends
+// with a status in the log, the summaries and the report; a withheld or
+// failed document has no output (a stale one from an earlier run is
+// removed). It returns the summary, and an error only when a log, a
+// summary or the report could not be written.
+func process(rq *records.Request, jobs []job, cfg config, bar *progress, stderr io.Writer) (records.LogSummary, error) {
 	var none records.LogSummary
-	logCSV, err := newAtomicFile(cfg.logCSV)
+	logCSV, err := newAtomicFile(cfg.logCSV, cfg)
 	if err != nil {
-		return none, 0, err
+		return none, err
 	}
 	defer logCSV.abort()
-	logJSON, err := newAtomicFile(cfg.logJSON)
+	logJSON, err := newAtomicFile(cfg.logJSON, cfg)
 	if err != nil {
-		return none, 0, err
+		return none, err
 	}
 	defer logJSON.abort()
 	lw, err := records.NewLogWriter(rq.Catalog(), logCSV, logJSON)
 	if err != nil {
-		return none, 0, err
+		return none, err
 	}
 	rv, err := records.NewReview(rq.Catalog(), &records.ReviewOptions{Title: "Redaction review"})
 	if err != nil {
-		return none, 0, err
+		return none, err
 	}
 
 	// Workers take jobs in order; tokens bound how far they run ahead of
@@ -60,73 +64,85 @@ func process(rq *records.Request, jobs []job, cfg config, bar *progress, stderr 
 	for w := 0; w < cfg.workers; w++ {
 		go func() {
 			for i := range next {
-				done[i] <- redactFile(rq, jobs[i])
+				done[i] <- redactFile(rq, jobs[i], cfg)
 			}
 		}()
 	}
-	failed := 0
 	var werr error
 	for i, j := range jobs {
 		o := <-done[i]
 		<-tokens
 		bar.step()
 		if o.err != nil {
-			failed++
-			var de *records.DocumentError
-			if errors.As(o.err, &de) {
-				fmt.Fprintf(stderr, "%v\n", o.err)
-			} else {
-				fmt.Fprintf(stderr, "redact: %s: %v\n", j.src, o.err)
+			st, reason := records.StatusFor(o.err)
+			fmt.Fprintf(stderr, "redact: %s: %s: %s\n", j.src, st, reason)
+			if werr == nil {
+				werr = lw.Fail(j.name, o.err)
 			}
-			lw.Fail(j.name, o.err)
 			rv.Fail(j.name, o.err)
 			continue
 		}
 		if werr == nil {
 			werr = lw.Add(o.res)
 		}
+		for _, p := range o.res.Withheld {
+			fmt.Fprintf(stderr, "redact: %s: part withheld: %s: %s\n", j.src, p.Part, p.Reason)
+		}
 		rv.Add(o.res)
 	}
 	if werr != nil {
-		return none, failed, werr
+		return none, werr
 	}
 	if err := lw.Close(); err != nil {
-		return none, failed, err
+		return none, err
 	}
 	sum := lw.Summary()
 	if err := logCSV.commit(); err != nil {
-		return none, failed, err
+		return none, err
 	}
 	if err := logJSON.commit(); err != nil {
-		return none, failed, err
+		return none, err
 	}
-	if err := writeAtomic(cfg.summary, func(w io.Writer) error { return sum.WriteCSV(w) }); err != nil {
-		return none, failed, err
+	if err := writeAtomic(cfg.summary, cfg, func(w io.Writer) error { return sum.WriteCSV(w) }); err != nil {
+		return none, err
 	}
-	if err := writeAtomic(cfg.report, rv.WriteHTML); err != nil {
-		return none, failed, err
+	if err := writeAtomic(cfg.summaryJSON, cfg, func(w io.Writer) error {
+		e := json.NewEncoder(w)
+		e.SetIndent("", "  ")
+		return e.Encode(sum)
+	}); err != nil {
+		return none, err
 	}
-	return sum, failed, nil
+	if err := writeAtomic(cfg.report, cfg, rv.WriteHTML); err != nil {
+		return none, err
+	}
+	return sum, nil
 }
 
-// redactFile reads, redacts and writes one file. On failure it removes a
-// stale output of an earlier run, so that nothing unchecked is left.
-func redactFile(rq *records.Request, j job) outcome {
-	data, err := os.ReadFile(j.src)
-	if err != nil {
+// redactFile reads, redacts and writes one file. When the file is
+// withheld or fails it removes a stale output of an earlier run, so that
+// nothing unchecked is left in the release.
+func redactFile(rq *records.Request, j job, cfg config) outcome {
+	fail := func(err error) outcome {
 		os.Remove(j.dst)
 		return outcome{err: err}
+	}
+	if j.skip != nil {
+		return fail(j.skip)
+	}
+	data, err := os.ReadFile(j.src)
+	if err != nil {
+		return fail(&records.DocumentError{Document: j.name, Err: fmt.Errorf("%w: cannot read the file", records.ErrDocument)})
 	}
 	res, err := rq.Document(j.name, data)
 	if err != nil {
-		os.Remove(j.dst)
-		return outcome{err: err}
+		return fail(err)
 	}
-	if err := writeAtomic(j.dst, func(w io.Writer) error {
+	if err := writeAtomic(j.dst, cfg, func(w io.Writer) error {
 		_, err := w.Write(res.Output)
 		return err
 	}); err != nil {
-		return outcome{err: err}
+		return fail(&records.DocumentError{Document: j.name, Err: fmt.Errorf("%w: writing the release: %v", records.ErrDocument, err)})
 	}
 	return outcome{res: res}
 }
@@ -136,21 +152,22 @@ type atomicFile struct {
 	f      *os.File
 	w      *bufio.Writer
 	target string
+	mode   os.FileMode
 	done   bool
 }
 
 func (a *atomicFile) Write(p []byte) (int, error) { return a.w.Write(p) }
 
-func newAtomicFile(target string) (*atomicFile, error) {
+func newAtomicFile(target string, cfg config) (*atomicFile, error) {
 	dir := filepath.Dir(target)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, cfg.dirMode); err != nil {
 		return nil, err
 	}
 	f, err := os.CreateTemp(dir, "."+filepath.Base(target)+".tmp-*")
 	if err != nil {
 		return nil, err
 	}
-	return &atomicFile{f: f, w: bufio.NewWriterSize(f, 256<<10), target: target}, nil
+	return &atomicFile{f: f, w: bufio.NewWriterSize(f, 256<<10), target: target, mode: cfg.fileMode}, nil
 }
 
 func (a *atomicFile) commit() error {
@@ -166,7 +183,7 @@ func (a *atomicFile) commit() error {
 		err = cerr
 	}
 	if err == nil {
-		err = os.Chmod(a.f.Name(), 0o644)
+		err = os.Chmod(a.f.Name(), a.mode)
 	}
 	if err == nil {
 		err = os.Rename(a.f.Name(), a.target)
@@ -188,8 +205,8 @@ func (a *atomicFile) abort() {
 
 // writeAtomic writes target through a temp file in the same folder and a
 // rename, so a reader never sees a partial file.
-func writeAtomic(target string, write func(io.Writer) error) error {
-	f, err := newAtomicFile(target)
+func writeAtomic(target string, cfg config, write func(io.Writer) error) error {
+	f, err := newAtomicFile(target, cfg)
 	if err != nil {
 		return err
 	}

@@ -24,9 +24,10 @@ import (
 
 // Exit codes.
 const (
-	exitClean    = 0 // nothing redacted
-	exitRedacted = 1 // redactions made
-	exitError    = 2 // any error
+	exitClean      = 0 // every file released, nothing redacted
+	exitRedacted   = 1 // every file released, redactions made
+	exitError      = 2 // the command could not run (usage, keys, outputs)
+	exitIncomplete = 3 // some files (or parts of files) were withheld or failed: the release is incomplete
 )
 
 // progressMin is the number of files from which a progress bar is shown
@@ -51,7 +52,9 @@ type config struct {
 	fields                            fieldFlags
 	minScore                          float64
 	out, logCSV, logJSON, summary     string
+	summaryJSON, mode                 string
 	report, key, masterKey            string
+	fileMode, dirMode                 os.FileMode
 	keygen, quiet                     bool
 	workers                           int
 }
@@ -75,6 +78,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fl.StringVar(&cfg.logCSV, "log", "", "CSV redaction log `file` (default OUT/redaction-log.csv)")
 	fl.StringVar(&cfg.logJSON, "log-json", "", "JSON redaction log `file` (default OUT/redaction-log.json)")
 	fl.StringVar(&cfg.summary, "summary", "", "CSV summary `file` (default OUT/redaction-summary.csv)")
+	fl.StringVar(&cfg.summaryJSON, "summary-json", "", "JSON summary `file` (default OUT/redaction-summary.json)")
+	fl.StringVar(&cfg.mode, "mode", "0600", "permission `bits` of every file written (folders get x where r is set); widen on purpose, for example 0640")
 	fl.StringVar(&cfg.report, "report", "", "HTML review report `file` (default OUT/review.html)")
 	fl.StringVar(&cfg.key, "key", "", "keyring `file` for the log's keyed hashes (pii Indexing keyring)")
 	fl.StringVar(&cfg.masterKey, "master-key", "", "key-encryption key `file` that wraps -key")
@@ -107,6 +112,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if cfg.workers < 1 {
 		cfg.workers = 1
 	}
+	m, err := strconv.ParseUint(cfg.mode, 8, 32)
+	if err != nil || m&^0o666 != 0 || m&0o600 != 0o600 {
+		return fail("-mode %q: want octal permission bits within 0666 that let the owner read and write, for example 0600 or 0640", cfg.mode)
+	}
+	cfg.fileMode = os.FileMode(m)
+	cfg.dirMode = cfg.fileMode | (cfg.fileMode&0o444)>>2
 	key, err := loadKey(cfg.key, cfg.masterKey, stderr)
 	if err != nil {
 		return fail("%v", err)
@@ -115,12 +126,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail("%v", err)
 	}
-	jobs, skipped, err := collect(fl.Args(), cfg.out)
+	jobs, err := collect(fl.Args(), cfg.out)
 	if err != nil {
 		return fail("%v", err)
-	}
-	for _, s := range skipped {
-		fmt.Fprintf(stderr, "redact: skipping %s: not .txt, .md, .eml, .csv, .json or .jsonl\n", s)
 	}
 	def := func(p *string, name string) {
 		if *p == "" {
@@ -130,11 +138,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	def(&cfg.logCSV, "redaction-log.csv")
 	def(&cfg.logJSON, "redaction-log.json")
 	def(&cfg.summary, "redaction-summary.csv")
+	def(&cfg.summaryJSON, "redaction-summary.json")
 	def(&cfg.report, "review.html")
-	if err := checkSidecars(jobs, fl.Args(), cfg.logCSV, cfg.logJSON, cfg.summary, cfg.report); err != nil {
+	if err := checkSidecars(jobs, fl.Args(), cfg.logCSV, cfg.logJSON, cfg.summary, cfg.summaryJSON, cfg.report); err != nil {
 		return fail("%v", err)
 	}
-	if err := os.MkdirAll(cfg.out, 0o755); err != nil {
+	if err := os.MkdirAll(cfg.out, cfg.dirMode); err != nil {
 		return fail("creating output folder: %v", err)
 	}
 	var bar *progress
@@ -143,17 +152,20 @@ func run(args []string, stdout, stderr io.Writer) int {
 			bar = &progress{w: stderr, total: len(jobs)}
 		}
 	}
-	sum, failed, err := process(rq, jobs, cfg, bar, stderr)
+	sum, err := process(rq, jobs, cfg, bar, stderr)
 	if err != nil {
 		return fail("%v", err)
 	}
 	if !cfg.quiet {
-		fmt.Fprintf(stderr, "redact: %d documents, %d redactions%s, %d failed; log %s, report %s\n",
-			sum.Documents, sum.Redactions, byCode(sum.ByCode), sum.Failed, cfg.logCSV, cfg.report)
+		fmt.Fprintf(stderr, "redact: %d documents: %d redacted, %d clean, %d withheld, %d failed; %d parts withheld; %d redactions%s; log %s, report %s\n",
+			sum.Documents, sum.Redacted, sum.Clean, sum.Withheld, sum.Failed, sum.Parts, sum.Redactions, byCode(sum.ByCode), cfg.logCSV, cfg.report)
 	}
 	switch {
-	case failed > 0:
-		return exitError
+	case !sum.Complete():
+		if !cfg.quiet {
+			fmt.Fprintln(stderr, "redact: the release is INCOMPLETE: withheld and failed files are not in the output folder; see the summary")
+		}
+		return exitIncomplete
 	case sum.Redactions > 0:
 		return exitRedacted
 	}
@@ -255,49 +267,53 @@ type job struct {
 	src  string // input path
 	name string // document name: slash-separated path relative to its input
 	dst  string // output path
+	// skip, when set, withholds the file without reading it (hidden or
+	// not a regular file).
+	skip *records.WithheldError
 }
 
-// collect lists the supported files under the inputs and checks that the
-// output folder neither is, contains nor lies inside an input.
-func collect(inputs []string, out string) ([]job, []string, error) {
+// collect lists every file under the inputs, each to end with a status
+// (hidden files and anything that is not a regular file are withheld
+// without being read), and checks that the output folder neither is,
+// contains nor lies inside an input.
+func collect(inputs []string, out string) ([]job, error) {
 	absOut, err := resolve(out)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	var jobs []job
-	var skipped []string
 	seen := map[string]string{}
 	for _, in := range inputs {
 		st, err := os.Stat(in)
 		if err != nil {
-			return nil, nil, fmt.Errorf("input: %w", err)
+			return nil, fmt.Errorf("input: %w", err)
 		}
 		absIn, err := resolve(in)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		if absIn == absOut || within(absOut, absIn) || (st.IsDir() && within(absIn, absOut)) {
-			return nil, nil, fmt.Errorf("output folder %s must not be, contain or lie inside input %s", out, in)
+			return nil, fmt.Errorf("output folder %s must not be, contain or lie inside input %s", out, in)
 		}
 		prefix := ""
 		if len(inputs) > 1 && st.IsDir() {
 			prefix = filepath.Base(absIn) + "/"
 		}
-		add := func(p, name string) error {
-			if _, ok := records.FormatFor(p); !ok {
-				skipped = append(skipped, p)
-				return nil
-			}
+		add := func(p, name string, skip records.Reason) error {
 			if other, dup := seen[name]; dup {
 				return fmt.Errorf("inputs %s and %s would both be written to %s", other, p, name)
 			}
 			seen[name] = p
-			jobs = append(jobs, job{src: p, name: name, dst: filepath.Join(out, filepath.FromSlash(name))})
+			j := job{src: p, name: name, dst: filepath.Join(out, filepath.FromSlash(name))}
+			if skip != "" {
+				j.skip = &records.WithheldError{Document: name, Reason: skip}
+			}
+			jobs = append(jobs, j)
 			return nil
 		}
 		if !st.IsDir() {
-			if err := add(in, filepath.Base(in)); err != nil {
-				return nil, nil, err
+			if err := add(in, filepath.Base(in), ""); err != nil {
+				return nil, err
 			}
 			continue
 		}
@@ -305,26 +321,37 @@ func collect(inputs []string, out string) ([]job, []string, error) {
 			if err != nil {
 				return err
 			}
-			if p != in && strings.HasPrefix(d.Name(), ".") {
-				if d.IsDir() {
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			if !d.Type().IsRegular() {
+			if d.IsDir() {
 				return nil
 			}
 			rel, err := filepath.Rel(in, p)
 			if err != nil {
 				return err
 			}
-			return add(p, prefix+filepath.ToSlash(rel))
+			var skip records.Reason
+			switch {
+			case !d.Type().IsRegular():
+				skip = records.ReasonNotRegular
+			case hidden(rel):
+				skip = records.ReasonHidden
+			}
+			return add(p, prefix+filepath.ToSlash(rel), skip)
 		})
 		if err != nil {
-			return nil, nil, fmt.Errorf("input: %w", err)
+			return nil, fmt.Errorf("input: %w", err)
 		}
 	}
-	return jobs, skipped, nil
+	return jobs, nil
+}
+
+// hidden reports whether a relative path has a component starting with '.'.
+func hidden(rel string) bool {
+	for _, c := range strings.Split(filepath.ToSlash(rel), "/") {
+		if strings.HasPrefix(c, ".") {
+			return true
+		}
+	}
+	return false
 }
 
 // checkSidecars refuses log and report paths that are an input or an
