@@ -366,7 +366,6 @@ func splitMbox(data []byte) [][]byte {
 	return msgs
 }
 
-
 // crlf returns s with every line ending as CRLF, as MIME wants.
 func crlf(s string) string {
 	s = strings.ReplaceAll(s, "\r\n", "\n")

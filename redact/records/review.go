@@ -223,9 +223,9 @@ func (rv *Review) WriteHTML(w io.Writer) error {
 		Title, Catalog                          string
 		Documents, Redactions, Failed, Withheld int
 		Parts                                   int
-		Exemptions                    []exRow
-		Errors                        []reviewErr
-		Docs                          []reviewDoc
+		Exemptions                              []exRow
+		Errors                                  []reviewErr
+		Docs                                    []reviewDoc
 	}{
 		Title: rv.opts.Title, Catalog: rv.cat.Name,
 		Documents: len(rv.docs) + len(rv.errs), Redactions: rv.total,
