@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/inbucket/html2text"
 	"github.com/jhillyerd/enmime/v2"
 )
 
@@ -102,6 +101,17 @@ func (c *emailCtx) walk(p *enmime.Part) *enmime.Part {
 	}
 	disp := strings.ToLower(p.Disposition)
 	attached := disp == "attachment" || p.FileName != ""
+	for _, e := range p.Errors {
+		if e.Severe { // part of the content was lost while decoding
+			var loc string
+			if attached {
+				loc = c.nextAttachment(p)
+			} else {
+				loc = c.nextText()
+			}
+			return c.withhold(loc, ReasonUnreadable, strings.ToLower(e.Name))
+		}
+	}
 	switch {
 	case ct == "message/rfc822" || ct == "message/global":
 		return c.message(p)
@@ -109,7 +119,7 @@ func (c *emailCtx) walk(p *enmime.Part) *enmime.Part {
 		ct == "text/rfc822-headers" || ct == "message/disposition-notification"):
 		return c.text(p, string(p.Content), "")
 	case !attached && (ct == "text/html" || ct == "text/watch-html" || ct == "application/xhtml+xml"):
-		txt, err := html2text.FromString(string(p.Content), html2text.Options{OmitLinks: false})
+		txt, err := htmlText(p.Content)
 		if err != nil {
 			return c.withhold(c.nextText(), ReasonUnreadable, "HTML")
 		}
@@ -223,6 +233,8 @@ func (c *emailCtx) attachment(p *enmime.Part, ct string) *enmime.Part {
 			f, ok = DocJSON, !looksBinary(p.Content)
 		case "text/plain":
 			f, ok = DocText, !looksBinary(p.Content)
+		case "text/html", "application/xhtml+xml":
+			f, ok = DocHTML, !looksBinary(p.Content)
 		}
 	}
 	if !ok {
@@ -249,7 +261,8 @@ func (c *emailCtx) attachment(p *enmime.Part, ct string) *enmime.Part {
 	if p.ContentID != "" && !c.rq.red.Contains(p.ContentID) {
 		out.ContentID = p.ContentID // keeps inline images linked to HTML
 	}
-	if f == DocText || f == DocCSV || f == DocJSON || f == DocJSONL {
+	switch f {
+	case DocText, DocCSV, DocJSON, DocJSONL, DocHTML:
 		out.Charset = "utf-8"
 	}
 	out.Content = rel

@@ -18,6 +18,7 @@ const (
 	DocCSV   DocFormat = "csv"   // comma-separated values with a header row
 	DocJSON  DocFormat = "json"  // one JSON value
 	DocJSONL DocFormat = "jsonl" // JSON Lines: one JSON value per line
+	DocHTML  DocFormat = "html"  // a web page, released as its redacted text (.html, .htm)
 	DocEmail DocFormat = "email" // one MIME message (.eml)
 	DocMbox  DocFormat = "mbox"  // a sequence of messages (.mbox)
 	DocDOCX  DocFormat = "docx"  // Word (Office Open XML)
@@ -46,6 +47,7 @@ func init() {
 		DocCSV:   plainFormat(DocCSV),
 		DocJSON:  plainFormat(DocJSON),
 		DocJSONL: plainFormat(DocJSONL),
+		DocHTML:  (*Request).redactHTML,
 		DocEmail: (*Request).redactEmail,
 		DocMbox:  (*Request).redactMbox,
 		DocDOCX:  (*Request).redactDOCX,
@@ -59,6 +61,7 @@ func init() {
 var extFormats = map[string]DocFormat{
 	".txt": DocText, ".md": DocText, ".text": DocText,
 	".csv": DocCSV, ".json": DocJSON, ".jsonl": DocJSONL, ".ndjson": DocJSONL,
+	".html": DocHTML, ".htm": DocHTML, ".xhtml": DocHTML,
 	".eml": DocEmail, ".mbox": DocMbox,
 	".docx": DocDOCX, ".docm": DocDOCX, ".xlsx": DocXLSX, ".xlsm": DocXLSX,
 	".pdf": DocPDF,
@@ -117,7 +120,7 @@ func DetectFormat(name string, data []byte) (DocFormat, bool) {
 		return "", false
 	}
 	switch byName {
-	case DocText, DocCSV, DocJSON, DocJSONL, DocEmail, DocMbox:
+	case DocText, DocCSV, DocJSON, DocJSONL, DocHTML, DocEmail, DocMbox:
 		if looksBinary(data) {
 			return "", false
 		}
