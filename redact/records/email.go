@@ -7,8 +7,10 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jhillyerd/enmime/v2"
+	"golang.org/x/text/encoding/charmap"
 )
 
 // E-mail (.eml) and mailbox (.mbox) documents.
@@ -46,7 +48,11 @@ type emailCtx struct {
 	textN int    // text parts seen
 }
 
-var emailParser = enmime.NewParser(enmime.MaxStoredPartErrors(16))
+// emailParser trusts declared charsets: enmime's statistical charset
+// detection costs 30 times the rest of the work. Text that is still not
+// UTF-8 (an undeclared 8-bit charset) is read as Windows-1252, the usual
+// culprit, so that no byte is dropped from review.
+var emailParser = enmime.NewParser(enmime.MaxStoredPartErrors(16), enmime.DisableCharacterDetection(true))
 
 // redactEmail redacts one MIME message.
 func (rq *Request) redactEmail(res *Result, part string, data []byte) ([]byte, error) {
@@ -176,7 +182,7 @@ func (c *emailCtx) text(p *enmime.Part, text, suffix string) *enmime.Part {
 	loc := c.nextText() + suffix
 	out := enmime.NewPart("text/plain")
 	out.Charset = "utf-8"
-	red := c.rq.redactString(c.res, loc, "", strings.ToValidUTF8(text, "\uFFFD"))
+	red := c.rq.redactString(c.res, loc, "", validText(text))
 	out.Content = []byte(crlf(red))
 	return out
 }
@@ -384,4 +390,16 @@ func crlf(s string) string {
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	s = strings.ReplaceAll(s, "\r", "\n")
 	return strings.ReplaceAll(s, "\n", "\r\n")
+}
+
+// validText returns text as valid UTF-8: as it is when it is, else read as
+// Windows-1252.
+func validText(text string) string {
+	if utf8.ValidString(text) {
+		return text
+	}
+	if s, err := charmap.Windows1252.NewDecoder().String(text); err == nil {
+		return s
+	}
+	return strings.ToValidUTF8(text, "\uFFFD")
 }
