@@ -51,7 +51,7 @@ func TestScreenshotIsPNG(t *testing.T) {
 // screenshot and logs its path.
 func TestBrowser(t *testing.T) {
 	if _, err := os.Stat(chromiumPath); err != nil {
-		t.Skipf("browser test skipped: %s not found (install it with .ci/install-chromium or apt-get install -y chromium)", chromiumPath)
+		t.Skipf("browser test skipped: %s not found (install it with .ci/install-packages or apt-get install -y chromium)", chromiumPath)
 	}
 	tp := newTestPortal(t, portalOpts{tls: true})
 	p := fakePerson
