@@ -6,6 +6,9 @@ import (
 	"path/filepath"
 	"strings"
 
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/unicode"
+
 	"github.com/civickit/privacy/redact"
 )
 
@@ -121,7 +124,7 @@ func DetectFormat(name string, data []byte) (DocFormat, bool) {
 	}
 	switch byName {
 	case DocText, DocCSV, DocJSON, DocJSONL, DocHTML, DocEmail, DocMbox:
-		if looksBinary(data) {
+		if _, ok := utf16BOM(data); !ok && looksBinary(data) {
 			return "", false
 		}
 	}
@@ -181,6 +184,14 @@ func plainFormat(f DocFormat) formatFunc {
 		if part != "" || res.view != nil || len(res.Entries) > 0 {
 			sub = &Result{Document: res.Document, Format: f, hashes: res.hashes}
 		}
+		// Windows saves "Unicode text" and CSV as UTF-16 with a byte order
+		// mark: read it as UTF-8, and release it so.
+		if u, ok := utf16BOM(data); ok {
+			var err error
+			if data, err = u.NewDecoder().Bytes(data); err != nil {
+				return nil, &DocumentError{Document: res.Document, Err: fmt.Errorf("%w: invalid UTF-16", ErrDocument)}
+			}
+		}
 		var err error
 		switch f {
 		case DocText:
@@ -207,4 +218,15 @@ func plainFormat(f DocFormat) formatFunc {
 		}
 		return sub.Output, nil
 	}
+}
+
+// utf16BOM returns the UTF-16 encoding data's byte order mark announces.
+func utf16BOM(data []byte) (encoding.Encoding, bool) {
+	switch {
+	case bytes.HasPrefix(data, []byte{0xff, 0xfe}):
+		return unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM), true
+	case bytes.HasPrefix(data, []byte{0xfe, 0xff}):
+		return unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM), true
+	}
+	return nil, false
 }

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 
 	"github.com/civickit/privacy/redact"
+	"golang.org/x/text/encoding/unicode"
 
 	"bytes"
 	"encoding/json"
@@ -292,7 +293,12 @@ func TestDocumentFormats(t *testing.T) {
 		assert.Equal(t, c.want, f, c.reason)
 	}
 	rq := newTestRequest(t, nil)
-	_, err := rq.Document("old.doc", []byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 ssn 123-45-6789"))
+	u16, err := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewEncoder().Bytes([]byte("name,ssn\nAna Ruiz,512-44-7301\n"))
+	require.NoError(t, err)
+	res, err := rq.Document("export.csv", u16)
+	require.NoError(t, err, "UTF-16 text from Windows is read, not withheld as binary")
+	assert.Equal(t, "name,ssn\n[REDACTED (b)(6)],[REDACTED (b)(6)]\n", string(res.Output))
+	_, err = rq.Document("old.doc", []byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 ssn 123-45-6789"))
 	assert.ErrorIs(t, err, ErrWithheld)
 	st, reason := StatusFor(err)
 	assert.Equal(t, StatusWithheld, st)
