@@ -51,16 +51,12 @@
 //
 // # Public-records requests
 //
-// A Request redacts the documents of one records request under a
-// jurisdiction's exemption Catalog (built in: federal FOIA, Massachusetts,
-// California; or your own JSON), putting the exemption code in each box,
-// for example "[REDACTED (b)(6)]". It records each redaction (location,
-// entity, code, operator, rule, confidence and a keyed hash of the value,
-// never the value) for a LogWriter, which writes the redaction log as CSV
-// and JSON with a summary per code and document, and for a Review, a
-// self-contained HTML report a clerk checks before release. An AllowList
-// releases values such as a public official's name. The redact command
-// (cmd/redact) runs all of this over folders of files.
+// The public-records layer (exemption catalogs, requests, the redaction
+// log, the review report and the document formats: text, CSV, JSON,
+// e-mail, Office, PDF, scans) lives in package
+// github.com/civickit/privacy/redact/records, which uses this package as
+// its detection engine. The redact command (cmd/redact) runs it over
+// folders of files.
 //
 // # Limits
 //
