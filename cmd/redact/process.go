@@ -125,6 +125,7 @@ func process(rq *records.Request, jobs []job, cfg config, bar *progress, stderr 
 func redactFile(rq *records.Request, j job, cfg config) outcome {
 	fail := func(err error) outcome {
 		os.Remove(j.dst)
+		os.Remove(j.dst + ".eml") // an Outlook message's release
 		return outcome{err: err}
 	}
 	if j.skip != nil {
@@ -138,7 +139,7 @@ func redactFile(rq *records.Request, j job, cfg config) outcome {
 	if err != nil {
 		return fail(err)
 	}
-	if err := writeAtomic(j.dst, cfg, func(w io.Writer) error {
+	if err := writeAtomic(j.dst+res.ReleaseExt, cfg, func(w io.Writer) error {
 		_, err := w.Write(res.Output)
 		return err
 	}); err != nil {

@@ -263,6 +263,10 @@ func (c *emailCtx) attachment(p *enmime.Part, ct string) *enmime.Part {
 		out.Disposition = "inline"
 	}
 	out.FileName = c.fileName(p)
+	if f == DocMSG { // released as e-mail
+		out.ContentType = "message/rfc822"
+		out.FileName += ".eml"
+	}
 	out.ContentID = ""
 	if p.ContentID != "" && !c.rq.red.Contains(p.ContentID) {
 		out.ContentID = p.ContentID // keeps inline images linked to HTML

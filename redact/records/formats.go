@@ -24,6 +24,7 @@ const (
 	DocHTML  DocFormat = "html"  // a web page, released as its redacted text (.html, .htm)
 	DocEmail DocFormat = "email" // one MIME message (.eml)
 	DocMbox  DocFormat = "mbox"  // a sequence of messages (.mbox)
+	DocMSG   DocFormat = "msg"   // an Outlook message, released as e-mail (.msg)
 	DocDOCX  DocFormat = "docx"  // Word (Office Open XML)
 	DocXLSX  DocFormat = "xlsx"  // Excel (Office Open XML)
 	DocPDF   DocFormat = "pdf"   // PDF
@@ -53,6 +54,7 @@ func init() {
 		DocHTML:  (*Request).redactHTML,
 		DocEmail: (*Request).redactEmail,
 		DocMbox:  (*Request).redactMbox,
+		DocMSG:   (*Request).redactMSG,
 		DocDOCX:  (*Request).redactDOCX,
 		DocXLSX:  (*Request).redactXLSX,
 		DocPDF:   (*Request).redactPDF,
@@ -65,7 +67,7 @@ var extFormats = map[string]DocFormat{
 	".txt": DocText, ".md": DocText, ".text": DocText,
 	".csv": DocCSV, ".json": DocJSON, ".jsonl": DocJSONL, ".ndjson": DocJSONL,
 	".html": DocHTML, ".htm": DocHTML, ".xhtml": DocHTML,
-	".eml": DocEmail, ".mbox": DocMbox,
+	".eml": DocEmail, ".mbox": DocMbox, ".msg": DocMSG,
 	".docx": DocDOCX, ".docm": DocDOCX, ".xlsx": DocXLSX, ".xlsm": DocXLSX,
 	".pdf": DocPDF,
 	".png": DocImage, ".jpg": DocImage, ".jpeg": DocImage, ".tif": DocImage, ".tiff": DocImage,
