@@ -261,14 +261,14 @@ func (rq *Request) HashValue(v string) (string, error) {
 
 // Result is one redacted document and its redaction log entries.
 type Result struct {
-	Document string     // the name given
-	Format   DocFormat  // how it was read
-	Output   []byte     // the redacted document
+	Document string    // the name given
+	Format   DocFormat // how it was read
+	Output   []byte    // the redacted document
 	// ReleaseExt is the file name extension the release needs when its
 	// format differs from the document's: ".eml" for an Outlook .msg,
 	// released as e-mail. Append it to the document's name.
 	ReleaseExt string
-	Entries  []LogEntry // one per redaction, in document order
+	Entries    []LogEntry // one per redaction, in document order
 	// Withheld lists the parts taken out of the release because they
 	// could not be reviewed (an attachment in an unsupported format, an
 	// embedded object); the release holds a notice in their place.
