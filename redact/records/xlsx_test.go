@@ -133,6 +133,13 @@ func xlsxFixture(t testing.TB) []byte {
 	}, map[string]string{
 		"xl/pivotCache/pivotCacheDefinition1.xml": `<pivotCacheDefinition><cacheFields><cacheField name="Name"><sharedItems><s v="Ana Ruiz"/></sharedItems></cacheField></cacheFields></pivotCacheDefinition>`,
 		"xl/pivotCache/pivotCacheRecords1.xml":    `<pivotCacheRecords><r><s v="ana.ruiz@example.com"/><n v="6175550143"/></r></pivotCacheRecords>`,
+		// A chart's caches copy cell values; its title is rich text in runs.
+		"xl/charts/chart9.xml": `<c:chartSpace xmlns:c="c" xmlns:a="a"><c:chart><c:title><c:tx><c:rich><a:p><a:r><a:t>Calls to (617) </a:t></a:r><a:r><a:t>555-0188</a:t></a:r></a:p></c:rich></c:tx></c:title>` +
+			`<c:ser><c:cat><c:strRef><c:f>Residents!$A$2</c:f><c:strCache><c:pt idx="0"><c:v>Ana Ruiz</c:v></c:pt></c:strCache></c:strRef></c:cat>` +
+			`<c:val><c:numRef><c:f>Residents!$C$2</c:f><c:numCache><c:pt idx="0"><c:v>6175550143</c:v></c:pt></c:numCache></c:numRef></c:val></c:ser></c:chart></c:chartSpace>`,
+		"xl/persons/person.xml":                    `<personList><person displayName="Ana Ruiz" id="{6B1C2F3A-0000-4000-8000-000000000001}" userId="dana.cho@example.com" providerId="None"/></personList>`,
+		"xl/threadedComments/threadedComment1.xml": `<ThreadedComments><threadedComment ref="E2" id="{1}" personId="{6B1C2F3A-0000-4000-8000-000000000001}"><text>Ask bob.lee@example.com</text></threadedComment></ThreadedComments>`,
+		"xl/drawings/drawing9.xml":                 `<xdr:wsDr xmlns:xdr="x"><xdr:pic><xdr:nvPicPr><xdr:cNvPr id="2" name="Picture 1" descr="Photo of Ana Ruiz"/></xdr:nvPicPr></xdr:pic></xdr:wsDr>`,
 	})
 }
 
@@ -198,7 +205,8 @@ func TestXLSXRedactsEveryPart(t *testing.T) {
 		planted[l[:strings.Index(l, ":")]] = true
 	}
 	for _, p := range []string{"xl/sharedStrings.xml", "xl/worksheets/sheet1.xml", "xl/workbook.xml", "xl/comments1.xml",
-		"docProps/core.xml", "docProps/app.xml", "xl/worksheets/_rels/sheet1.xml.rels", "xl/pivotCache/pivotCacheRecords1.xml"} {
+		"docProps/core.xml", "docProps/app.xml", "xl/worksheets/_rels/sheet1.xml.rels", "xl/pivotCache/pivotCacheRecords1.xml",
+		"xl/charts/chart9.xml", "xl/persons/person.xml", "xl/threadedComments/threadedComment1.xml", "xl/drawings/drawing9.xml"} {
 		assert.True(t, planted[p], "the fixture plants a value in %s", p)
 	}
 	rq := newTestRequest(t, nil)
@@ -219,6 +227,9 @@ func TestXLSXRedactsEveryPart(t *testing.T) {
 		"sheet 1 > cell B3", "sheet 1 > cell E4", "sheet 1 > cell E3 formula", "sheet 1 > cell E3", "sheet 2 > name",
 		"docProps/core.xml > creator", "docProps/core.xml > lastModifiedBy", "docProps/app.xml > Company",
 		"xl/comments1.xml > comment E2", "xl/worksheets/sheet1.xml > oddHeader",
+		"xl/charts/chart9.xml > paragraph 1", "xl/charts/chart9.xml > v", "xl/persons/person.xml > person displayName",
+		"xl/persons/person.xml > person userId", "xl/threadedComments/threadedComment1.xml > threadedComment E2",
+		"xl/drawings/drawing9.xml > cNvPr descr",
 	} {
 		assert.True(t, parts[want], "no redaction at %s (have %v)", want, parts)
 	}
