@@ -1078,7 +1078,7 @@ func (h *sheetHooks) cell(w *walker, se xml.StartElement, start int) error {
 	// Read the cell's children.
 	var v, is strings.Builder
 	var stack []string
-	fIn := false
+	fIn, phonetic := false, false
 	for depth := 1; depth > 0; {
 		tok, s, e, err := w.next()
 		if err != nil {
@@ -1118,6 +1118,8 @@ func (h *sheetHooks) cell(w *walker, se xml.StartElement, start int) error {
 				rec.fText += string(t)
 			case len(stack) > 0 && stack[0] == "is" && stack[len(stack)-1] == "t" && !slices.Contains(stack, "rPh"):
 				is.Write(t)
+			case len(stack) > 0 && stack[0] == "is" && slices.Contains(stack, "rPh"):
+				phonetic = true // a reading guide: dropped, the cell is written again
 			}
 		}
 	}
@@ -1136,9 +1138,8 @@ func (h *sheetHooks) cell(w *walker, se xml.StartElement, start int) error {
 		rec.sst, text = i, x.sst[i].text
 	case "inlineStr":
 		text = is.String()
-	case "str":
-		text = v.String()
-	case "b", "e":
+	case "str", "b", "e":
+		text = v.String() // booleans and errors too: nothing else may hide there
 	default: // "n", "d" and none
 		raw = v.String()
 		text = canonicalNumber(raw)
@@ -1173,7 +1174,7 @@ func (h *sheetHooks) cell(w *walker, se xml.StartElement, start int) error {
 		}
 	}
 	// The value.
-	if typ != "b" && typ != "e" {
+	{
 		var eds []edit
 		scanned := text
 		if numeric {
@@ -1197,6 +1198,8 @@ func (h *sheetHooks) cell(w *walker, se xml.StartElement, start int) error {
 				x.known[text] = key
 			}
 			rec.out, rec.changed = out, true
+		} else if phonetic {
+			rec.out, rec.changed = text, true
 		}
 	}
 	isDep := rec.si != "" && strings.TrimSpace(rec.fText) == "" && rec.fEnd > rec.fStart

@@ -124,6 +124,9 @@ func xlsxFixture(t testing.TB) []byte {
 			b = replaceCell(t, b, "E4", `<c r="E4" t="inlineStr"><is><r><t>Reach Bob at bob.</t></r><r><t>lee@example.com</t></r></is></c>`)
 			b = replaceCell(t, b, "E3", `<c r="E3" t="str"><f>CONCATENATE("Call ","(617) 555-0188")</f><v>Call (617) 555-0188</v></c>`)
 			b = replaceCell(t, b, "A5", `<c r="A5" t="str"><f>'Ana Ruiz'!A1&amp;" total"</f><v>Budget total</v></c>`)
+			// A reading guide (phonetic run) and a boolean hold values too.
+			b = bytes.Replace(b, []byte("</sheetData>"), []byte(`<row r="6"><c r="E6" t="inlineStr"><is><t>Water permit</t>`+
+				`<rPh sb="0" eb="5"><t>carl.diaz@example.com</t></rPh></is></c><c r="F6" t="b"><v>dana.cho@example.com</v></c></row></sheetData>`), 1)
 		case "xl/_rels/workbook.xml.rels":
 			b = bytes.Replace(b, []byte("</Relationships>"), []byte(`<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/pivotCacheDefinition" Target="pivotCache/pivotCacheDefinition1.xml"/></Relationships>`), 1)
 		case "xl/workbook.xml":
@@ -257,6 +260,7 @@ func TestXLSXRedactsEveryPart(t *testing.T) {
 		{"E4", "Reach Bob at [REDACTED (b)(6)]", "an inline rich string keeps its other words"},
 		{"E3", "Call [REDACTED (b)(6)]", "a formula's cached value"},
 		{"A5", "Budget total", "a formula naming a renamed sheet keeps its value"},
+		{"E6", "Water permit", "an inline string's reading guide is dropped"},
 	} {
 		v, err := f.GetCellValue("Residents", tc.cell)
 		require.NoError(t, err)
