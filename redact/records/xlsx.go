@@ -213,7 +213,7 @@ func (x *xlsxDoc) redact() ([]byte, error) {
 			wbPath = r.target
 		}
 	}
-	if _, ok := x.parts[wbPath]; !ok {
+	if _, ok := x.parts[wbPath]; !ok || !plainXMLPart(wbPath) {
 		return nil, x.malformed("no workbook part")
 	}
 	if err := x.classify(); err != nil {
@@ -224,6 +224,9 @@ func (x *xlsxDoc) redact() ([]byte, error) {
 		if relType(r.typ, "sharedStrings") && !r.external {
 			x.sstPath = r.target
 		}
+	}
+	if x.sstPath != "" && (x.sstPath == wbPath || !plainXMLPart(x.sstPath)) {
+		return nil, x.malformed("invalid shared strings part")
 	}
 	// The workbook: sheet names (renamed where they hold personal data).
 	wbOut, err := x.vetXML(wbPath, x.parts[wbPath], &workbookHooks{x: x, rels: wbRels})
@@ -247,6 +250,9 @@ func (x *xlsxDoc) redact() ([]byte, error) {
 		if !ok || x.out[sh.path] != nil {
 			continue
 		}
+		if !plainXMLPart(sh.path) || sh.path == x.sstPath {
+			return nil, x.malformed("invalid worksheet part")
+		}
 		h := &sheetHooks{x: x, sheet: sh, header: map[int]string{}, droppedSI: map[string]bool{}}
 		w, err := x.walk(sh.path, b, h)
 		if err != nil {
@@ -260,7 +266,9 @@ func (x *xlsxDoc) redact() ([]byte, error) {
 		x.out[h.sheet.path] = h.finish()
 	}
 	if x.sstPath != "" && x.sst != nil {
-		x.out[x.sstPath] = x.writeSST(x.parts[x.sstPath])
+		if x.out[x.sstPath], err = x.writeSST(x.parts[x.sstPath]); err != nil {
+			return nil, err
+		}
 	}
 	// Every other part.
 	for _, name := range x.names {
@@ -275,7 +283,7 @@ func (x *xlsxDoc) redact() ([]byte, error) {
 			x.res.withholdPart(joinPart(x.part, name), ReasonEmbedded, "picture, replaced by a blank image")
 		case low == "[content_types].xml", strings.HasSuffix(low, ".rels"),
 			strings.HasSuffix(low, ".xml"), strings.HasSuffix(low, ".vml"):
-			o, err := x.vetXML(low, b, &genericHooks{x: x, rels: strings.HasSuffix(low, ".rels"), src: low})
+			o, err := x.vetXML(low, b, &genericHooks{x: x, src: low})
 			if err != nil {
 				return nil, err
 			}
@@ -450,11 +458,34 @@ func (x *xlsxDoc) readSST(b []byte) ([]sstItem, error) {
 	return items, nil
 }
 
+// plainXMLPart reports whether a part named as a workbook, worksheet or
+// shared strings table is an XML part that is not one of the package's
+// own (content types, relationships), which are vetted in their own way.
+func plainXMLPart(p string) bool {
+	return strings.HasSuffix(p, ".xml") && !strings.Contains(p, "_rels/") && p != "[content_types].xml"
+}
+
+// sstHooks vet a shared strings part outside its items (an extension
+// list), leaving the items to writeSST.
+type sstHooks struct{}
+
+func (sstHooks) start(w *walker, se xml.StartElement, start, end int) (bool, error) {
+	if se.Name.Local != "si" {
+		return false, nil
+	}
+	_, err := w.skip()
+	return true, err
+}
+
 // writeSST writes each shared string with the text its first cell was
 // released with; a string no cell refers to is emptied. Strings whose
 // other cells were released differently were written into those cells.
-func (x *xlsxDoc) writeSST(b []byte) []byte {
-	var sp []splice
+func (x *xlsxDoc) writeSST(b []byte) ([]byte, error) {
+	w, err := x.walk(x.sstPath, b, sstHooks{})
+	if err != nil {
+		return nil, err
+	}
+	sp := w.splices
 	for i, it := range x.sst {
 		out := x.sstOut[i]
 		switch {
@@ -464,7 +495,7 @@ func (x *xlsxDoc) writeSST(b []byte) []byte {
 			sp = append(sp, splice{it.start, it.end, []byte("<si><t xml:space=\"preserve\">" + escapeXML(*out) + "</t></si>")})
 		}
 	}
-	return applySplices(b, sp)
+	return applySplices(b, sp), nil
 }
 
 // ---- XML walking ----
@@ -860,9 +891,8 @@ func (x *xlsxDoc) applyRenames(s string) string {
 // taken out and vet external targets (hyperlinks, mailto: addresses); for
 // content types they drop overrides of parts taken out.
 type genericHooks struct {
-	x    *xlsxDoc
-	rels bool
-	src  string
+	x   *xlsxDoc
+	src string
 }
 
 func (h *genericHooks) start(w *walker, se xml.StartElement, start, end int) (bool, error) {

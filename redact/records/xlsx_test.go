@@ -369,6 +369,18 @@ func TestXLSXMalformed(t *testing.T) {
 			}
 			return b
 		}, nil), "a cell refers to a missing shared string"},
+		{"sst is the workbook", rezip(t, base, func(n string, b []byte) []byte {
+			if n == "xl/_rels/workbook.xml.rels" {
+				return bytes.Replace(b, []byte(`Target="/xl/sharedStrings.xml"`), []byte(`Target="workbook.xml"`), 1)
+			}
+			return b
+		}, nil), "a part read as two kinds would be written twice"},
+		{"sheet is a relationships part", rezip(t, base, func(n string, b []byte) []byte {
+			if n == "xl/_rels/workbook.xml.rels" {
+				return bytes.Replace(b, []byte(`Target="worksheets/sheet2.xml"`), []byte(`Target="worksheets/_rels/sheet1.xml.rels"`), 1)
+			}
+			return b
+		}, nil), "relationships are vetted as relationships only"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := rq.Redact("w.xlsx", DocXLSX, tc.data)
