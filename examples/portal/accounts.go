@@ -65,16 +65,6 @@ func (a *app) emailIndex(email pii.String) (string, error) {
 	return ix.String(), nil
 }
 
-// isStaff reports whether the (normalised) e-mail address is a staff address.
-func (a *app) isStaff(email pii.String) bool {
-	for _, s := range a.cfg.Staff {
-		if pii.New(pii.Email, normEmail(s)).Equal(email) {
-			return true
-		}
-	}
-	return false
-}
-
 // createAccount stores a new account. It fails with errEmailTaken if the
 // e-mail address has an account already. The check and the insert run in
 // one transaction (serialised by SQLite's immediate transactions, and by an
@@ -90,7 +80,7 @@ func (a *app) createAccount(ctx context.Context, d accountData, password string)
 	if err != nil {
 		return nil, err
 	}
-	acct := &account{ID: newID("acct_"), Data: d, Staff: a.isStaff(d.Email), CreatedAt: time.Now().UTC().Truncate(time.Second)}
+	acct := &account{ID: newID("acct_"), Data: d, CreatedAt: time.Now().UTC().Truncate(time.Second)}
 	sealed, err := a.sealer.SealFields(recordAccount, acct.ID, &acct.Data)
 	if err != nil {
 		return nil, fmt.Errorf("portal: seal account: %w", err)

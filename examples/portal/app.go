@@ -270,8 +270,13 @@ func (a *app) Handler() http.Handler {
 	handle("POST /subscriptions/confirm", a.confirm)
 	mux.Handle("/unsubscribe", recordRoute(a.unsub))
 
-	handle("GET /outbox", a.outboxPage)
-	handle("GET /outbox/{name}", a.messagePage)
+	// The outbox shows every message sent: addresses and confirmation and
+	// unsubscribe links. It exists only in development mode, and only for
+	// staff (see "portal staff add").
+	if !a.secure {
+		handle("GET /outbox", a.requireStaff(a.outboxPage))
+		handle("GET /outbox/{name}", a.requireStaff(a.messagePage))
+	}
 
 	a.routesMore(handle)
 

@@ -142,7 +142,7 @@ func (o *outbox) read(name string) (*mail.Message, error) {
 	return mail.ReadMessage(bufio.NewReader(bytes.NewReader(b)))
 }
 
-func (a *app) outboxPage(w http.ResponseWriter, r *http.Request) {
+func (a *app) outboxPage(w http.ResponseWriter, r *http.Request, _ *account) {
 	list, err := a.outbox.list()
 	if err != nil {
 		a.internal(w, r, err)
@@ -158,7 +158,7 @@ var linkRE = regexp.MustCompile(`https?://[^\s<>"]+`)
 // with clickable links, and an "Unsubscribe" button that does what mail
 // providers do with List-Unsubscribe-Post (RFC 8058): POST
 // List-Unsubscribe=One-Click to the List-Unsubscribe URL.
-func (a *app) messagePage(w http.ResponseWriter, r *http.Request) {
+func (a *app) messagePage(w http.ResponseWriter, r *http.Request, _ *account) {
 	m, err := a.outbox.read(r.PathValue("name"))
 	if err != nil {
 		a.fail(w, r, http.StatusNotFound, "There is no such message.")

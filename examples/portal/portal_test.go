@@ -85,11 +85,12 @@ func TestRun(t *testing.T) {
 }
 
 func TestParseFlags(t *testing.T) {
-	cfg, err := parseFlags([]string{"-addr", ":9999", "-postgres", "postgres://x", "-staff", " a@example.com, b@example.com ,", "-sweep-every", "0"}, io.Discard)
+	cfg, err := parseFlags([]string{"-addr", ":9999", "-postgres", "postgres://x", "-sweep-every", "0"}, io.Discard)
 	require.NoError(t, err)
 	assert.Equal(t, ":9999", cfg.Addr)
 	assert.Equal(t, "postgres://x", cfg.Postgres)
-	assert.Equal(t, []string{"a@example.com", "b@example.com"}, cfg.Staff)
+	_, err = parseFlags([]string{"-staff", "clerk@example.com"}, io.Discard)
+	assert.Error(t, err, "staff rights are not granted by a flag any more")
 	assert.Zero(t, cfg.SweepEvery)
 	assert.Zero(t, cfg.PGConns, "the PostgreSQL pool size defaults to pgConns()")
 	cfg, err = parseFlags([]string{"-pg-conns", "12"}, io.Discard)

@@ -21,7 +21,6 @@ type config struct {
 	Postgres   string        // PostgreSQL DSN; empty means SQLite
 	PGConns    int           // PostgreSQL pool size; 0 means pgConns()
 	BaseURL    string        // public URL for links in e-mails; default from Addr
-	Staff      []string      // e-mail addresses that get the staff pages
 	SweepEvery time.Duration // retention sweeper interval; 0 disables it
 
 	// Fields below have no flags; tests set them.
@@ -36,7 +35,6 @@ func defaultConfig() config {
 	return config{
 		Addr:       "127.0.0.1:8080",
 		DataDir:    "portal-data",
-		Staff:      []string{"clerk@example.com"},
 		SweepEvery: 10 * time.Minute,
 		argon:      defaultArgon,
 	}
@@ -51,7 +49,6 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&cfg.Postgres, "postgres", "", "PostgreSQL DSN (postgres://...); default is SQLite in the data directory")
 	fs.IntVar(&cfg.PGConns, "pg-conns", 0, "size of the PostgreSQL connection pool; idle connections are kept for 5 minutes (default 4 per core: 4*GOMAXPROCS, at least 4)")
 	fs.StringVar(&cfg.BaseURL, "base-url", "", "public base URL for links in e-mails (default http://ADDR); an https URL turns on __Host- Secure cookies")
-	staff := fs.String("staff", strings.Join(cfg.Staff, ","), "comma-separated e-mail addresses whose accounts see the staff pages")
 	fs.DurationVar(&cfg.SweepEvery, "sweep-every", cfg.SweepEvery, "how often the retention sweeper runs (0 disables it)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
@@ -62,12 +59,6 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	if fs.NArg() > 0 {
 		return cfg, fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
-	cfg.Staff = nil
-	for _, s := range strings.Split(*staff, ",") {
-		if s = strings.TrimSpace(s); s != "" {
-			cfg.Staff = append(cfg.Staff, s)
-		}
-	}
 	return cfg, nil
 }
 
@@ -75,6 +66,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 // listen address of 127.0.0.1:0. It returns when ctx is done (after a
 // graceful shutdown) or on a startup error.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "staff" {
+		return runStaff(ctx, args[1:], stdout, stderr)
+	}
 	cfg, err := parseFlags(args, stderr)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -120,7 +114,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stdout, "portal: development mode: plain HTTP, so the session cookie is sent without Secure and without the __Host- prefix\n"+
 			"        (cookies.Options.InsecureDevelopment). In production serve over TLS and pass -base-url https://...")
 	}
-	fmt.Fprintf(stdout, "portal: e-mail goes to the outbox folder %s (see %s/outbox)\n", filepath.Join(cfg.DataDir, "outbox"), cfg.BaseURL)
+	if a.secure {
+		fmt.Fprintf(stdout, "portal: production mode: e-mail goes to the outbox folder %s (connect a mail transport); there is no /outbox page\n", filepath.Join(cfg.DataDir, "outbox"))
+	} else {
+		fmt.Fprintf(stdout, "portal: e-mail goes to the outbox folder %s (staff can read it at %s/outbox)\n", filepath.Join(cfg.DataDir, "outbox"), cfg.BaseURL)
+	}
 	a.log.Info("portal started", "url", cfg.BaseURL, "database", a.dialectName(), "secure_cookies", a.secure)
 
 	select {
