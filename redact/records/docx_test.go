@@ -112,8 +112,8 @@ func docxFixture(t testing.TB) []byte {
 			`<w:ins w:id="2" w:author="`+docxName+`" w:date="2026-01-01T00:00:00Z"><w:r><w:t xml:space="preserve">Inserted note approved, call (617) 555-0177</w:t></w:r></w:ins>`),
 		// A hyperlink to a mailto address, and a HYPERLINK field code.
 		p(`<w:hyperlink r:id="rIdLink"><w:r><w:t>email me</w:t></w:r></w:hyperlink>`),
-		p(`<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> HYPERLINK "mailto:ben.okafor@</w:instrText></w:r><w:r><w:instrText>example.com" </w:instrText></w:r>`+
-			`<w:r><w:fldChar w:fldCharType="separate"/></w:r>`+r("write to us")+`<w:r><w:fldChar w:fldCharType="end"/></w:r>`),
+		p(`<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> HYPERLINK "mailto:ben.okafor@</w:instrText></w:r><w:r><w:instrText>example.com" </w:instrText></w:r>` +
+			`<w:r><w:fldChar w:fldCharType="separate"/></w:r>` + r("write to us") + `<w:r><w:fldChar w:fldCharType="end"/></w:r>`),
 		// A comment and a footnote reference.
 		p(`<w:commentRangeStart w:id="0"/>`, r("Card 4111 1111 1111 1111 on file."), `<w:commentRangeEnd w:id="0"/><w:r><w:commentReference w:id="0"/></w:r>`,
 			`<w:r><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr><w:footnoteReference w:id="1"/></w:r>`),
@@ -381,7 +381,7 @@ func TestDOCXCases(t *testing.T) {
 		{"tab stops are not text", `<w:p><w:pPr><w:tabs><w:tab w:val="left" w:pos="720"/></w:tabs></w:pPr>` + r("SSN 512-44-7301") + `</w:p>`, []string{"7301"}, []string{`w:pos="720"`}, "w:tab in w:tabs defines a stop", 0},
 		{"moveFrom removed", p(`<w:moveFrom w:id="3" w:author="x" w:date="2026-01-01T00:00:00Z"><w:r><w:t>SSN 512-44-7301</w:t></w:r></w:moveFrom>`, r("kept text")), []string{"7301", "moveFrom"}, []string{"kept text"}, "a move's source is a deletion", 0},
 		{"comments in XML removed", p(r("hello")) + `<!-- Ana Ruiz 512-44-7301 -->`, []string{"7301", "Ana"}, []string{"hello"}, "XML comments are never read by Word", 0},
-		{"simple field instr", p(`<w:fldSimple w:instr=" HYPERLINK &quot;mailto:ana@example.com&quot; ">`+r("link")+`</w:fldSimple>`), []string{"ana@example.com"}, []string{"HYPERLINK", "link"}, "field code in an attribute", 0},
+		{"simple field instr", p(`<w:fldSimple w:instr=" HYPERLINK &quot;mailto:ana@example.com&quot; ">` + r("link") + `</w:fldSimple>`), []string{"ana@example.com"}, []string{"HYPERLINK", "link"}, "field code in an attribute", 0},
 		{"alt text", p(`<w:r><w:drawing><wp:inline><wp:docPr id="1" name="p" descr="SSN 512-44-7301" title="Ana Ruiz &amp; co, ana@example.com"/></wp:inline></w:drawing></w:r>`), []string{"7301", "ana@example.com"}, []string{`name="p"`}, "alternative text is text", 0},
 		{"leading space kept", p(`<w:r><w:t>Ms. Ana Ruiz</w:t></w:r><w:r><w:t> signed</w:t></w:r>`), []string{"Ruiz"}, []string{"signed"}, "", 0},
 	}
@@ -415,32 +415,76 @@ func TestDOCXAllowListAndAuthors(t *testing.T) {
 	assert.NotContains(t, string(parts["docProps/core.xml"]), docxName)
 }
 
-// FuzzDOCX feeds packages built from a seed fixture and mutated bytes:
-// the redactor must never panic, fail only with ErrDocument or a
-// withheld error, and write a readable ZIP.
+// FuzzDOCX feeds mutated packages (kind 0) and mutated XML parts placed
+// in a valid package (kinds 1-4: the main story, its relationships, the
+// core properties, a custom XML item): the redactor must never panic,
+// fail only with ErrDocument or a withheld error, and write a readable
+// ZIP whose XML parts are well-formed.
 func FuzzDOCX(f *testing.F) {
-	f.Add(docxFixture(f))
 	decl := `<?xml version="1.0"?>`
-	f.Add(buildZip(f, []docxFile{{"word/document.xml", decl + `<w:document ` + nsW + `><w:body>` + p(r("SSN 512-"), r("44-7301")) + `</w:body></w:document>`}}))
-	f.Add(buildZip(f, []docxFile{{"word/document.xml", `<w:p ` + nsW + `><w:p><w:t>a</w:t></w:p></w:p>`}, {"word/_rels/document.xml.rels", `<Relationships><Relationship Id="x" Target="/word/embeddings/a.bin"/></Relationships>`}, {"word/embeddings/a.bin", "x"}}))
-	f.Add([]byte("PK\x03\x04"))
+	f.Add(uint8(0), docxFixture(f))
+	f.Add(uint8(0), []byte("PK\x03\x04"))
+	f.Add(uint8(1), []byte(decl+`<w:document `+nsAll+`><w:body>`+p(`<w:del w:author="Ana Ruiz"><w:r><w:delText>x</w:delText></w:r></w:del>`, r("SSN 512-"), r("44-7301"))+
+		p(`<w:fldSimple w:instr="HYPERLINK mailto:a@example.com">`+r("x")+`</w:fldSimple>`, `<w:r><w:tab/><w:br/><w:t>Ms. Ana</w:t><w:t> Ruiz</w:t></w:r>`)+`</w:body></w:document>`))
+	f.Add(uint8(1), []byte(`<w:p `+nsW+`><w:r><w:t>a<!--c--><![CDATA[Ana Ruiz & 512-44-7301]]></w:t></w:r><w:p><w:t>b</w:t></w:p></w:p>`))
+	f.Add(uint8(2), []byte(`<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="a" Target="mailto:ana@example.com" TargetMode="External"/><Relationship Id="b" Target='/word/embeddings/a.bin'/></Relationships>`))
+	f.Add(uint8(3), []byte(`<cp:coreProperties xmlns:cp="x" xmlns:dc="y"><dc:creator>Ana Ruiz</dc:creator><dc:title>SSN 512-44-7301</dc:title></cp:coreProperties>`))
+	f.Add(uint8(4), []byte(`<r xmlns="u" xmlns:b="v" a="Ana Ruiz"><x>1</x></r>`))
 	rq, err := NewRequest(ephemeralKey(f), nil)
 	if err != nil {
 		f.Fatal(err)
 	}
-	f.Fuzz(func(t *testing.T, data []byte) {
-		res, err := rq.Redact("fuzz.docx", DocDOCX, data)
+	names := []string{"", "word/document.xml", "word/_rels/document.xml.rels", "docProps/core.xml", "customXml/item1.xml"}
+	f.Fuzz(func(t *testing.T, kind uint8, data []byte) {
+		k := int(kind) % len(names)
+		in := data
+		if k > 0 {
+			files := []docxFile{{"word/document.xml", `<w:document ` + nsW + `/>`}, {"word/embeddings/a.bin", "x"}}
+			if k == 1 {
+				files = files[1:]
+			}
+			files = append(files, docxFile{names[k], string(data)})
+			in = buildZip(t, files)
+		}
+		began := time.Now()
+		res, err := rq.Redact("fuzz.docx", DocDOCX, in)
+		if d := time.Since(began); d > 5*time.Second {
+			t.Fatalf("%d-byte input took %v", len(in), d)
+		}
 		if err != nil {
 			if !errors.Is(err, ErrDocument) && !errors.Is(err, ErrWithheld) {
 				t.Fatalf("unexpected error kind: %v", err)
 			}
 			return
 		}
-		if _, err := zip.NewReader(bytes.NewReader(res.Output), int64(len(res.Output))); err != nil {
+		zr, err := zip.NewReader(bytes.NewReader(res.Output), int64(len(res.Output)))
+		if err != nil {
 			t.Fatalf("release is not a ZIP: %v", err)
 		}
 		if len(res.spans) != len(res.Entries) {
 			t.Fatalf("%d spans for %d entries", len(res.spans), len(res.Entries))
+		}
+		if k == 0 {
+			return
+		}
+		for _, zf := range zr.File {
+			if zf.Name != names[k] {
+				continue
+			}
+			rc, err := zf.Open()
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(rc)
+			rc.Close()
+			d := xml.NewDecoder(bytes.NewReader(b))
+			for {
+				if _, err := d.Token(); err == io.EOF {
+					break
+				} else if err != nil {
+					t.Fatalf("release part %s is not well-formed: %v", zf.Name, err)
+				}
+			}
 		}
 	})
 }
