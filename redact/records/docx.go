@@ -3,6 +3,7 @@ package records
 import (
 	"archive/zip"
 	"bytes"
+	"compress/flate"
 	"errors"
 	"fmt"
 	"io"
@@ -149,13 +150,16 @@ func (rq *Request) redactDOCX(res *Result, part string, data []byte) ([]byte, er
 
 	// 3. Everything else, in package order.
 	for _, e := range entries {
-		if strings.HasSuffix(e.name, "/") || strings.HasSuffix(e.lower, ".rels") {
+		if strings.HasSuffix(e.name, "/") {
 			continue
 		}
 		loc := joinPart(part, docxPartName(rq, res, part, e.name))
 		if e.removed {
 			res.withholdPart(loc, ReasonEmbedded, docxRemovedDetail(e.lower))
 			continue
+		}
+		if strings.HasSuffix(e.lower, ".rels") {
+			continue // read above
 		}
 		switch kind := docxKindOf(e.lower); kind {
 		case docxImage:
@@ -188,6 +192,11 @@ func (rq *Request) redactDOCX(res *Result, part string, data []byte) ([]byte, er
 	var buf bytes.Buffer
 	buf.Grow(len(data))
 	zw := zip.NewWriter(&buf)
+	// Deflate at its fastest level: the release's size matters less than
+	// the time a large request takes.
+	zw.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) {
+		return flate.NewWriter(w, flate.BestSpeed)
+	})
 	for _, e := range entries {
 		if e.removed {
 			continue
@@ -273,6 +282,8 @@ func docxRemovedDetail(lower string) string {
 		return "embedded object"
 	case strings.HasPrefix(lower, "word/activex/"):
 		return "ActiveX control"
+	case strings.HasPrefix(lower, "word/fonts/"):
+		return "embedded font"
 	case strings.HasSuffix(lower, ".rels"):
 		return "relationships of a withheld part"
 	case strings.Contains(lower, "vba"), strings.HasSuffix(lower, "attachedtoolbars.bin"), strings.HasSuffix(lower, "customizations.xml"):

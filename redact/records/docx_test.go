@@ -383,6 +383,7 @@ func TestDOCXCases(t *testing.T) {
 		{"comments in XML removed", p(r("hello")) + `<!-- Ana Ruiz 512-44-7301 -->`, []string{"7301", "Ana"}, []string{"hello"}, "XML comments are never read by Word", 0},
 		{"simple field instr", p(`<w:fldSimple w:instr=" HYPERLINK &quot;mailto:ana@example.com&quot; ">` + r("link") + `</w:fldSimple>`), []string{"ana@example.com"}, []string{"HYPERLINK", "link"}, "field code in an attribute", 0},
 		{"alt text", p(`<w:r><w:drawing><wp:inline><wp:docPr id="1" name="p" descr="SSN 512-44-7301" title="Ana Ruiz &amp; co, ana@example.com"/></wp:inline></w:drawing></w:r>`), []string{"7301", "ana@example.com"}, []string{`name="p"`}, "alternative text is text", 0},
+		{"space preserved", p(`<w:r><w:t>Ms. Ana</w:t></w:r><w:r><w:t>Ruiz signed</w:t></w:r>`), []string{"Ruiz"}, []string{`<w:t xml:space="preserve"> signed</w:t>`}, "text left with a leading space keeps it", 0},
 		{"leading space kept", p(`<w:r><w:t>Ms. Ana Ruiz</w:t></w:r><w:r><w:t> signed</w:t></w:r>`), []string{"Ruiz"}, []string{"signed"}, "", 0},
 	}
 	for _, c := range cases {
@@ -401,6 +402,70 @@ func TestDOCXCases(t *testing.T) {
 			assert.Len(t, res.Withheld, c.withheld)
 		})
 	}
+}
+
+func TestDOCXMacrosFontsChartsPeople(t *testing.T) {
+	rq := newTestRequest(t, nil)
+	decl := `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>`
+	rels := func(rs ...string) string {
+		return decl + `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` + strings.Join(rs, "") + `</Relationships>`
+	}
+	rel := func(id, target string) string {
+		return `<Relationship Id="` + id + `" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/x" Target="` + target + `"/>`
+	}
+	in := buildZip(t, []docxFile{
+		{"[Content_Types].xml", decl + `<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/>` +
+			`<Override PartName="/word/document.xml" ContentType="application/vnd.ms-word.document.macroEnabled.main+xml"/><Override PartName="/word/vbaData.xml" ContentType="application/vnd.ms-word.vbaData+xml"/>` +
+			`<Override PartName="/word/charts/chart1.xml" ContentType="application/vnd.openxmlformats-officedocument.drawingml.chart+xml"/></Types>`},
+		{"word/document.xml", decl + `<w:document ` + nsAll + `><w:body>` + p(r("Macro document text")) + `</w:body></w:document>`},
+		{"word/_rels/document.xml.rels", rels(rel("rId1", "vbaProject.bin"), rel("rId2", "fontTable.xml"), rel("rId3", "charts/chart1.xml"), rel("rId4", "people.xml"), rel("rId5", "settings.xml"))},
+		{"word/vbaProject.bin", "\xd0\xcf\x11\xe0 macro by Ana Ruiz 512-44-7301"},
+		{"word/_rels/vbaProject.bin.rels", rels(rel("rId1", "vbaData.xml"))},
+		{"word/vbaData.xml", decl + `<wne:vbaSuppData xmlns:wne="http://schemas.microsoft.com/office/word/2006/wordml"/>`},
+		{"word/fontTable.xml", decl + `<w:fonts ` + nsW + ` ` + nsR + `><w:font w:name="Secret Sans"><w:embedRegular r:id="rIdF" w:fontKey="{00000000-0000-0000-0000-000000000000}"/></w:font></w:fonts>`},
+		{"word/_rels/fontTable.xml.rels", rels(rel("rIdF", "fonts/font1.odttf"))},
+		{"word/fonts/font1.odttf", "font bytes 512-44-7301"},
+		{"word/charts/chart1.xml", decl + `<c:chartSpace xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" ` + nsR + `>` +
+			`<c:chart><c:title><c:tx><c:rich><a:p><a:r><a:t>Calls by Ana </a:t></a:r><a:r><a:t>Ruiz</a:t></a:r></a:p></c:rich></c:tx></c:title><c:strCache><c:pt idx="0"><c:v>ana@example.com</c:v></c:pt></c:strCache></c:chart>` +
+			`<c:externalData r:id="rIdX"><c:autoUpdate val="0"/></c:externalData></c:chartSpace>`},
+		{"word/charts/_rels/chart1.xml.rels", rels(rel("rIdX", "../embeddings/Microsoft_Excel_Worksheet.xlsx"))},
+		{"word/embeddings/Microsoft_Excel_Worksheet.xlsx", "PK\x03\x04 workbook Ana Ruiz"},
+		{"word/people.xml", decl + `<w15:people xmlns:w15="http://schemas.microsoft.com/office/word/2012/wordml"><w15:person w15:author="Ana Ruiz"><w15:presenceInfo w15:providerId="AD" w15:userId="S::ana@example.com::1"/></w15:person></w15:people>`},
+		{"word/settings.xml", decl + `<w:settings ` + nsW + `><w:docVars><w:docVar w:name="client" w:val="Ana Ruiz, SSN 512-44-7301"/></w:docVars></w:settings>`},
+		{"docProps/thumbnail.jpeg", "not really a jpeg"},
+	})
+	res, err := rq.Document("macro.docm", in)
+	require.NoError(t, err)
+	parts := readRelease(t, res.Output)
+	cs := piitest.New(t)
+	canaries := []piitest.Canary{cs.Custom(pii.Name, docxName), cs.Custom(pii.SSN, docxSSN), cs.Custom(pii.Email, docxCmtEmail)}
+	for name, b := range parts {
+		piitest.AssertNoLeak(t, b, canaries...)
+		if strings.HasSuffix(name, ".xml") || strings.HasSuffix(name, ".rels") {
+			piitest.AssertNoLeak(t, partText(t, name, b), canaries...)
+		}
+	}
+	for _, gone := range []string{"word/vbaProject.bin", "word/_rels/vbaProject.bin.rels", "word/vbaData.xml", "word/fonts/font1.odttf", "word/embeddings/Microsoft_Excel_Worksheet.xlsx"} {
+		_, ok := parts[gone]
+		assert.False(t, ok, "%s taken out", gone)
+	}
+	assert.NotContains(t, string(parts["[Content_Types].xml"]), "vbaData", "no content type for a part taken out")
+	assert.NotContains(t, string(parts["word/_rels/document.xml.rels"]), "vbaProject")
+	assert.NotContains(t, string(parts["word/fontTable.xml"]), "embedRegular", "a reference to a removed part is removed")
+	assert.NotContains(t, string(parts["word/charts/chart1.xml"]), "externalData")
+	assert.Contains(t, string(parts["word/charts/chart1.xml"]), "Calls by")
+	assert.Contains(t, string(parts["word/settings.xml"]), `w:name="client"`)
+	_, _, err = image.Decode(bytes.NewReader(parts["docProps/thumbnail.jpeg"]))
+	assert.NoError(t, err, "an unreadable thumbnail is replaced by a blank image")
+	withheld := map[string]string{}
+	for _, w := range res.Withheld {
+		withheld[w.Part] = w.Reason
+	}
+	assert.Contains(t, withheld["word/vbaProject.bin"], "macros")
+	assert.Contains(t, withheld["word/_rels/vbaProject.bin.rels"], "relationships of a withheld part")
+	assert.Contains(t, withheld["word/fonts/font1.odttf"], "embedded font")
+	assert.Contains(t, withheld["word/embeddings/Microsoft_Excel_Worksheet.xlsx"], "embedded object")
+	assert.Contains(t, withheld["docProps/thumbnail.jpeg"], "image")
 }
 
 func TestDOCXAllowListAndAuthors(t *testing.T) {

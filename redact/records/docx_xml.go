@@ -326,7 +326,7 @@ func (x *xmlPart) charData(s string, start, end int) {
 	case xmlProps:
 		key := x.parent()
 		where := joinPart(x.loc, key)
-		if x.propName != "" || key == "lpwstr" || key == "lpstr" {
+		if x.propName != "" {
 			key = x.propName
 			where = joinPart(x.loc, fmt.Sprintf("property %d", x.nProp))
 		}
