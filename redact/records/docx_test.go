@@ -309,28 +309,67 @@ func TestDOCXRedactsEveryPart(t *testing.T) {
 	checkWithLibreOffice(t, res.Output, canaries)
 }
 
-// checkWithLibreOffice converts the release to text with LibreOffice, a
-// reader independent of this package, when it is installed.
-func checkWithLibreOffice(t *testing.T, release []byte, canaries []piitest.Canary) {
+// convertWithLibreOffice converts a file with LibreOffice (soffice
+// --convert-to) and returns the result, or skips the test when LibreOffice
+// is not installed.
+func convertWithLibreOffice(t *testing.T, data []byte, filter, ext string) []byte {
+	t.Helper()
 	soffice, err := exec.LookPath("soffice")
 	if err != nil {
-		t.Log("soffice not installed: skipping the LibreOffice check")
-		return
+		t.Skip("soffice not installed: skipping the LibreOffice check")
 	}
 	dir := t.TempDir()
-	in := filepath.Join(dir, "release.docx")
-	require.NoError(t, os.WriteFile(in, release, 0o600))
+	in := filepath.Join(dir, "in.docx")
+	require.NoError(t, os.WriteFile(in, data, 0o600))
+	outDir := filepath.Join(dir, "out")
 	cmd := exec.Command(soffice, "-env:UserInstallation=file://"+filepath.Join(dir, "profile"), "--headless",
-		"--convert-to", "txt:Text (encoded):UTF8", "--outdir", dir, in)
+		"--convert-to", filter, "--outdir", outDir, in)
 	cmd.Env = append(os.Environ(), "HOME="+dir)
 	out, err := cmd.CombinedOutput()
 	require.NoError(t, err, "soffice: %s", out)
-	txt, err := os.ReadFile(filepath.Join(dir, "release.txt"))
-	require.NoError(t, err, "LibreOffice could not open the release: %s", out)
-	piitest.AssertNoLeak(t, txt, canaries...)
-	for _, k := range []string{"Permit application", "was reviewed", "Inserted note approved", "email me"} {
-		assert.Contains(t, string(txt), k)
+	b, err := os.ReadFile(filepath.Join(outDir, "in."+ext))
+	require.NoError(t, err, "LibreOffice could not open the file: %s", out)
+	return b
+}
+
+// checkWithLibreOffice converts the release to text with LibreOffice, a
+// reader independent of this package.
+func checkWithLibreOffice(t *testing.T, release []byte, canaries []piitest.Canary) {
+	t.Run("LibreOffice reads the release", func(t *testing.T) {
+		txt := convertWithLibreOffice(t, release, "txt:Text (encoded):UTF8", "txt")
+		piitest.AssertNoLeak(t, txt, canaries...)
+		for _, k := range []string{"Permit application", "was reviewed", "Inserted note approved", "email me"} {
+			assert.Contains(t, string(txt), k)
+		}
+	})
+}
+
+// TestDOCXWrittenByLibreOffice redacts the fixture as another program
+// writes it (LibreOffice saves it again as .docx: its own namespaces,
+// markup-compatibility blocks, styles and settings), then checks the
+// release with archive/zip and with LibreOffice.
+func TestDOCXWrittenByLibreOffice(t *testing.T) {
+	written := convertWithLibreOffice(t, docxFixture(t), "docx:MS Word 2007 XML", "docx")
+	canaries := docxCanaries(t)
+	src := readRelease(t, written)
+	require.Contains(t, string(src["word/document.xml"]), docxSSN, "the written file holds the planted values")
+	require.Contains(t, string(src["word/comments.xml"]), docxCmtEmail)
+	rq := newTestRequest(t, nil)
+	res, err := rq.Document("written.docx", written)
+	require.NoError(t, err)
+	var all strings.Builder
+	for name, b := range readRelease(t, res.Output) {
+		piitest.AssertNoLeak(t, b, canaries...)
+		if strings.HasSuffix(name, ".xml") || strings.HasSuffix(name, ".rels") {
+			txt := partText(t, name, b)
+			piitest.AssertNoLeak(t, txt, canaries...)
+			all.WriteString(txt)
+		}
 	}
+	for _, k := range docxKept {
+		assert.Contains(t, all.String(), k, "non-personal text survives")
+	}
+	checkWithLibreOffice(t, res.Output, canaries)
 }
 
 func TestDOCXMalformed(t *testing.T) {
@@ -383,6 +422,7 @@ func TestDOCXCases(t *testing.T) {
 		{"comments in XML removed", p(r("hello")) + `<!-- Ana Ruiz 512-44-7301 -->`, []string{"7301", "Ana"}, []string{"hello"}, "XML comments are never read by Word", 0},
 		{"simple field instr", p(`<w:fldSimple w:instr=" HYPERLINK &quot;mailto:ana@example.com&quot; ">` + r("link") + `</w:fldSimple>`), []string{"ana@example.com"}, []string{"HYPERLINK", "link"}, "field code in an attribute", 0},
 		{"alt text", p(`<w:r><w:drawing><wp:inline><wp:docPr id="1" name="p" descr="SSN 512-44-7301" title="Ana Ruiz &amp; co, ana@example.com"/></wp:inline></w:drawing></w:r>`), []string{"7301", "ana@example.com"}, []string{`name="p"`}, "alternative text is text", 0},
+		{"picture named after a file", p(`<w:r><w:drawing><wp:inline><wp:docPr id="1" name="Ana Ruiz passport.jpg"/></wp:inline></w:drawing></w:r>`), []string{"Ruiz"}, []string{`passport.jpg"`}, "Word names a picture after the file it was inserted from", 0},
 		{"space preserved", p(`<w:r><w:t>Ms. Ana</w:t></w:r><w:r><w:t>Ruiz signed</w:t></w:r>`), []string{"Ruiz"}, []string{`<w:t xml:space="preserve"> signed</w:t>`}, "text left with a leading space keeps it", 0},
 		{"leading space kept", p(`<w:r><w:t>Ms. Ana Ruiz</w:t></w:r><w:r><w:t> signed</w:t></w:r>`), []string{"Ruiz"}, []string{"signed"}, "", 0},
 	}

@@ -380,7 +380,9 @@ func (x *xmlPart) attributes(t xml.StartElement, start, end int) error {
 			}
 		case personAttrs[local]:
 			repl = x.rq.redactWhole(x.res, joinPart(x.loc, local+" attribute"), a.Value)
-		case textAttrs[local] || local == "val" && textValParents[t.Name.Local]:
+		case textAttrs[local] || local == "val" && textValParents[t.Name.Local] ||
+			local == "name" && (t.Name.Local == "docPr" || t.Name.Local == "cNvPr"):
+			// A picture's name is often the file name it was inserted from.
 			repl = x.segmentIfAny(joinPart(x.loc, local+" attribute"), a.Value)
 		default:
 			continue
