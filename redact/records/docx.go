@@ -45,7 +45,7 @@ type docxEntry struct {
 
 // docxError returns a DocumentError that names what is wrong, never content.
 func docxError(res *Result, what string) error {
-	return &DocumentError{Document: res.Document, Err: fmt.Errorf("%w: records: Word: %s", ErrDocument, what)}
+	return &DocumentError{Document: res.Document, Err: fmt.Errorf("%w: Word: %s", ErrDocument, what)}
 }
 
 func (rq *Request) redactDOCX(res *Result, part string, data []byte) ([]byte, error) {

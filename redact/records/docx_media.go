@@ -8,7 +8,6 @@ import (
 	"image/gif"
 	"image/jpeg"
 	"image/png"
-	"io"
 	"path"
 )
 
@@ -68,10 +67,7 @@ func emptyRootXML(data []byte) []byte {
 	for {
 		start := int(d.InputOffset())
 		tok, err := d.Token()
-		if err != nil {
-			if err == io.EOF {
-				return []byte(decl + "<empty/>")
-			}
+		if err != nil { // io.EOF, or not XML: an empty part of its own
 			return []byte(decl + "<empty/>")
 		}
 		se, ok := tok.(xml.StartElement)
