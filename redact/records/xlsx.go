@@ -279,7 +279,7 @@ func (x *xlsxDoc) redact() ([]byte, error) {
 		b := x.parts[low]
 		switch {
 		case strings.HasPrefix(low, "xl/media/"):
-			x.out[low] = blankImage(low)
+			x.out[low] = xlsxBlankImage(low)
 			x.res.withholdPart(joinPart(x.part, name), ReasonEmbedded, "picture, replaced by a blank image")
 		case low == "[content_types].xml", strings.HasSuffix(low, ".rels"),
 			strings.HasSuffix(low, ".xml"), strings.HasSuffix(low, ".vml"):
@@ -370,8 +370,8 @@ func hasAnyPrefix(s string, ps ...string) bool {
 	return false
 }
 
-// blankImage returns a 1×1 white image in the format of name's extension.
-func blankImage(name string) []byte {
+// xlsxBlankImage returns a 1×1 white image in the format of name's extension.
+func xlsxBlankImage(name string) []byte {
 	img := image.NewGray(image.Rect(0, 0, 1, 1))
 	img.SetGray(0, 0, color.Gray{Y: 255})
 	var b bytes.Buffer
@@ -490,33 +490,33 @@ func (x *xlsxDoc) writeSST(b []byte) ([]byte, error) {
 		out := x.sstOut[i]
 		switch {
 		case out == nil:
-			sp = append(sp, splice{it.start, it.end, []byte("<si><t/></si>")})
+			sp = append(sp, xlsxSplice{it.start, it.end, []byte("<si><t/></si>")})
 		case *out != it.text || it.phonetic:
-			sp = append(sp, splice{it.start, it.end, []byte("<si><t xml:space=\"preserve\">" + escapeXML(*out) + "</t></si>")})
+			sp = append(sp, xlsxSplice{it.start, it.end, []byte("<si><t xml:space=\"preserve\">" + escapeXLSX(*out) + "</t></si>")})
 		}
 	}
-	return applySplices(b, sp), nil
+	return applyXLSXSplices(b, sp), nil
 }
 
 // ---- XML walking ----
 
-// splice replaces data[start:end] with repl.
-type splice struct {
+// xlsxSplice replaces data[start:end] with repl.
+type xlsxSplice struct {
 	start, end int
 	repl       []byte
 }
 
-func applySplices(data []byte, sp []splice) []byte {
+func applyXLSXSplices(data []byte, sp []xlsxSplice) []byte {
 	if len(sp) == 0 {
 		return data
 	}
-	slices.SortStableFunc(sp, func(a, b splice) int { return a.start - b.start })
+	slices.SortStableFunc(sp, func(a, b xlsxSplice) int { return a.start - b.start })
 	var b bytes.Buffer
 	b.Grow(len(data) + 64*len(sp))
 	last := 0
 	for _, s := range sp {
 		if s.start < last {
-			continue // nested in a splice already made
+			continue // nested in a xlsxSplice already made
 		}
 		b.Write(data[last:s.start])
 		b.Write(s.repl)
@@ -526,7 +526,7 @@ func applySplices(data []byte, sp []splice) []byte {
 	return b.Bytes()
 }
 
-func escapeXML(s string) string {
+func escapeXLSX(s string) string {
 	var b strings.Builder
 	_ = xml.EscapeText(&b, []byte(s))
 	return b.String()
@@ -538,7 +538,7 @@ type walker struct {
 	name    string // the part name
 	data    []byte
 	d       *xml.Decoder
-	splices []splice
+	splices []xlsxSplice
 	stack   []string // local names of open elements
 	refs    []string // the location the innermost element with a ref gives ("comment B3")
 	para    *paragraph
@@ -577,7 +577,7 @@ func (x *xlsxDoc) vetXML(name string, data []byte, h hooks) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return applySplices(data, w.splices), nil
+	return applyXLSXSplices(data, w.splices), nil
 }
 
 // walk reads one part and returns the walker with the splices to make.
@@ -613,10 +613,10 @@ func (x *xlsxDoc) walk(name string, data []byte, h hooks) (*walker, error) {
 		case xml.CharData:
 			w.text(string(t), start, end)
 		case xml.Comment, xml.Directive:
-			w.splices = append(w.splices, splice{start, end, nil})
+			w.splices = append(w.splices, xlsxSplice{start, end, nil})
 		case xml.ProcInst:
 			if t.Target != "xml" {
-				w.splices = append(w.splices, splice{start, end, nil})
+				w.splices = append(w.splices, xlsxSplice{start, end, nil})
 			}
 		}
 	}
@@ -664,7 +664,7 @@ func (w *walker) open(se xml.StartElement, start, end int) {
 		}
 	}
 	if changed {
-		w.splices = append(w.splices, splice{start, end, startTag(se.Name, attrs, bytes.HasSuffix(w.data[start:end], []byte("/>")))})
+		w.splices = append(w.splices, xlsxSplice{start, end, startTag(se.Name, attrs, bytes.HasSuffix(w.data[start:end], []byte("/>")))})
 	}
 	w.stack = append(w.stack, local)
 	w.refs = append(w.refs, ref)
@@ -712,7 +712,7 @@ func (w *walker) text(s string, start, end int) {
 		loc = r[len(r)-1]
 	}
 	if v := w.x.vetValue(joinPart(w.name, loc), textKey(elem), s, false); v != s {
-		w.splices = append(w.splices, splice{start, end, []byte(escapeXML(v))})
+		w.splices = append(w.splices, xlsxSplice{start, end, []byte(escapeXLSX(v))})
 	}
 }
 
@@ -756,7 +756,7 @@ func (w *walker) replaceRuns(nodes []textNode, offs []int, eds []edit) {
 			local = append(local, edit{s, t, repl})
 		}
 		if len(local) > 0 {
-			w.splices = append(w.splices, splice{n.start, n.end, []byte(escapeXML(applyEdits(n.text, local)))})
+			w.splices = append(w.splices, xlsxSplice{n.start, n.end, []byte(escapeXLSX(applyEdits(n.text, local)))})
 		}
 	}
 }
@@ -920,7 +920,7 @@ func (h *genericHooks) start(w *walker, se xml.StartElement, start, end int) (bo
 				if err != nil {
 					return false, err
 				}
-				w.splices = append(w.splices, splice{start, e, startTag(se.Name, attrs, true)})
+				w.splices = append(w.splices, xlsxSplice{start, e, startTag(se.Name, attrs, true)})
 				return true, nil
 			}
 			return false, nil
@@ -936,7 +936,7 @@ func (h *genericHooks) start(w *walker, se xml.StartElement, start, end int) (bo
 			if err != nil {
 				return false, err
 			}
-			w.splices = append(w.splices, splice{start, e, nil})
+			w.splices = append(w.splices, xlsxSplice{start, e, nil})
 			return true, nil
 		}
 	case "Override":
@@ -946,7 +946,7 @@ func (h *genericHooks) start(w *walker, se xml.StartElement, start, end int) (bo
 				if err != nil {
 					return false, err
 				}
-				w.splices = append(w.splices, splice{start, e, nil})
+				w.splices = append(w.splices, xlsxSplice{start, e, nil})
 				return true, nil
 			}
 		}
@@ -969,7 +969,7 @@ func (h *workbookHooks) start(w *walker, se xml.StartElement, start, end int) (b
 		if err != nil {
 			return false, err
 		}
-		w.splices = append(w.splices, splice{start, e, nil})
+		w.splices = append(w.splices, xlsxSplice{start, e, nil})
 		return true, nil
 	case "sheet":
 		var name, id string
@@ -1001,7 +1001,7 @@ func (h *workbookHooks) start(w *walker, se xml.StartElement, start, end int) (b
 				attrs[i].Value = newName
 			}
 		}
-		w.splices = append(w.splices, splice{start, end, startTag(se.Name, attrs, bytes.HasSuffix(w.data[start:end], []byte("/>")))})
+		w.splices = append(w.splices, xlsxSplice{start, end, startTag(se.Name, attrs, bytes.HasSuffix(w.data[start:end], []byte("/>")))})
 		w.stack = append(w.stack, "sheet")
 		w.refs = append(w.refs, "")
 		return true, nil
@@ -1024,7 +1024,7 @@ type sheetHooks struct {
 	cells     []cellRec
 	deps      []int // indexes in cells of shared formula dependents
 	droppedSI map[string]bool
-	splices   []splice // of the walk: headers, footers, hyperlinks...
+	splices   []xlsxSplice // of the walk: headers, footers, hyperlinks...
 }
 
 // cellRec is a cell whose bytes may change once every sheet is read.
@@ -1305,33 +1305,33 @@ func (h *sheetHooks) finish() []byte {
 		if !c.changed {
 			switch c.fAction {
 			case fDrop:
-				sp = append(sp, splice{c.fStart, c.fEnd, nil})
+				sp = append(sp, xlsxSplice{c.fStart, c.fEnd, nil})
 			case fReplace:
-				sp = append(sp, splice{c.fStart, c.fEnd, []byte(string(startTag(xml.Name{Local: "f"}, c.fAttrs, false)) + escapeXML(c.fText) + "</f>")})
+				sp = append(sp, xlsxSplice{c.fStart, c.fEnd, []byte(string(startTag(xml.Name{Local: "f"}, c.fAttrs, false)) + escapeXLSX(c.fText) + "</f>")})
 			}
 			continue
 		}
 		var b bytes.Buffer
-		b.WriteString(`<c r="` + escapeXML(c.ref) + `"`)
+		b.WriteString(`<c r="` + escapeXLSX(c.ref) + `"`)
 		if c.style != "" {
-			b.WriteString(` s="` + escapeXML(c.style) + `"`)
+			b.WriteString(` s="` + escapeXLSX(c.style) + `"`)
 		}
 		formula := c.fAction != fDrop && (c.fStart != 0 || c.fEnd != 0)
 		if formula {
 			b.WriteString(` t="str">`)
 			if c.fAction == fReplace {
 				b.Write(startTag(xml.Name{Local: "f"}, c.fAttrs, false))
-				b.WriteString(escapeXML(c.fText) + "</f>")
+				b.WriteString(escapeXLSX(c.fText) + "</f>")
 			} else {
 				b.Write(h.data[c.fStart:c.fEnd])
 			}
-			b.WriteString("<v>" + escapeXML(c.out) + "</v></c>")
+			b.WriteString("<v>" + escapeXLSX(c.out) + "</v></c>")
 		} else {
-			b.WriteString(` t="inlineStr"><is><t xml:space="preserve">` + escapeXML(c.out) + `</t></is></c>`)
+			b.WriteString(` t="inlineStr"><is><t xml:space="preserve">` + escapeXLSX(c.out) + `</t></is></c>`)
 		}
-		sp = append(sp, splice{c.start, c.end, b.Bytes()})
+		sp = append(sp, xlsxSplice{c.start, c.end, b.Bytes()})
 	}
-	return applySplices(h.data, sp)
+	return applyXLSXSplices(h.data, sp)
 }
 
 // colName returns the letters of a 1-based column number.
