@@ -249,7 +249,14 @@ func (a *app) Handler() http.Handler {
 	handle := func(pattern string, h http.HandlerFunc) { mux.Handle(pattern, recordRoute(h)) }
 
 	static, _ := fs.Sub(staticFS, "static")
-	mux.Handle("GET /static/", recordRoute(http.StripPrefix("/static/", http.FileServerFS(static))))
+	files := http.StripPrefix("/static/", http.FileServerFS(static))
+	mux.Handle("GET /static/", recordRoute(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/") { // no directory listings
+			a.fail(w, r, http.StatusNotFound, "There is no page at this address.")
+			return
+		}
+		files.ServeHTTP(w, r)
+	})))
 	handle("GET /healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") })
 	handle("GET /{$}", a.home)
 	handle("GET /privacy", a.privacy)
@@ -287,9 +294,13 @@ func (a *app) Handler() http.Handler {
 	var h http.Handler = mux
 	h = a.sessions.Middleware(h)
 	h = consent.GPCMiddleware(h)
-	h = securityHeaders(h)
+	h = limitBody(h)
+	h = securityHeaders(h, a.secure)
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// The route pattern, never the raw URL (it may carry personal data).
+		_, route := mux.Handler(r)
+		a.log.WarnContext(r.Context(), "cross-site request refused", "route", route)
 		a.fail(w, r, http.StatusForbidden, "This form was sent from another site and was refused (cross-site request forgery protection).")
 	}))
 	h = cop.Handler(h)
@@ -297,10 +308,32 @@ func (a *app) Handler() http.Handler {
 	return h
 }
 
-// securityHeaders sets headers every page gets.
-func securityHeaders(next http.Handler) http.Handler {
+// maxFormBytes bounds a request body: the portal's forms are small, and an
+// unbounded body (a 20 MB multipart log-in) costs memory and time.
+const maxFormBytes = 64 << 10
+
+// limitBody caps every request body at maxFormBytes; reading past it fails
+// and the form handlers answer with an error.
+func limitBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > maxFormBytes {
+			w.Header().Set("Connection", "close")
+			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+		next.ServeHTTP(w, r)
+	})
+}
+
+// securityHeaders sets headers every page gets; in production mode also
+// HSTS, so that browsers never try plain HTTP again.
+func securityHeaders(next http.Handler, secure bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
+		if secure {
+			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+		}
 		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("X-Content-Type-Options", "nosniff")

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 
@@ -81,11 +82,7 @@ func (a *app) cookieChoice(w http.ResponseWriter, r *http.Request) {
 			_ = a.policy.Set(w, r, &http.Cookie{Name: a.analytics, MaxAge: -1})
 		}
 	}
-	back := r.PostFormValue("back")
-	if !strings.HasPrefix(back, "/") || strings.HasPrefix(back, "//") {
-		back = "/"
-	}
-	seeOther(w, r, back)
+	seeOther(w, r, localPath(r.PostFormValue("back")))
 }
 
 type signupInput struct {
@@ -197,3 +194,18 @@ func (a *app) accountPage(w http.ResponseWriter, r *http.Request, acct *account)
 }
 
 var _ cookies.ConsentChecker = cookies.ConsentFunc(nil)
+
+// localPath returns back when it is a path on this site, and "/" for
+// anything a browser could take elsewhere: an absolute or
+// protocol-relative URL, or a backslash, which browsers read as a slash
+// ("/\\evil.example" is "//evil.example").
+func localPath(back string) string {
+	if !strings.HasPrefix(back, "/") || strings.HasPrefix(back, "//") || strings.ContainsAny(back, "\\\x00\r\n\t") {
+		return "/"
+	}
+	u, err := url.Parse(back)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil {
+		return "/"
+	}
+	return back
+}

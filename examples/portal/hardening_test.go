@@ -1,0 +1,88 @@
+package main
+
+import (
+	"bytes"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// noRedirects returns a client of tp that does not follow redirects.
+func noRedirects(tp *testPortal) *http.Client {
+	c := tp.client()
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return c
+}
+
+func TestHSTSOnlyInProduction(t *testing.T) {
+	for _, tls := range []bool{true, false} {
+		tp := newTestPortal(t, portalOpts{tls: tls})
+		r := tp.get(tp.client(), "/")
+		if tls {
+			assert.Contains(t, r.Header.Get("Strict-Transport-Security"), "max-age=", "production mode sends HSTS")
+		} else {
+			assert.Empty(t, r.Header.Get("Strict-Transport-Security"), "never over plain HTTP (RFC 6797)")
+		}
+	}
+}
+
+func TestBackRedirectStaysOnSite(t *testing.T) {
+	tp := newTestPortal(t, portalOpts{})
+	c := noRedirects(tp)
+	cases := []struct{ back, want, why string }{
+		{"/subscriptions", "/subscriptions", "a local path is kept"},
+		{"/\\evil.example", "/", "a backslash is a slash to browsers"},
+		{"//evil.example", "/", "protocol-relative"},
+		{"https://evil.example/", "/", "absolute"},
+		{"/%0d%0aSet-Cookie:x", "/%0d%0aSet-Cookie:x", "escaped bytes stay escaped"},
+		{"/\tevil", "/", "control characters"},
+		{"", "/", "nothing"},
+	}
+	for _, tc := range cases {
+		req, err := http.NewRequest(http.MethodPost, tp.srv.URL+"/cookies", strings.NewReader(url.Values{"choice": {"necessary"}, "back": {tc.back}}.Encode()))
+		require.NoError(t, err)
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		res, err := c.Do(req)
+		require.NoError(t, err)
+		res.Body.Close()
+		assert.Equal(t, tc.want, res.Header.Get("Location"), tc.why)
+	}
+}
+
+func TestNoStaticDirectoryListing(t *testing.T) {
+	tp := newTestPortal(t, portalOpts{})
+	assert.Equal(t, http.StatusNotFound, tp.get(tp.client(), "/static/").Status)
+	assert.Equal(t, http.StatusOK, tp.get(tp.client(), "/static/portal.css").Status)
+}
+
+func TestLargeFormsRefused(t *testing.T) {
+	tp := newTestPortal(t, portalOpts{})
+	big := bytes.Repeat([]byte("a"), 20<<20)
+	req, err := http.NewRequest(http.MethodPost, tp.srv.URL+"/login", bytes.NewReader(big))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "multipart/form-data; boundary=x")
+	res, err := tp.client().Do(req)
+	require.NoError(t, err)
+	res.Body.Close()
+	assert.Equal(t, http.StatusRequestEntityTooLarge, res.StatusCode)
+}
+
+func TestCSRFRefusalLogged(t *testing.T) {
+	tp := newTestPortal(t, portalOpts{})
+	req, err := http.NewRequest(http.MethodPost, tp.srv.URL+"/login", strings.NewReader("email=alice%40example.com"))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	res, err := tp.client().Do(req)
+	require.NoError(t, err)
+	res.Body.Close()
+	assert.Equal(t, http.StatusForbidden, res.StatusCode)
+	logs := tp.logs.String()
+	assert.Contains(t, logs, "cross-site request refused")
+	assert.Contains(t, logs, `"route":"POST /login"`)
+	assert.NotContains(t, logs, "alice@example.com")
+}
