@@ -257,7 +257,7 @@ func (a *app) Handler() http.Handler {
 		}
 		files.ServeHTTP(w, r)
 	})))
-	handle("GET /healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") })
+	handle("GET /healthz", a.healthz)
 	handle("GET /{$}", a.home)
 	handle("GET /privacy", a.privacy)
 	handle("GET /cookies", a.cookieNotice)
@@ -344,3 +344,23 @@ func securityHeaders(next http.Handler, secure bool) http.Handler {
 
 // errAborted is returned by helpers that already wrote an error page.
 var errAborted = errors.New("portal: response already written")
+
+// healthz answers 200 "ok" when the portal can serve pages: its database
+// answers a query on the sessions table within two seconds. Otherwise 503,
+// so that a load balancer takes the server out of rotation.
+func (a *app) healthz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	var n int
+	err := a.rdb.QueryRowContext(ctx, `SELECT COUNT(*) FROM portal_sessions WHERE 1 = 0`).Scan(&n)
+	if err == nil {
+		err = a.db.PingContext(ctx)
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	if err != nil {
+		a.log.ErrorContext(r.Context(), "health check failed", slog.Any("error", err))
+		http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	io.WriteString(w, "ok\n")
+}

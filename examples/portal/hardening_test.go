@@ -86,3 +86,28 @@ func TestCSRFRefusalLogged(t *testing.T) {
 	assert.Contains(t, logs, `"route":"POST /login"`)
 	assert.NotContains(t, logs, "alice@example.com")
 }
+
+// A database hiccup answers 503 and keeps the session: when the database
+// is back, the visitor is still signed in. /healthz reports the hiccup.
+func TestDatabaseHiccupKeepsSession(t *testing.T) {
+	tp := newTestPortal(t, portalOpts{})
+	c := tp.client()
+	require.Equal(t, http.StatusOK, tp.post(c, "/signup", fakePerson.signupForm()).Status)
+	require.Equal(t, http.StatusOK, tp.get(c, "/account").Status)
+	assert.Equal(t, http.StatusOK, tp.get(c, "/healthz").Status)
+
+	ctx := t.Context()
+	_, err := tp.app.db.ExecContext(ctx, `ALTER TABLE portal_sessions RENAME TO portal_sessions_away`)
+	require.NoError(t, err)
+	r := tp.get(c, "/account")
+	assert.Equal(t, http.StatusServiceUnavailable, r.Status, "not a redirect to the log-in page")
+	assert.Contains(t, r.Body, "still signed in")
+	assert.Equal(t, http.StatusServiceUnavailable, tp.get(c, "/healthz").Status)
+
+	_, err = tp.app.db.ExecContext(ctx, `ALTER TABLE portal_sessions_away RENAME TO portal_sessions`)
+	require.NoError(t, err)
+	r = tp.get(c, "/account")
+	assert.Equal(t, http.StatusOK, r.Status)
+	assert.Contains(t, r.Body, fakePerson.Name, "still signed in after the hiccup")
+	assert.Equal(t, http.StatusOK, tp.get(c, "/healthz").Status)
+}

@@ -46,21 +46,42 @@ func (a *app) session(r *http.Request) *cookies.Session[sessionValues] {
 	return s
 }
 
-// currentAccount returns the signed-in account, or nil.
+// currentAccount returns the signed-in account, or nil (also when the
+// database cannot be reached: see lookupAccount).
 func (a *app) currentAccount(r *http.Request) *account {
+	acct, _ := a.lookupAccount(r)
+	return acct
+}
+
+// lookupAccount returns the signed-in account; nil and no error when the
+// visitor is not signed in (or the session has ended, which signs them
+// out); and an error when the database could not tell, in which case the
+// session is kept: a database hiccup must not log everyone out.
+func (a *app) lookupAccount(r *http.Request) (*account, error) {
 	if v, ok := r.Context().Value(accountKey{}).(*account); ok {
-		return v
+		return v, nil
 	}
 	s, ok := cookies.FromContext[sessionValues](r.Context())
 	if !ok || !s.Values.Auth {
-		return nil // no session (the CSRF refusal page runs outside it), or not signed in
+		return nil, nil // no session (the CSRF refusal page runs outside it), or not signed in
 	}
 	acct, err := a.accountBySession(r.Context(), s.ID(), time.Now())
-	if err != nil {
+	if errors.Is(err, errNoSuchRecord) {
 		s.Values.Auth = false
-		return nil
+		return nil, nil
 	}
-	return acct
+	if err != nil {
+		return nil, err
+	}
+	return acct, nil
+}
+
+// unavailable answers 503 when the database cannot be reached, keeping
+// the visitor's session.
+func (a *app) unavailable(w http.ResponseWriter, r *http.Request, err error) {
+	a.log.ErrorContext(r.Context(), "database unavailable", slog.String("route", r.Pattern), slog.Any("error", err))
+	w.Header().Set("Retry-After", "30")
+	a.fail(w, r, http.StatusServiceUnavailable, "The portal cannot reach its database just now. You are still signed in: please try again in a minute.")
 }
 
 type accountKey struct{}
@@ -68,7 +89,11 @@ type accountKey struct{}
 // requireLogin sends visitors who are not signed in to the log-in page.
 func (a *app) requireLogin(h func(http.ResponseWriter, *http.Request, *account)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		acct := a.currentAccount(r)
+		acct, err := a.lookupAccount(r)
+		if err != nil {
+			a.unavailable(w, r, err)
+			return
+		}
 		if acct == nil {
 			http.Redirect(w, r, "/login", http.StatusSeeOther)
 			return
