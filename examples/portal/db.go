@@ -179,6 +179,14 @@ var schema = []string{
 		created_at   BIGINT NOT NULL
 	)`,
 	`CREATE INDEX IF NOT EXISTS portal_payments_account ON portal_payments (account_id)`,
+	// One row per payment form: its idempotency key, taken before the card
+	// is charged, so that a double submit charges once.
+	`CREATE TABLE IF NOT EXISTS portal_payment_keys (
+		idem_key    TEXT PRIMARY KEY,
+		account_id  TEXT NOT NULL,
+		payment_id  TEXT NOT NULL,
+		created_at  BIGINT NOT NULL
+	)`,
 }
 
 func migrate(ctx context.Context, db *sql.DB, d pii.Dialect) error {

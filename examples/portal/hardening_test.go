@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
+	"github.com/civickit/privacy/pii"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -110,4 +113,48 @@ func TestDatabaseHiccupKeepsSession(t *testing.T) {
 	assert.Equal(t, http.StatusOK, r.Status)
 	assert.Contains(t, r.Body, fakePerson.Name, "still signed in after the hiccup")
 	assert.Equal(t, http.StatusOK, tp.get(c, "/healthz").Status)
+}
+
+// Paying twice charges once: a double submit of one form, a reload of the
+// receipt, and two submits racing each other.
+func TestPayChargesOnce(t *testing.T) {
+	tp := newTestPortal(t, portalOpts{})
+	c := tp.client()
+	require.Equal(t, http.StatusOK, tp.post(c, "/signup", fakePerson.signupForm()).Status)
+	acct, err := tp.app.login(t.Context(), pii.New(pii.Email, fakePerson.Email), fakePerson.Password)
+	require.NoError(t, err)
+	form := tp.get(c, "/pay").Body
+	m := regexp.MustCompile(`name="idem" value="([0-9a-f]{32})"`).FindStringSubmatch(form)
+	require.Len(t, m, 2, "the form carries an idempotency key")
+	pay := url.Values{"idem": {m[1]}, "amount": {"42.50"}, "card": {fakePerson.Card}, "expiry": {"12/39"}, "cvc": {"123"}}
+
+	first := tp.post(c, "/pay", pay)
+	require.Equal(t, http.StatusOK, first.Status, first.Body)
+	assert.Contains(t, first.FinalURL, "/pay/receipt/pay_", "post/redirect/get")
+	assert.Contains(t, first.Body, "$42.50")
+	second := tp.post(c, "/pay", pay)
+	assert.Equal(t, first.FinalURL, second.FinalURL, "a double submit shows the same payment")
+	assert.Equal(t, http.StatusOK, tp.get(c, first.FinalURL).Status, "a reload is a GET")
+	ps, err := tp.app.payments(t.Context(), acct.ID)
+	require.NoError(t, err)
+	assert.Len(t, ps, 1, "charged once")
+
+	// Two submits of a new form at the same time.
+	pay.Set("idem", randomHex(16))
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() { tp.post(c, "/pay", pay) })
+	}
+	wg.Wait()
+	ps, err = tp.app.payments(t.Context(), acct.ID)
+	require.NoError(t, err)
+	assert.Len(t, ps, 2, "racing submits of one form charge once")
+
+	// Another account cannot see the receipt.
+	other := tp.client()
+	p2 := fakePerson
+	p2.Email = "bob@example.com"
+	require.Equal(t, http.StatusOK, tp.post(other, "/signup", p2.signupForm()).Status)
+	assert.Equal(t, http.StatusNotFound, tp.get(other, first.FinalURL).Status)
+	assert.Equal(t, http.StatusBadRequest, tp.post(c, "/pay", url.Values{"amount": {"10"}}).Status, "no key, no charge")
 }

@@ -89,8 +89,8 @@ func TestNoLeaks(t *testing.T) {
 	esc := url.PathEscape
 	tp.get(c, "/no-such-page/"+esc(p.Email)+"?q="+url.QueryEscape(p.Name))
 	tp.get(c, "/outbox/"+esc(p.Email))
-	tp.post(c, "/pay", url.Values{"amount": {"10"}, "card": {p.Card}, "expiry": {"01/20"}, "cvc": {"123"}})
-	tp.post(c, "/pay", url.Values{"amount": {p.Phone}, "card": {p.Card}, "expiry": {"12/39"}, "cvc": {"123"}})
+	tp.post(c, "/pay", url.Values{"idem": {randomHex(16)}, "amount": {"10"}, "card": {p.Card}, "expiry": {"01/20"}, "cvc": {"123"}})
+	tp.post(c, "/pay", url.Values{"idem": {randomHex(16)}, "amount": {p.Phone}, "card": {p.Card}, "expiry": {"12/39"}, "cvc": {"123"}})
 	tp.post(c, "/subscriptions/confirm", url.Values{"token": {p.Email}})
 	tp.get(c, "/subscriptions/confirm?token="+url.QueryEscape(p.Card))
 	tp.get(c, "/unsubscribe?token="+url.QueryEscape(p.Email))

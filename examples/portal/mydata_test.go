@@ -17,7 +17,7 @@ func TestStaffRecordsAndMyData(t *testing.T) {
 	tp := newTestPortal(t, portalOpts{})
 	alice := tp.client()
 	require.Equal(t, http.StatusOK, tp.post(alice, "/signup", fakePerson.signupForm()).Status)
-	r := tp.post(alice, "/pay", url.Values{"amount": {"12"}, "card": {fakePerson.Card}, "expiry": {"12/39"}, "cvc": {"123"}})
+	r := tp.post(alice, "/pay", url.Values{"idem": {randomHex(16)}, "amount": {"12"}, "card": {fakePerson.Card}, "expiry": {"12/39"}, "cvc": {"123"}})
 	require.Equal(t, http.StatusOK, r.Status)
 	r = tp.post(alice, "/subscriptions", url.Values{"topic": {"eline:street-alerts"}})
 	require.Equal(t, http.StatusOK, r.Status)

@@ -78,11 +78,40 @@ func validExpiry(s string, now time.Time) bool {
 	return !t.AddDate(0, 1, 0).Before(now)
 }
 
+// Paying is post/redirect/get with an idempotency key: each payment form
+// carries a random key; the first POST with a key takes it (a unique row)
+// before the card is charged, and every POST with that key, the first
+// included, redirects to the receipt page. A double click, a resubmitted
+// form or a reloaded receipt charges once.
+
 func (a *app) payForm(w http.ResponseWriter, r *http.Request, acct *account) {
-	a.render(w, r, http.StatusOK, "pay", pageData{Title: "Pay my bill", Data: map[string]any{"Account": acct.Data.Number.Masked()}})
+	a.renderPay(w, r, acct, http.StatusOK, "", randomHex(16))
+}
+
+func (a *app) renderPay(w http.ResponseWriter, r *http.Request, acct *account, status int, problem, idem string) {
+	a.render(w, r, status, "pay", pageData{Title: "Pay my bill", Error: problem,
+		Data: map[string]any{"Account": acct.Data.Number.Masked(), "Idem": idem}})
+}
+
+// validIdem reports whether s is a key payForm made: 32 hex digits.
+func validIdem(s string) bool {
+	if len(s) != 32 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !(s[i] >= '0' && s[i] <= '9' || s[i] >= 'a' && s[i] <= 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 func (a *app) pay(w http.ResponseWriter, r *http.Request, acct *account) {
+	idem := r.PostFormValue("idem")
+	if !validIdem(idem) {
+		a.renderPay(w, r, acct, http.StatusBadRequest, "This payment form has expired. Please enter the payment again.", randomHex(16))
+		return
+	}
 	amount, ok := parseAmount(r.PostFormValue("amount"))
 	in := cardInput{
 		Card:   pii.New(pii.PaymentCard, formString(r, "card", 40)),
@@ -99,18 +128,66 @@ func (a *app) pay(w http.ResponseWriter, r *http.Request, acct *account) {
 		problem = "Please check: expiry (MM/YY)."
 	}
 	if problem != "" {
-		// Shown again empty: the card number is never echoed back.
-		a.render(w, r, http.StatusUnprocessableEntity, "pay", pageData{Title: "Pay my bill", Error: problem, Data: map[string]any{"Account": acct.Data.Number.Masked()}})
+		// Shown again empty: the card number is never echoed back. The key
+		// stays: nothing was charged.
+		a.renderPay(w, r, acct, http.StatusUnprocessableEntity, problem, idem)
+		return
+	}
+	id := newID("pay_")
+	taken, err := a.takePaymentKey(r.Context(), idem, acct.ID, id)
+	if err != nil {
+		a.internal(w, r, err)
+		return
+	}
+	if taken != id { // this form was submitted before: show that payment
+		seeOther(w, r, "/pay/receipt/"+taken)
 		return
 	}
 	token, last4 := processCard(in)
-	p := payment{ID: newID("pay_"), AccountID: acct.ID, CardToken: token, CardLast4: last4, AmountCents: in.Amount, CreatedAt: time.Now().UTC().Truncate(time.Second)}
+	p := payment{ID: id, AccountID: acct.ID, CardToken: token, CardLast4: last4, AmountCents: in.Amount, CreatedAt: time.Now().UTC().Truncate(time.Second)}
 	if err := a.storePayment(r.Context(), p); err != nil {
 		a.internal(w, r, err)
 		return
 	}
 	a.log.InfoContext(r.Context(), "payment accepted", "account", acct.ID, "payment", p.ID, "card_token", p.CardToken, "amount_cents", p.AmountCents)
-	a.render(w, r, http.StatusOK, "paid", pageData{Title: "Payment received", Data: p})
+	seeOther(w, r, "/pay/receipt/"+p.ID)
+}
+
+// takePaymentKey records that the payment form idem pays as payment id,
+// and returns id; when the key was taken before (by this account), it
+// returns the payment id it was taken for.
+func (a *app) takePaymentKey(ctx context.Context, idem, accountID, id string) (string, error) {
+	err := a.execTx(ctx, `INSERT INTO portal_payment_keys (idem_key, account_id, payment_id, created_at) VALUES (?, ?, ?, ?)`,
+		idem, accountID, id, time.Now().Unix())
+	if err == nil {
+		return id, nil
+	}
+	var owner, prev string
+	if qerr := a.db.QueryRowContext(ctx, a.q(`SELECT account_id, payment_id FROM portal_payment_keys WHERE idem_key = ?`), idem).Scan(&owner, &prev); qerr != nil {
+		return "", fmt.Errorf("portal: payment key: %w", err)
+	}
+	if owner != accountID {
+		return "", fmt.Errorf("portal: payment key of another account")
+	}
+	return prev, nil
+}
+
+// receipt shows one of the account's payments. A payment whose form was
+// taken but whose charge has not been stored yet (a double click still in
+// flight) shows a short wait page.
+func (a *app) receipt(w http.ResponseWriter, r *http.Request, acct *account) {
+	ps, err := a.payments(r.Context(), acct.ID)
+	if err != nil {
+		a.internal(w, r, err)
+		return
+	}
+	for _, p := range ps {
+		if p.ID == r.PathValue("id") {
+			a.render(w, r, http.StatusOK, "paid", pageData{Title: "Payment received", Data: p})
+			return
+		}
+	}
+	a.fail(w, r, http.StatusNotFound, "There is no such payment on your account (yet: reload in a moment if you just paid).")
 }
 
 func (a *app) storePayment(ctx context.Context, p payment) error {

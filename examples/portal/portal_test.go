@@ -172,7 +172,7 @@ func flow(t *testing.T, tp *testPortal, p person) *http.Client {
 	assert.NoError(t, tp.app.ledger.Verify(context.Background(), acct.ConsentSubject))
 
 	// Pay a bill: only token and last 4 are kept.
-	r = tp.post(c, "/pay", url.Values{"amount": {"42.50"}, "card": {p.Card}, "expiry": {"12/39"}, "cvc": {"123"}})
+	r = tp.post(c, "/pay", url.Values{"idem": {randomHex(16)}, "amount": {"42.50"}, "card": {p.Card}, "expiry": {"12/39"}, "cvc": {"123"}})
 	require.Equal(t, http.StatusOK, r.Status, r.Body)
 	assert.Contains(t, r.Body, "$42.50")
 	assert.Contains(t, r.Body, "ending in "+p.Card[len(p.Card)-4:])
@@ -277,10 +277,10 @@ func TestPayRejects(t *testing.T) {
 		form url.Values
 		why  string
 	}{
-		{"luhn", url.Values{"amount": {"10"}, "card": {"4111 1111 1111 1112"}, "expiry": {"12/39"}, "cvc": {"123"}}, "card fails Luhn"},
-		{"expired", url.Values{"amount": {"10"}, "card": {"4111 1111 1111 1111"}, "expiry": {"01/20"}, "cvc": {"123"}}, "card expired"},
-		{"amount", url.Values{"amount": {"0.5"}, "card": {"4111 1111 1111 1111"}, "expiry": {"12/39"}, "cvc": {"123"}}, "below $1"},
-		{"cvc", url.Values{"amount": {"10"}, "card": {"4111 1111 1111 1111"}, "expiry": {"12/39"}, "cvc": {"12a"}}, "cvc not digits"},
+		{"luhn", url.Values{"idem": {randomHex(16)}, "amount": {"10"}, "card": {"4111 1111 1111 1112"}, "expiry": {"12/39"}, "cvc": {"123"}}, "card fails Luhn"},
+		{"expired", url.Values{"idem": {randomHex(16)}, "amount": {"10"}, "card": {"4111 1111 1111 1111"}, "expiry": {"01/20"}, "cvc": {"123"}}, "card expired"},
+		{"amount", url.Values{"idem": {randomHex(16)}, "amount": {"0.5"}, "card": {"4111 1111 1111 1111"}, "expiry": {"12/39"}, "cvc": {"123"}}, "below $1"},
+		{"cvc", url.Values{"idem": {randomHex(16)}, "amount": {"10"}, "card": {"4111 1111 1111 1111"}, "expiry": {"12/39"}, "cvc": {"12a"}}, "cvc not digits"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

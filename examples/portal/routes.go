@@ -6,6 +6,7 @@ import "net/http"
 func (a *app) routesMore(handle func(string, http.HandlerFunc)) {
 	handle("GET /pay", a.requireLogin(a.payForm))
 	handle("POST /pay", a.requireLogin(a.pay))
+	handle("GET /pay/receipt/{id}", a.requireLogin(a.receipt))
 	handle("GET /mydata", a.requireLogin(a.myData))
 	handle("GET /mydata/export.json", a.requireLogin(a.myDataJSON))
 	handle("POST /mydata/erase", a.requireLogin(a.erase))
