@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"image/jpeg"
 	"math"
 	"strings"
 	"unicode/utf8"
@@ -673,7 +674,21 @@ func (w *pdfWriter) rasterPage(i int, page references.FPDF_PAGE, boxes []pdfBox)
 	if err != nil {
 		return err
 	}
-	if _, err := inst.FPDFImageObj_SetBitmap(&requests.FPDFImageObj_SetBitmap{ImageObject: img.PageObject, Bitmap: bm.Bitmap}); err != nil {
+	// The page is written as a JPEG encoded here: PDFium's own image
+	// writer (raw pixels, deflated in WebAssembly) is ten times slower.
+	buf, err := inst.FPDFBitmap_GetBuffer(&requests.FPDFBitmap_GetBuffer{Bitmap: bm.Bitmap})
+	if err != nil {
+		return err
+	}
+	stride, err := inst.FPDFBitmap_GetStride(&requests.FPDFBitmap_GetStride{Bitmap: bm.Bitmap})
+	if err != nil {
+		return err
+	}
+	jpg, err := encodeBGRx(buf.Buffer, stride.Stride, wpx, hpx)
+	if err != nil {
+		return err
+	}
+	if _, err := inst.FPDFImageObj_LoadJpegFileInline(&requests.FPDFImageObj_LoadJpegFileInline{ImageObject: img.PageObject, FileData: jpg}); err != nil {
 		return err
 	}
 	if _, err := inst.FPDFImageObj_SetMatrix(&requests.FPDFImageObj_SetMatrix{ImageObject: img.PageObject, Transform: structs.FPDF_FS_MATRIX{A: float32(wpt), D: float32(hpt)}}); err != nil {
@@ -794,4 +809,52 @@ func (w *pdfWriter) toPage(page references.FPDF_PAGE, wpx, hpx, x, y int) (float
 		return 0, 0, err
 	}
 	return d.PageX, d.PageY, nil
+}
+
+// pdfJPEGQuality is the JPEG quality of rendered pages.
+const pdfJPEGQuality = 80
+
+// encodeBGRx encodes a PDFium BGRx bitmap as a JPEG: grey when every
+// pixel is grey (most pages of text), in colour otherwise.
+func encodeBGRx(buf []byte, stride, w, h int) ([]byte, error) {
+	if stride < 4*w || len(buf) < stride*h {
+		return nil, errors.New("records: PDF bitmap has an unexpected layout")
+	}
+	gray := true
+	for y := 0; y < h && gray; y++ {
+		row := buf[y*stride : y*stride+4*w]
+		for x := 0; x < len(row); x += 4 {
+			if row[x] != row[x+1] || row[x+1] != row[x+2] {
+				gray = false
+				break
+			}
+		}
+	}
+	var img image.Image
+	if gray {
+		g := image.NewGray(image.Rect(0, 0, w, h))
+		for y := range h {
+			row := buf[y*stride : y*stride+4*w]
+			dst := g.Pix[y*g.Stride : y*g.Stride+w]
+			for x := range dst {
+				dst[x] = row[4*x]
+			}
+		}
+		img = g
+	} else {
+		c := image.NewRGBA(image.Rect(0, 0, w, h))
+		for y := range h {
+			row := buf[y*stride : y*stride+4*w]
+			dst := c.Pix[y*c.Stride : y*c.Stride+4*w]
+			for x := 0; x < len(dst); x += 4 {
+				dst[x], dst[x+1], dst[x+2], dst[x+3] = row[x+2], row[x+1], row[x], 0xff
+			}
+		}
+		img = c
+	}
+	var out bytes.Buffer
+	if err := jpeg.Encode(&out, img, &jpeg.Options{Quality: pdfJPEGQuality}); err != nil {
+		return nil, fmt.Errorf("records: encoding a PDF page: %w", err)
+	}
+	return out.Bytes(), nil
 }
