@@ -763,8 +763,11 @@ func (w *pdfWriter) scannedPage(i int, page references.FPDF_PAGE, pagePart strin
 	lines, err := pdfOCR(r.Result.RenderedImage)
 	wpx, hpx := r.Result.Width, r.Result.Height
 	r.Cleanup()
+	if errors.Is(err, errNoOCR) {
+		return w.withheld(ReasonNeedsOCR, fmt.Sprintf("PDF page %d is a scan", i+1))
+	}
 	if err != nil {
-		return w.withheld(ReasonNeedsOCR, fmt.Sprintf("PDF page %d: OCR failed", i+1))
+		return w.withheld(ReasonUnreadable, fmt.Sprintf("PDF page %d: OCR failed", i+1))
 	}
 	var words []OCRWord
 	var b strings.Builder

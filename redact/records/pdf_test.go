@@ -269,6 +269,10 @@ func TestPDFLogsEveryRedactionWithABox(t *testing.T) {
 }
 
 func TestPDFWithholds(t *testing.T) {
+	// As on a machine without Tesseract.
+	old := pdfOCR
+	t.Cleanup(func() { pdfOCR = old })
+	pdfOCR = func(image.Image) ([][]OCRWord, error) { return nil, errNoOCR }
 	rq := newTestRequest(t, nil)
 	scan := buildPDF(t, [][]string{pdfCleanLines[0]}, pdfFixtureOptions{imagePage: true})
 	cases := []struct {
@@ -277,7 +281,7 @@ func TestPDFWithholds(t *testing.T) {
 		reason Reason
 		why    string
 	}{
-		{"a scanned page", scan, ReasonNeedsOCR, "an image-only page cannot be read without OCR"},
+		{"a scanned page without Tesseract", scan, ReasonNeedsOCR, "an image-only page cannot be read without OCR"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -348,10 +352,11 @@ func realDocsDir(t *testing.T) string {
 
 func TestPDFRealDocuments(t *testing.T) {
 	dir := realDocsDir(t)
-	files, _ := filepath.Glob(filepath.Join(dir, "*.pdf"))
-	if len(files) == 0 {
-		t.Skipf("no real-world PDFs in %s (set CIVICKIT_REAL_DOCS to the real-docs folder)", dir)
+	if os.Getenv("CIVICKIT_REAL_DOCS") == "" {
+		dir = realDocs(t, "pdf")
 	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*.pdf"))
+	require.NotEmpty(t, files, "real-world PDFs in %s", dir)
 	rq := newTestRequest(t, nil)
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
@@ -397,5 +402,47 @@ func TestPDFScanWithOCRHook(t *testing.T) {
 	require.NoError(t, err, "with OCR a scan is redacted, not withheld")
 	require.Len(t, res.Entries, 1)
 	assert.Equal(t, "page 2 > box 33,772,96,783", res.Entries[0].Part, "the word's pixels at 150 dpi, in points from the bottom left")
+	assertNoPDFLeak(t, res.Output, pdfCanaries(t))
+}
+
+// A scanned page is read with Tesseract, and the release, rendered by
+// Poppler and read again by OCR, holds no planted value.
+func TestPDFScanWithTesseract(t *testing.T) {
+	requireTesseract(t)
+	pdftoppm, err := exec.LookPath("pdftoppm")
+	if err != nil {
+		t.Skip("pdftoppm (poppler-utils) is not installed: the independent render is skipped")
+	}
+	scan := renderLines(t, []string{"Water meter repair request", "Resident SSN " + pdfSSN, "Call " + pdfPhone})
+	var img bytes.Buffer
+	require.NoError(t, png.Encode(&img, scan))
+	f := fpdf.New("P", "pt", "Letter", "")
+	f.AddPage()
+	f.RegisterImageOptionsReader("scan", fpdf.ImageOptions{ImageType: "PNG"}, &img)
+	f.ImageOptions("scan", 0, 0, 612, 792*float64(scan.Bounds().Dy())/float64(scan.Bounds().Dx())*612/792, false, fpdf.ImageOptions{ImageType: "PNG"}, 0, "")
+	var doc bytes.Buffer
+	require.NoError(t, f.Output(&doc))
+
+	rq := newTestRequest(t, nil)
+	res, err := rq.Document("scan.pdf", doc.Bytes())
+	require.NoError(t, err, "with Tesseract a scan is redacted, not withheld")
+	require.NotEmpty(t, res.Entries)
+	for _, e := range res.Entries {
+		assert.True(t, strings.HasPrefix(e.Part, "page 1 > box "), e.Part)
+	}
+	dir := t.TempDir()
+	in := filepath.Join(dir, "release.pdf")
+	require.NoError(t, os.WriteFile(in, res.Output, 0o600))
+	out, err := exec.Command(pdftoppm, "-r", "150", "-png", "-f", "1", "-l", "1", in, filepath.Join(dir, "page")).CombinedOutput()
+	require.NoError(t, err, string(out))
+	pages, _ := filepath.Glob(filepath.Join(dir, "page*.png"))
+	require.Len(t, pages, 1)
+	data, err := os.ReadFile(pages[0])
+	require.NoError(t, err)
+	text := ocrText(t, data)
+	assert.Contains(t, text, "Water meter repair", "the rest of the page is released")
+	for _, gone := range []string{"7301", "0143", "512-44"} {
+		assert.NotContains(t, text, gone)
+	}
 	assertNoPDFLeak(t, res.Output, pdfCanaries(t))
 }
