@@ -314,12 +314,19 @@ func TestDOCXRedactsEveryPart(t *testing.T) {
 // is not installed.
 func convertWithLibreOffice(t *testing.T, data []byte, filter, ext string) []byte {
 	t.Helper()
+	return convertFileWithLibreOffice(t, data, "in.docx", filter, ext)
+}
+
+// convertFileWithLibreOffice is convertWithLibreOffice for an input file
+// name of any type; it returns the first output file.
+func convertFileWithLibreOffice(t *testing.T, data []byte, name, filter, ext string) []byte {
+	t.Helper()
 	soffice, err := exec.LookPath("soffice")
 	if err != nil {
 		t.Skip("soffice not installed: skipping the LibreOffice check")
 	}
 	dir := t.TempDir()
-	in := filepath.Join(dir, "in.docx")
+	in := filepath.Join(dir, name)
 	require.NoError(t, os.WriteFile(in, data, 0o600))
 	outDir := filepath.Join(dir, "out")
 	cmd := exec.Command(soffice, "-env:UserInstallation=file://"+filepath.Join(dir, "profile"), "--headless",
@@ -327,9 +334,15 @@ func convertWithLibreOffice(t *testing.T, data []byte, filter, ext string) []byt
 	cmd.Env = append(os.Environ(), "HOME="+dir)
 	out, err := cmd.CombinedOutput()
 	require.NoError(t, err, "soffice: %s", out)
-	b, err := os.ReadFile(filepath.Join(outDir, "in."+ext))
-	require.NoError(t, err, "LibreOffice could not open the file: %s", out)
-	return b
+	outs, _ := filepath.Glob(filepath.Join(outDir, "*."+ext))
+	require.NotEmpty(t, outs, "LibreOffice could not open the file: %s", out)
+	var all []byte
+	for _, o := range outs { // one file per sheet for a spreadsheet
+		b, err := os.ReadFile(o)
+		require.NoError(t, err)
+		all = append(all, b...)
+	}
+	return all
 }
 
 // checkWithLibreOffice converts the release to text with LibreOffice, a

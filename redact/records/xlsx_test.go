@@ -218,6 +218,20 @@ func TestXLSXRedactsEveryPart(t *testing.T) {
 	require.Equal(t, DocXLSX, res.Format)
 	assert.Empty(t, xlsxLeaks(t, res.Output))
 	assertWellFormed(t, res.Output)
+	t.Run("LibreOffice opens the release", func(t *testing.T) {
+		// Every sheet as CSV (the last filter option, -1, exports all sheets).
+		csv := convertFileWithLibreOffice(t, res.Output, "release.xlsx",
+			"csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1", "csv")
+		for _, k := range []string{"Water meter repair", "Water permit", "Budget", "42"} {
+			assert.Contains(t, string(csv), k, "ordinary cells survive")
+		}
+		cs := piitest.New(t)
+		var canaries []piitest.Canary
+		for _, p := range xlsxPlanted {
+			canaries = append(canaries, cs.Custom(p.cat, p.value))
+		}
+		piitest.AssertNoLeak(t, csv, canaries...)
+	})
 
 	// Where things were redacted.
 	parts := map[string]bool{}
