@@ -50,6 +50,7 @@ type app struct {
 	pages     map[string]*template.Template
 	secure    bool
 	dummyHash string
+	throttle  *loginThrottle
 	notice    consent.Notice
 	retStore  *retsql.Store
 	sweeper   *retsql.Sweeper
@@ -108,6 +109,7 @@ func newApp(ctx context.Context, cfg config, stdout io.Writer) (*app, error) {
 	if a.indexer, err = pii.NewIndexer(a.keys.Index, nil); err != nil {
 		return nil, err
 	}
+	a.throttle = newLoginThrottle()
 	if a.dummyHash, err = hashPassword(cfg.argon, newID("")); err != nil {
 		return nil, err
 	}

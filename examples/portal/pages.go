@@ -146,8 +146,27 @@ func (a *app) loginForm(w http.ResponseWriter, r *http.Request) {
 
 func (a *app) loginPost(w http.ResponseWriter, r *http.Request) {
 	email := formPII(r, "email", pii.Email, 254)
+	key, err := a.emailIndex(pii.New(pii.Email, normEmail(email.Reveal())))
+	if err != nil {
+		a.internal(w, r, err)
+		return
+	}
+	ip := clientKey(r)
+	if ok, wait := a.throttle.allow(key, ip); !ok {
+		a.log.WarnContext(r.Context(), "log-in throttled", "wait_seconds", retryAfter(wait))
+		w.Header().Set("Retry-After", retryAfter(wait))
+		a.render(w, r, http.StatusTooManyRequests, "login", pageData{Title: "Log in",
+			Error: "Too many failed log-ins. Please wait " + retryAfter(wait) + " seconds and try again."})
+		return
+	}
+	release, err := a.throttle.hashSlot(r.Context())
+	if err != nil {
+		return // the client went away
+	}
 	acct, err := a.login(r.Context(), email, r.PostFormValue("password"))
+	release()
 	if errors.Is(err, errBadLogin) {
+		a.throttle.failed(key, ip)
 		a.render(w, r, http.StatusUnauthorized, "login", pageData{Title: "Log in", Error: "Wrong e-mail address or password."})
 		return
 	}
@@ -155,6 +174,7 @@ func (a *app) loginPost(w http.ResponseWriter, r *http.Request) {
 		a.internal(w, r, err)
 		return
 	}
+	a.throttle.succeeded(key)
 	a.signIn(w, r, acct, "login")
 }
 
