@@ -76,7 +76,7 @@ type Options struct {
 // For SQLite, open db with WAL journaling, a busy timeout and immediate
 // transactions, for example
 //
-//	file:consent.db?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_txlock=immediate
+//	file:consent.db?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_txlock=immediate
 //
 // so that concurrent writers wait for each other instead of failing.
 func New(db *sql.DB, d pii.Dialect, opts *Options) (*Store, error) {
@@ -150,8 +150,22 @@ func (s *Store) Migrate(ctx context.Context) error {
 		return err
 	}
 	for _, m := range ms {
-		if err := s.apply(ctx, m); err != nil {
-			return err
+		for attempt := 1; ; attempt++ {
+			err := s.apply(ctx, m)
+			if err == nil {
+				break
+			}
+			// Several servers opening a new SQLite database at once race to
+			// switch it to WAL; SQLite then answers SQLITE_BUSY without
+			// waiting. A migration is idempotent: try again.
+			if s.dialect != pii.SQLite || !strings.Contains(err.Error(), "SQLITE_BUSY") || attempt == 20 {
+				return err
+			}
+			select {
+			case <-ctx.Done():
+				return err
+			case <-time.After(time.Duration(attempt) * 10 * time.Millisecond):
+			}
 		}
 	}
 	return nil
@@ -161,7 +175,7 @@ func (s *Store) apply(ctx context.Context, m Migration) error {
 	defer s.lockWrites()()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("consent/sqlstore: migrate: %w", err)
+		return fmt.Errorf("consent/sqlstore: migrate: begin: %w", err)
 	}
 	defer tx.Rollback()
 	if s.dialect == pii.Postgres {

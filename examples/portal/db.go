@@ -21,7 +21,7 @@ import (
 // at the start, so a transaction never has to upgrade a read lock to a
 // write lock, which fails with SQLITE_BUSY without waiting).
 func sqliteDSN(path string) string {
-	return "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_txlock=immediate"
+	return "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_txlock=immediate"
 }
 
 // sqliteReadDSN is the DSN of the SQLite read pool: the same busy timeout

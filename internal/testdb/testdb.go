@@ -50,7 +50,7 @@ func SQLite(t testing.TB) *sql.DB {
 // SQLiteDSN returns a modernc.org/sqlite DSN for the file at path with WAL
 // journaling, foreign keys on and a 10 s busy timeout.
 func SQLiteDSN(path string) string {
-	return "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_txlock=immediate"
+	return "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_txlock=immediate"
 }
 
 // Postgres returns a connection pool to the test PostgreSQL whose
