@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"time"
 )
 
 // Request records that consent for purpose on channel was requested under
@@ -11,7 +13,17 @@ import (
 // subject's contact point, typically in a link. The token is opaque (Tink
 // AEAD ciphertext, base64url without padding), expires after
 // Options.ConfirmTTL, and confirms once.
+//
+// Request refuses with a *LimitError (wrapping ErrTooManyRequests), and
+// records nothing, when the subject has had Options.RequestLimit requests
+// on ch within Options.RequestWindow, whatever their purposes: the limit
+// is read from the ledger's own Requested events, so it holds across every
+// server that shares the store (two servers racing at the limit may each
+// let one more through).
 func (l *Ledger) Request(ctx context.Context, subject, purpose string, ch Channel, notice NoticeRef, method Method) (string, Event, error) {
+	if err := l.checkRequestLimit(ctx, subject, ch); err != nil {
+		return "", Event{}, err
+	}
 	e, err := l.Record(ctx, Event{Subject: subject, Type: Requested, Purpose: purpose, Channel: ch, Method: method, Notice: notice, Actor: "subject"})
 	if err != nil {
 		return "", Event{}, err
@@ -127,4 +139,49 @@ func (l *Ledger) Unsubscribe(ctx context.Context, token string, method Method) (
 	}
 	out.Withdrawn = ok
 	return out, nil
+}
+
+// ErrTooManyRequests is wrapped by the *LimitError that Request returns
+// when a subject has had too many confirmation requests lately.
+var ErrTooManyRequests = errors.New("consent: too many confirmation requests for this contact point")
+
+// LimitError says that Request was refused by Options.RequestLimit and
+// when the next request will be accepted.
+type LimitError struct {
+	Channel    Channel
+	RetryAfter time.Duration // until the oldest request in the window leaves it
+}
+
+func (e *LimitError) Error() string {
+	return fmt.Sprintf("%s on %s; retry in %s", ErrTooManyRequests.Error(), e.Channel, e.RetryAfter.Round(time.Second))
+}
+
+// Unwrap returns ErrTooManyRequests.
+func (e *LimitError) Unwrap() error { return ErrTooManyRequests }
+
+// checkRequestLimit counts the subject's Requested events on ch within the
+// window.
+func (l *Ledger) checkRequestLimit(ctx context.Context, subject string, ch Channel) error {
+	if l.opts.RequestLimit < 0 {
+		return nil
+	}
+	events, err := l.store.Events(ctx, subject)
+	if err != nil {
+		return err
+	}
+	now := l.now()
+	since := now.Add(-l.opts.RequestWindow)
+	var in []time.Time
+	for _, e := range events {
+		if e.Type == Requested && e.Channel == ch && e.RecordedAt.After(since) {
+			in = append(in, e.RecordedAt)
+		}
+	}
+	if len(in) < l.opts.RequestLimit {
+		return nil
+	}
+	// The request that frees a place is the one limit-th from the newest.
+	slices.SortFunc(in, func(a, b time.Time) int { return a.Compare(b) })
+	free := in[len(in)-l.opts.RequestLimit].Add(l.opts.RequestWindow)
+	return &LimitError{Channel: ch, RetryAfter: max(free.Sub(now), time.Second)}
 }

@@ -62,6 +62,15 @@ type Options struct {
 	Purposes []PurposeDef
 	// Controller identifies the city in receipts.
 	Controller Controller
+
+	// RequestLimit is how many confirmation requests (Request, and so
+	// confirmation e-mails or texts) one subject may get on one channel
+	// within RequestWindow; more are refused with a *LimitError, so that
+	// nobody can flood an address with confirmation messages. Zero means
+	// 5; negative means no limit.
+	RequestLimit int
+	// RequestWindow is the window of RequestLimit; zero means one hour.
+	RequestWindow time.Duration
 }
 
 // Ledger is the consent ledger: it protects contact points with pii,
@@ -98,6 +107,15 @@ func New(store Store, keys Keys, opts *Options) (*Ledger, error) {
 	l.now = func() time.Time { return l.opts.Now().UTC() }
 	if l.opts.ConfirmTTL == 0 {
 		l.opts.ConfirmTTL = 72 * time.Hour
+	}
+	if l.opts.RequestLimit == 0 {
+		l.opts.RequestLimit = 5
+	}
+	if l.opts.RequestWindow == 0 {
+		l.opts.RequestWindow = time.Hour
+	}
+	if l.opts.RequestWindow < 0 {
+		return nil, errors.New("consent: RequestWindow must not be negative")
 	}
 	if l.opts.ConfirmTTL < 0 || l.opts.UnsubscribeTTL < 0 {
 		return nil, errors.New("consent: token lifetimes must not be negative")

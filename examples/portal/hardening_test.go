@@ -158,3 +158,20 @@ func TestPayChargesOnce(t *testing.T) {
 	assert.Equal(t, http.StatusNotFound, tp.get(other, first.FinalURL).Status)
 	assert.Equal(t, http.StatusBadRequest, tp.post(c, "/pay", url.Values{"amount": {"10"}}).Status, "no key, no charge")
 }
+
+// Nobody can mail-bomb an address through the subscription form: the
+// ledger allows a few confirmation e-mails per address and hour.
+func TestSubscribeMailLimit(t *testing.T) {
+	tp := newTestPortal(t, portalOpts{})
+	c := tp.client()
+	form := url.Values{"email": {"victim@example.com"}, "topic": {topics[0].ID}}
+	for i := range 5 {
+		require.Equal(t, http.StatusOK, tp.post(c, "/subscriptions", form).Status, "request %d", i+1)
+	}
+	before := len(tp.outboxFiles())
+	r := tp.post(tp.client(), "/subscriptions", form)
+	assert.Equal(t, http.StatusTooManyRequests, r.Status, "the sixth in the hour, from any client, is refused")
+	assert.Contains(t, r.Body, "try again in")
+	assert.NotEmpty(t, r.Header.Get("Retry-After"))
+	assert.Len(t, tp.outboxFiles(), before, "no e-mail is sent")
+}

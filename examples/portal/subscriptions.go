@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/textproto"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -144,6 +145,16 @@ func (a *app) subscribe(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, t := range chosen {
 		token, _, err := a.ledger.Request(ctx, subject, t.ID, consent.Email, a.notice.Ref(), consent.WebForm)
+		var limit *consent.LimitError
+		if errors.As(err, &limit) {
+			// The ledger's own limit on confirmation e-mails per address:
+			// no mail, and a message that does not say more than needed.
+			minutes := int(limit.RetryAfter.Minutes()) + 1
+			w.Header().Set("Retry-After", strconv.Itoa(int(limit.RetryAfter.Seconds())+1))
+			a.renderSubscriptions(w, r, acct, http.StatusTooManyRequests, "",
+				fmt.Sprintf("We have sent several confirmation e-mails to this address in the last hour. Please use the link in one of them, or try again in %d minutes.", minutes))
+			return
+		}
 		if err != nil {
 			a.internal(w, r, err)
 			return
