@@ -46,7 +46,11 @@
 // base64url without padding; they hold an opaque subject id, the purpose,
 // the channel, an expiry and a random nonce, never PII. The nonce is
 // recorded as used in the same transaction as the event, so confirming
-// twice is harmless.
+// twice is harmless. Request allows Options.RequestLimit requests per
+// subject and channel in Options.RequestWindow (default 5 an hour) and
+// refuses more with a *LimitError, counting the ledger's own Requested
+// events, so that a sign-up form cannot be used to flood an address with
+// confirmation messages, from any number of servers.
 //
 // Unsubscribe: every message carries a link with an unsubscribe token
 // (Ledger.UnsubscribeLink) and the List-Unsubscribe and
