@@ -122,50 +122,9 @@ func (c *customDetector) find(sc *scanner) {
 	}
 }
 
-// denyTerm is one deny-list term, matched as a whole word ignoring ASCII
-// case.
+// denyTerm is one deny-list term, lower case, and its entity.
 type denyTerm struct {
-	id    int
-	lower string
-}
-
-func (d denyTerm) find(sc *scanner) {
-	s := sc.s
-	t := d.lower
-	c0 := t[0]
-	up := c0
-	if isLower(c0) {
-		up = c0 - 32
-	}
-	// next occurrence of each case of the first byte, kept so the input
-	// is searched once per case (linear time)
-	na, nb := -2, -2
-	next := func(from int, c byte, cur int) int {
-		if cur >= from || cur == -1 {
-			return cur
-		}
-		if k := strings.IndexByte(s[from:], c); k >= 0 {
-			return from + k
-		}
-		return -1
-	}
-	i := 0
-	for i+len(t) <= len(s) && !sc.done {
-		na = next(i, c0, na)
-		nb = next(i, up, nb)
-		at := na
-		if at < 0 || (nb >= 0 && nb < at) {
-			at = nb
-		}
-		if at < 0 {
-			return
-		}
-		if at+len(t) <= len(s) && equalFoldLower(s[at:at+len(t)], t) &&
-			tokenStart(s, at) && wordEnd(s, at+len(t)) {
-			sc.emit(d.id, at, at+len(t), 1, "deny")
-			i = at + len(t)
-			continue
-		}
-		i = at + 1
-	}
+	id         int
+	lower      string
+	afterTitle bool // a surname: reported only after an honorific or title
 }

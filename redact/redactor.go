@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"unsafe"
 
@@ -38,8 +39,10 @@ type Options struct {
 	// every candidate.
 	MinScore float64
 
-	// Allow lists exact texts that are never reported (for example the
-	// city's own public phone number or address).
+	// Allow lists texts that are never reported (for example the city's
+	// own public phone number or address), matched whole, ignoring ASCII
+	// case. A value that LooksLikeName also releases its NameVariants
+	// ("Councillor Ruiz" for "Ana Ruiz").
 	Allow []string
 	// AllowPatterns are matched against the whole text of each finding;
 	// a finding that matches any of them is dropped. They only ever run
@@ -48,8 +51,9 @@ type Options struct {
 
 	// Deny lists terms always reported as the given entity, matched as
 	// whole words ignoring ASCII case (for example a requester's name that
-	// must come out of every record of a request). Each term costs one
-	// fast substring search over the input.
+	// must come out of every record of a request). All terms are matched
+	// in one pass, whatever their number. A term that LooksLikeName also
+	// matches its NameVariants ("Ms. Ruiz", "Ruiz, Ana").
 	Deny map[Entity][]string
 
 	// Detectors are custom detectors, run after the built-in scan.
@@ -100,7 +104,7 @@ type Redactor struct {
 
 	allow         map[string]struct{}
 	allowPatterns []*regexp.Regexp
-	deny          []denyTerm
+	deny          *denySet
 	custom        []customDetector
 
 	ctx                   map[string]*ctxEntry
@@ -173,7 +177,17 @@ func New(opts *Options) (*Redactor, error) {
 		cd.id = r.ids[d.Entity]
 		r.custom = append(r.custom, cd)
 	}
-	for e, terms := range opts.Deny {
+	var deny []denyTerm
+	seenDeny := map[string]bool{}
+	// Entities in a fixed order, so that a term listed under two entities
+	// is always reported as the same one.
+	denyEnts := make([]Entity, 0, len(opts.Deny))
+	for e := range opts.Deny {
+		denyEnts = append(denyEnts, e)
+	}
+	slices.Sort(denyEnts)
+	for _, e := range denyEnts {
+		terms := opts.Deny[e]
 		if !validEntity(e) {
 			return nil, fmt.Errorf("%w: deny entity %q", ErrOptions, e)
 		}
@@ -181,12 +195,25 @@ func New(opts *Options) (*Redactor, error) {
 			r.addEntity(e, e.Category())
 		}
 		for _, t := range terms {
-			t = strings.TrimSpace(t)
+			t = strings.Join(strings.Fields(t), " ")
 			if t == "" {
 				continue
 			}
-			r.deny = append(r.deny, denyTerm{id: r.ids[e], lower: strings.ToLower(t)})
+			for _, v := range denyVariants(t) {
+				key := v.lower
+				if v.afterTitle {
+					key = "\x00" + key
+				}
+				if !seenDeny[key] {
+					seenDeny[key] = true
+					v.id = r.ids[e]
+					deny = append(deny, v)
+				}
+			}
 		}
+	}
+	if len(deny) > 0 {
+		r.deny = newDenySet(deny)
 	}
 	r.on = make([]bool, len(r.ents))
 	if opts.Entities == nil {
@@ -202,8 +229,10 @@ func New(opts *Options) (*Redactor, error) {
 			r.on[id] = true
 		}
 		// deny terms are always reported
-		for _, d := range r.deny {
-			r.on[d.id] = true
+		if r.deny != nil {
+			for _, id := range r.deny.ids {
+				r.on[id] = true
+			}
 		}
 	}
 	for _, on := range r.on {
@@ -222,7 +251,11 @@ func New(opts *Options) (*Redactor, error) {
 	if len(opts.Allow) > 0 {
 		r.allow = make(map[string]struct{}, len(opts.Allow))
 		for _, a := range opts.Allow {
-			r.allow[a] = struct{}{}
+			a = strings.TrimSpace(a)
+			r.allow[strings.ToLower(a)] = struct{}{}
+			for _, v := range NameVariants(a) {
+				r.allow[strings.ToLower(v)] = struct{}{}
+			}
 		}
 	}
 	if err := r.buildContext(opts); err != nil {
@@ -269,7 +302,14 @@ func (r *Redactor) knownLabel(l string) bool { return r.labels[l] }
 
 func (r *Redactor) allowed(text string) bool {
 	if r.allow != nil {
-		if _, ok := r.allow[text]; ok {
+		key := text
+		for i := 0; i < len(text); i++ {
+			if c := text[i]; c >= 'A' && c <= 'Z' {
+				key = strings.ToLower(text) // allocates only for a finding with capitals
+				break
+			}
+		}
+		if _, ok := r.allow[key]; ok {
 			return true
 		}
 	}
@@ -405,11 +445,8 @@ func (r *Redactor) ContainsBytes(b []byte) bool {
 
 // runExtra runs the deny-list and the custom detectors.
 func (sc *scanner) runExtra() {
-	for _, d := range sc.r.deny {
-		if sc.done {
-			return
-		}
-		d.find(sc)
+	if sc.r.deny != nil && !sc.done {
+		sc.r.deny.find(sc)
 	}
 	for i := range sc.r.custom {
 		if sc.done {

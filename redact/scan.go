@@ -173,6 +173,13 @@ func (sc *scanner) emit(id, start, end int, score float64, rule string) bool {
 	if r.allowed(sc.s[start:end]) {
 		return false
 	}
+	// A surname found after a title ("Councillor Ruiz") is released when
+	// the allow-list names the person ("Ana Ruiz" allows "Councillor Ruiz").
+	if r.allow != nil {
+		if w := wordBefore(sc.s, start); w < start && r.allowed(sc.s[w:end]) {
+			return false
+		}
+	}
 	if sc.first {
 		sc.done = true
 		return true
@@ -456,4 +463,24 @@ func (sc *scanner) marker(i int) int {
 
 func isBase64URL(c byte) bool {
 	return isAlpha(c) || isDigit(c) || c == '-' || c == '_'
+}
+
+// wordBefore returns the start of the word (letters and periods) before
+// position i, separated from it by spaces, or i when there is none.
+func wordBefore(s string, i int) int {
+	j := i
+	for j > 0 && s[j-1] == ' ' {
+		j--
+	}
+	if j == i {
+		return i
+	}
+	k := j
+	for k > 0 && (isAlpha(s[k-1]) || s[k-1] == '.') {
+		k--
+	}
+	if k == j {
+		return i
+	}
+	return k
 }
