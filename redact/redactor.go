@@ -300,6 +300,11 @@ func (r *Redactor) addEntity(e Entity, c pii.Category) {
 
 func (r *Redactor) knownLabel(l string) bool { return r.labels[l] }
 
+// Allowed reports whether text, as a whole, is released by the allow-list
+// (Options.Allow, with name variants and ignoring case, or
+// Options.AllowPatterns).
+func (r *Redactor) Allowed(text string) bool { return r.allowed(strings.TrimSpace(text)) }
+
 func (r *Redactor) allowed(text string) bool {
 	if r.allow != nil {
 		key := text

@@ -240,3 +240,35 @@ func TestCLIDocuments(t *testing.T) {
 		piitest.AssertNoLeak(t, data, canaries...)
 	}
 }
+
+// TestCLIDenyAndAllow: a clerk's deny-list withholds a requester's name in
+// every form under its code, and the city's own addresses are released.
+func TestCLIDenyAndAllow(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := buildCLI(t)
+	work := t.TempDir()
+	in := filepath.Join(work, "in")
+	require.NoError(t, os.MkdirAll(in, 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(in, "memo.txt"), []byte(
+		"Request of JORDAN ABERNATHY (case CR-2024-118), answered by clerk@cityname.gov. Ms. Abernathy's earlier request was denied.\n"), 0o644))
+	deny := filepath.Join(work, "deny.txt")
+	require.NoError(t, os.WriteFile(deny, []byte("Jordan Abernathy\n[(b)(7)(C)] CR-2024-118\n"), 0o644))
+	out := filepath.Join(work, "out")
+	code, stderr := runCLI(t, bin, "-out", out, "-deny", deny, "-allow-domain", "cityname.gov", in)
+	require.Equal(t, exitRedacted, code, stderr)
+	got, err := os.ReadFile(filepath.Join(out, "memo.txt"))
+	require.NoError(t, err)
+	assert.Equal(t, "Request of [REDACTED (b)(6)] (case [REDACTED (b)(7)(C)]), answered by clerk@cityname.gov. [REDACTED (b)(6)]'s earlier request was denied.\n", string(got))
+
+	code, _ = runCLI(t, bin, "-out", filepath.Join(work, "out2"), "-deny", deny, "-deny-code", "(z)", in)
+	assert.Equal(t, exitError, code, "a code the catalog lacks is refused")
+	code, _ = runCLI(t, bin, "-out", filepath.Join(work, "out3"), "-allow-pattern", "(", in)
+	assert.Equal(t, exitError, code, "a bad pattern is refused")
+
+	cmd := exec.Command(bin, "-version")
+	v, err := cmd.Output()
+	require.NoError(t, err)
+	assert.True(t, strings.HasPrefix(string(v), "redact "), "prints its version: %s", v)
+}

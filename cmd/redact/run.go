@@ -34,6 +34,12 @@ const (
 // (when stderr is a terminal).
 const progressMin = 50
 
+// listFlag is a repeatable string flag.
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listFlag) Set(s string) error { *l = append(*l, s); return nil }
+
 type fieldFlags map[string]redact.Entity
 
 func (f fieldFlags) String() string { return "" }
@@ -49,6 +55,9 @@ func (f fieldFlags) Set(s string) error {
 
 type config struct {
 	jurisdiction, catalog, box, allow string
+	deny, denyCode                    string
+	allowPatterns, allowDomains       listFlag
+	version                           bool
 	fields                            fieldFlags
 	minScore                          float64
 	out, logCSV, logJSON, summary     string
@@ -72,6 +81,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fl.StringVar(&cfg.catalog, "catalog", "", "exemption catalog `file` (JSON); overrides -jurisdiction")
 	fl.StringVar(&cfg.box, "box", "", "redaction box `format` with {code}, {entity}, {label} (default from the catalog, "+records.DefaultBox+")")
 	fl.StringVar(&cfg.allow, "allow", "", "allow-list `file`: values, or hmac:<hash> lines, to release")
+	fl.StringVar(&cfg.deny, "deny", "", "deny-list `file`: terms to withhold everywhere (a requester's name, a case number), one per line, \"[code] term\" for a term's own exemption code")
+	fl.StringVar(&cfg.denyCode, "deny-code", "", "exemption `code` for -deny terms without one (default: the catalog's default code)")
+	fl.Var(&cfg.allowPatterns, "allow-pattern", "release findings that this regular `expression` matches whole (repeatable)")
+	fl.Var(&cfg.allowDomains, "allow-domain", "release e-mail addresses at this `domain` and its subdomains, for example cityname.gov (repeatable)")
+	fl.BoolVar(&cfg.version, "version", false, "print the version and exit")
 	fl.Var(cfg.fields, "field", "treat JSON key or CSV column `KEY=ENTITY` as personal data (repeatable)")
 	fl.Float64Var(&cfg.minScore, "min-score", 0, "minimum detector confidence, 0 to 1 (default 0.5)")
 	fl.StringVar(&cfg.out, "out", "", "output `folder` (required)")
@@ -91,6 +105,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return exitClean
 		}
 		return exitError
+	}
+	if cfg.version {
+		fmt.Fprintln(stdout, "redact", versionString())
+		return exitClean
 	}
 	fail := func(format string, a ...any) int {
 		fmt.Fprintf(stderr, "redact: "+format+"\n", a...)
@@ -209,6 +227,25 @@ func newRequest(cfg config, key redact.PRF) (*records.Request, error) {
 		if opts.Allow, err = records.LoadAllowList(cfg.allow); err != nil {
 			return nil, err
 		}
+	}
+	if len(cfg.allowPatterns)+len(cfg.allowDomains) > 0 && opts.Allow == nil {
+		opts.Allow = &records.AllowList{}
+	}
+	for _, p := range cfg.allowPatterns {
+		if err := opts.Allow.AddPattern(p); err != nil {
+			return nil, fmt.Errorf("-allow-pattern %q: %w", p, err)
+		}
+	}
+	for _, d := range cfg.allowDomains {
+		if err := opts.Allow.AddDomain(d); err != nil {
+			return nil, fmt.Errorf("-allow-domain %q: %w", d, err)
+		}
+	}
+	if cfg.deny != "" {
+		if opts.DenyList, err = records.LoadDenyList(cfg.deny); err != nil {
+			return nil, err
+		}
+		opts.DenyList.SetDefaultCode(cfg.denyCode)
 	}
 	return records.NewRequest(key, opts)
 }

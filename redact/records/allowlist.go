@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"slices"
 	"strings"
 )
@@ -27,11 +28,18 @@ const HashPrefix = "hmac:"
 // with '#' are ignored; "hmac:<hex>" names a value by the keyed hash the
 // redaction log and review report print (so a clerk can allow a value from
 // the report without typing it, and it only matches under the same key);
-// any other line is a value, matched exactly after trimming surrounding
-// spaces.
+// "re:<regular expression>" releases every finding the expression
+// matches whole (Go RE2 syntax); "domain:<domain>" releases every e-mail
+// address at that domain or its subdomains (a city's own work addresses);
+// any other line is a value, matched whole ignoring case after trimming
+// surrounding spaces. A value that is a person's full name also releases
+// that person's surname after a title ("Councillor Ruiz" for "Ana Ruiz")
+// and "Last, First" (see redact.NameVariants).
 type AllowList struct {
-	values []string
-	hashes map[string]bool
+	values   []string
+	hashes   map[string]bool
+	patterns []*regexp.Regexp
+	sources  []string // the patterns' and domains' lines, for WriteTo
 }
 
 // ParseAllowList reads an allow-list in its file form.
@@ -48,6 +56,18 @@ func ParseAllowList(r io.Reader) (*AllowList, error) {
 		}
 		if h, ok := strings.CutPrefix(line, HashPrefix); ok {
 			if err := a.AddHash(h); err != nil {
+				return nil, fmt.Errorf("%w: line %d: %w", ErrAllowList, n, err)
+			}
+			continue
+		}
+		if re, ok := strings.CutPrefix(line, PatternPrefix); ok {
+			if err := a.AddPattern(re); err != nil {
+				return nil, fmt.Errorf("%w: line %d: %w", ErrAllowList, n, err)
+			}
+			continue
+		}
+		if d, ok := strings.CutPrefix(line, DomainPrefix); ok {
+			if err := a.AddDomain(d); err != nil {
 				return nil, fmt.Errorf("%w: line %d: %w", ErrAllowList, n, err)
 			}
 			continue
@@ -92,21 +112,58 @@ func (a *AllowList) AddHash(h string) error {
 	return nil
 }
 
+// The prefixes of pattern and domain lines in an allow-list file.
+const (
+	PatternPrefix = "re:"
+	DomainPrefix  = "domain:"
+)
+
+// AddPattern releases every finding that the regular expression (Go RE2
+// syntax) matches as a whole.
+func (a *AllowList) AddPattern(expr string) error {
+	expr = strings.TrimSpace(expr)
+	re, err := regexp.Compile(expr)
+	if err != nil || expr == "" {
+		return fmt.Errorf("%w: not a regular expression", ErrAllowList)
+	}
+	a.patterns = append(a.patterns, re)
+	a.sources = append(a.sources, PatternPrefix+expr)
+	return nil
+}
+
+// AddDomain releases every e-mail address at domain or one of its
+// subdomains, in any case: "cityname.gov" releases clerk@cityname.gov and
+// permits@dpw.cityname.gov, not someone@cityname.gov.example.com.
+func (a *AllowList) AddDomain(domain string) error {
+	d := strings.ToLower(strings.TrimPrefix(strings.TrimSpace(domain), "@"))
+	if d == "" || strings.ContainsAny(d, " @/\\") || !strings.Contains(d, ".") {
+		return fmt.Errorf("%w: not a domain name", ErrAllowList)
+	}
+	re := regexp.MustCompile(`(?i)^[^@\s]+@(?:[a-z0-9-]+\.)*` + regexp.QuoteMeta(d) + `$`)
+	a.patterns = append(a.patterns, re)
+	a.sources = append(a.sources, DomainPrefix+d)
+	return nil
+}
+
 // Len returns the number of entries.
 func (a *AllowList) Len() int {
 	if a == nil {
 		return 0
 	}
-	return len(a.values) + len(a.hashes)
+	return len(a.values) + len(a.hashes) + len(a.patterns)
 }
 
 // WriteTo writes the allow-list in its file form: values first, in the
 // order added, then hashes, sorted.
 func (a *AllowList) WriteTo(w io.Writer) (int64, error) {
 	var b strings.Builder
-	b.WriteString("# redact allow-list: one value per line, or hmac:<hash> from the redaction log\n")
+	b.WriteString("# redact allow-list: one value per line, hmac:<hash> from the redaction log, re:<pattern> or domain:<domain>\n")
 	for _, v := range a.values {
 		b.WriteString(v)
+		b.WriteByte('\n')
+	}
+	for _, src := range a.sources {
+		b.WriteString(src)
 		b.WriteByte('\n')
 	}
 	hs := make([]string, 0, len(a.hashes))

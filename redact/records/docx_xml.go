@@ -547,7 +547,7 @@ func applySplices(data []byte, sps []splice) ([]byte, error) {
 // document's creator), logging it at where.
 func (rq *Request) redactWhole(res *Result, where, value string) string {
 	v := strings.TrimSpace(value)
-	if v == "" || looksRedacted(v) || rq.allowVal[v] {
+	if v == "" || looksRedacted(v) || rq.allowVal[v] || rq.red.Allowed(v) {
 		return value
 	}
 	f := []redact.Finding{{Entity: personEntity, Category: personEntity.Category(), Start: 0, End: len(value), Score: 1, Rule: "docx.person"}}

@@ -58,6 +58,10 @@ type RequestOptions struct {
 
 	// Allow releases the values it lists.
 	Allow *AllowList
+	// DenyList withholds the terms it lists wherever they appear, each
+	// under its exemption code (the catalog's default code unless the list
+	// gives one); it adds to Deny.
+	DenyList *DenyList
 
 	// Entities, MinScore, Deny and Detectors configure detection as in
 	// Options.
@@ -129,6 +133,25 @@ func NewRequest(key redact.PRF, opts *RequestOptions) (*Request, error) {
 			return nil, err
 		}
 	}
+	deny := opts.Deny
+	if opts.DenyList.Len() > 0 {
+		terms, rules := opts.DenyList.rules(cat.Default.Code)
+		deny = map[redact.Entity][]string{}
+		for e, ts := range opts.Deny {
+			deny[e] = ts
+		}
+		for e, ts := range terms {
+			deny[e] = append(deny[e], ts...)
+		}
+		for _, r := range rules {
+			if _, ok := cat.Exemption(r.Code); !ok {
+				return nil, fmt.Errorf("%w: deny-list code %q is not in the %s catalog", ErrCatalog, r.Code, cat.Jurisdiction)
+			}
+			if err := cat.SetRule(r); err != nil {
+				return nil, err
+			}
+		}
+	}
 	if err := cat.Validate(); err != nil {
 		return nil, err
 	}
@@ -139,7 +162,7 @@ func NewRequest(key redact.PRF, opts *RequestOptions) (*Request, error) {
 	ropts := &redact.Options{
 		Entities:  opts.Entities,
 		MinScore:  opts.MinScore,
-		Deny:      opts.Deny,
+		Deny:      deny,
 		Detectors: opts.Detectors,
 		PRF:       key,
 	}
@@ -159,6 +182,7 @@ func NewRequest(key redact.PRF, opts *RequestOptions) (*Request, error) {
 	}
 	if a := opts.Allow; a != nil {
 		ropts.Allow = append([]string(nil), a.values...)
+		ropts.AllowPatterns = append(ropts.AllowPatterns, a.patterns...)
 		for _, v := range a.values {
 			rq.allowVal[v] = true
 		}
@@ -173,7 +197,7 @@ func NewRequest(key redact.PRF, opts *RequestOptions) (*Request, error) {
 	for _, d := range opts.Detectors {
 		ents = append(ents, d.Entity)
 	}
-	for e := range opts.Deny {
+	for e := range deny {
 		ents = append(ents, e)
 	}
 	for _, e := range rq.fields {
@@ -459,7 +483,7 @@ func (rq *Request) cellFindings(buf []byte, key, value string) ([]redact.Finding
 		if !ok && rq.keyNames {
 			ent, ok = redact.KeyEntity(key)
 		}
-		if ok && !looksRedacted(value) && !rq.allowVal[strings.TrimSpace(value)] {
+		if ok && !looksRedacted(value) && !rq.allowVal[strings.TrimSpace(value)] && !rq.red.Allowed(value) {
 			return []redact.Finding{{Entity: ent, Category: ent.Category(), Start: 0, End: len(value), Score: 1, Rule: "key." + string(ent)}}, buf
 		}
 	}
