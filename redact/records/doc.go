@@ -10,8 +10,10 @@
 // exemption Catalog (built in: federal FOIA, Massachusetts, California and
 // a California utility catalog; or your own JSON), putting the exemption
 // code in each box, for example "[REDACTED (b)(6)]". An AllowList releases
-// values such as a public official's name, by value or by the keyed hash
-// the log prints.
+// values such as a public official's name (by value, by the keyed hash the
+// log prints, by pattern or by e-mail domain); a DenyList withholds terms
+// everywhere (a requester's name, a case number) under their codes. Names
+// in both lists also match the surname after a title and "Last, First".
 //
 // # Documents and formats
 //
@@ -28,7 +30,23 @@
 //     text, attached messages and attachments recursed into with their own
 //     formats; the release is a new, well-formed message holding only what
 //     was reviewed.
-//   - Word (.docx), Excel (.xlsx), PDF and images: see their files.
+//   - Outlook messages (.msg), read with mscfb and released as e-mail
+//     (Result.ReleaseExt is ".eml").
+//   - Word (.docx): the XML parts are rewritten by splicing their bytes, so
+//     text split across runs is found whole; headers, footers, notes,
+//     comments, text boxes, field codes, properties and link targets are
+//     redacted; tracked deletions are removed; embedded objects, macros and
+//     custom XML are taken out and images blanked, each listed as withheld.
+//   - Excel (.xlsx): every cell with its column header as context (numbers
+//     and formatted numbers too), shared strings rewritten without stale
+//     copies, formulas, sheet names, comments, headers, chart caches and
+//     properties; pivot caches, macros and pictures taken out and listed.
+//   - PDF, through PDFium in WebAssembly: a new document whose pages with a
+//     redaction are rendered with labelled boxes, other pages copied
+//     without annotations; no metadata, bookmarks, attachments or forms.
+//     Encrypted PDFs are withheld.
+//   - Images and scanned PDF pages, by OCR with Tesseract (run as a
+//     process); without Tesseract they are withheld as needing OCR.
 //
 // Each format reads its document as text segments with a location (a
 // message header, a paragraph, a cell, a page), hands each one to the
