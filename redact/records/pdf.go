@@ -114,6 +114,11 @@ func (rq *Request) redactPDF(res *Result, part string, data []byte) ([]byte, err
 		w := &pdfWriter{rq: rq, res: res, part: part, inst: inst}
 		var err error
 		out, err = w.redact(data)
+		if errors.Is(err, errRasterAll) {
+			res.rollback(m)
+			w = &pdfWriter{rq: rq, res: res, part: part, inst: inst, rasterAll: true}
+			out, err = w.redact(data)
+		}
 		return err
 	})
 	if timedOut {
@@ -140,7 +145,18 @@ type pdfWriter struct {
 	data []byte
 	src  references.FPDF_DOCUMENT
 	dst  references.FPDF_DOCUMENT
+	// rasterAll renders every page, clean ones too: set when a page with
+	// a redaction draws from form XObjects, which a producer may share
+	// with other pages through one resource dictionary (a clean page
+	// copied with its resources would carry the XObject, unused but
+	// readable).
+	rasterAll bool
+	copied    int // clean pages copied so far
 }
+
+// errRasterAll restarts a document in rasterAll mode when the need for it
+// is found after clean pages were copied.
+var errRasterAll = errors.New("records: PDF: render every page")
 
 // reopen replaces the source document with a fresh copy read from data,
 // for a page that PDFium could not flatten.
@@ -323,9 +339,22 @@ func (w *pdfWriter) page(i int) error {
 	if err != nil {
 		return err
 	}
-	if len(boxes) == 0 {
+	if len(boxes) > 0 && !w.rasterAll {
+		forms, err := w.hasForms(pageRef(page))
+		if err != nil {
+			return err
+		}
+		if forms {
+			if w.copied > 0 {
+				return errRasterAll
+			}
+			w.rasterAll = true
+		}
+	}
+	if len(boxes) == 0 && !w.rasterAll {
 		err := w.copyPage(i, page)
 		if err == nil {
+			w.copied++
 			return nil
 		}
 		// PDFium cannot copy the page's content (a broken resource):
@@ -347,6 +376,28 @@ func (w *pdfWriter) dropPage(i int) error {
 		_, err = w.inst.FPDFPage_Delete(&requests.FPDFPage_Delete{Document: w.dst, PageIndex: i})
 	}
 	return err
+}
+
+// hasForms reports whether a page draws any form XObject.
+func (w *pdfWriter) hasForms(page requests.Page) (bool, error) {
+	c, err := w.inst.FPDFPage_CountObjects(&requests.FPDFPage_CountObjects{Page: page})
+	if err != nil {
+		return false, err
+	}
+	for j := range min(c.Count, maxPDFObjects) {
+		o, err := w.inst.FPDFPage_GetObject(&requests.FPDFPage_GetObject{Page: page, Index: j})
+		if err != nil {
+			return false, err
+		}
+		t, err := w.inst.FPDFPageObj_GetType(&requests.FPDFPageObj_GetType{PageObject: o.PageObject})
+		if err != nil {
+			return false, err
+		}
+		if t.Type == enums.FPDF_PAGEOBJ_FORM {
+			return true, nil
+		}
+	}
+	return c.Count > maxPDFObjects, nil
 }
 
 // walkObjects reports whether a page (or form XObject, when form is set)

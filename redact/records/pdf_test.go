@@ -134,6 +134,10 @@ func pdfStreams(data []byte) [][]byte {
 		if i < 0 {
 			return out
 		}
+		if i >= 3 && string(rest[i-3:i]) == "end" { // the "stream" of "endstream"
+			rest = rest[i+len("stream"):]
+			continue
+		}
 		body := rest[i+len("stream"):]
 		if bytes.HasPrefix(body, []byte("\r\n")) {
 			body = body[2:]
@@ -181,7 +185,15 @@ func pdftotext(t testing.TB, data []byte) (string, bool) {
 func assertNoPDFLeak(t *testing.T, release []byte, canaries []piitest.Canary) {
 	t.Helper()
 	checks := map[string][]byte{"raw bytes": release}
-	for i, s := range pdfStreams(release) {
+	streams := pdfStreams(release)
+	raw := 0
+	for _, s := range streams {
+		if !bytes.Contains(s, []byte("endstream")) {
+			raw++
+		}
+	}
+	require.GreaterOrEqual(t, raw, bytes.Count(release, []byte("endstream")), "the crude reader finds every stream")
+	for i, s := range streams {
 		checks[fmt.Sprintf("stream %d", i)] = s
 	}
 	if text, ok := pdftotext(t, release); ok {
@@ -444,5 +456,34 @@ func TestPDFScanWithTesseract(t *testing.T) {
 	for _, gone := range []string{"7301", "0143", "512-44"} {
 		assert.NotContains(t, text, gone)
 	}
+	assertNoPDFLeak(t, res.Output, pdfCanaries(t))
+}
+
+// A PDF whose producer keeps one resource dictionary for every page (fpdf
+// does) and draws the resident's details from a form XObject: a clean
+// page copied with its resources would carry that XObject, unused but
+// readable. The release must not.
+func TestPDFSharedResources(t *testing.T) {
+	f := fpdf.New("P", "pt", "Letter", "")
+	f.SetFont("Helvetica", "", 12)
+	f.AddPage()
+	f.Text(72, 90, pdfCleanLines[0][0])
+	tpl := f.CreateTemplate(func(tp *fpdf.Tpl) {
+		tp.SetFont("Helvetica", "", 12)
+		for j, l := range pdfPIILines {
+			tp.Text(72, 90+float64(j)*18, l)
+		}
+	})
+	f.AddPage()
+	f.UseTemplate(tpl)
+	f.AddPage()
+	f.Text(72, 90, pdfCleanLines[1][0])
+	var buf bytes.Buffer
+	require.NoError(t, f.Output(&buf))
+
+	rq := newTestRequest(t, nil)
+	res, err := rq.Document("shared.pdf", buf.Bytes())
+	require.NoError(t, err)
+	require.NotEmpty(t, res.Entries, "the values drawn from the form XObject are found")
 	assertNoPDFLeak(t, res.Output, pdfCanaries(t))
 }
