@@ -352,7 +352,17 @@ func (w *pdfWriter) page(i int) error {
 		}
 	}
 	if len(boxes) == 0 && !w.rasterAll {
-		err := w.copyPage(i, page)
+		// Text that only marked-content properties carry (/ActualText,
+		// /Alt) is copied with the page but not shown: review it, and
+		// render the page instead when it holds personal data.
+		hidden, err := w.markedText(pageRef(page))
+		if err != nil {
+			return err
+		}
+		if hidden != "" && len(w.rq.segment(w.res, joinPart(pagePart, "marked content"), "", hidden)) > 0 {
+			return w.rasterPage(i, page, nil)
+		}
+		err = w.copyPage(i, page)
 		if err == nil {
 			w.copied++
 			return nil
@@ -376,6 +386,98 @@ func (w *pdfWriter) dropPage(i int) error {
 		_, err = w.inst.FPDFPage_Delete(&requests.FPDFPage_Delete{Document: w.dst, PageIndex: i})
 	}
 	return err
+}
+
+// maxMarkedText bounds the marked-content text read from one page.
+const maxMarkedText = 1 << 20
+
+// markedText returns the string values of the marked-content properties
+// of a page's objects (and those of its form XObjects), one per line:
+// /ActualText, /Alt, /E and the like, which text extractors may read but
+// the page does not show.
+func (w *pdfWriter) markedText(page requests.Page) (string, error) {
+	var b strings.Builder
+	seen := map[string]bool{}
+	n := 0
+	var walk func(form references.FPDF_PAGEOBJECT, depth int) error
+	walk = func(form references.FPDF_PAGEOBJECT, depth int) error {
+		var count int
+		if form == "" {
+			c, err := w.inst.FPDFPage_CountObjects(&requests.FPDFPage_CountObjects{Page: page})
+			if err != nil {
+				return err
+			}
+			count = c.Count
+		} else {
+			c, err := w.inst.FPDFFormObj_CountObjects(&requests.FPDFFormObj_CountObjects{PageObject: form})
+			if err != nil {
+				return err
+			}
+			count = c.Count
+		}
+		for j := range count {
+			if n++; n > maxPDFObjects || b.Len() > maxMarkedText {
+				return nil
+			}
+			var obj references.FPDF_PAGEOBJECT
+			if form == "" {
+				o, err := w.inst.FPDFPage_GetObject(&requests.FPDFPage_GetObject{Page: page, Index: j})
+				if err != nil {
+					return err
+				}
+				obj = o.PageObject
+			} else {
+				o, err := w.inst.FPDFFormObj_GetObject(&requests.FPDFFormObj_GetObject{PageObject: form, Index: uint64(j)})
+				if err != nil {
+					return err
+				}
+				obj = o.PageObject
+			}
+			marks, err := w.inst.FPDFPageObj_CountMarks(&requests.FPDFPageObj_CountMarks{PageObject: obj})
+			if err != nil {
+				return err
+			}
+			for k := range marks.Count {
+				m, err := w.inst.FPDFPageObj_GetMark(&requests.FPDFPageObj_GetMark{PageObject: obj, Index: uint64(k)})
+				if err != nil {
+					return err
+				}
+				params, err := w.inst.FPDFPageObjMark_CountParams(&requests.FPDFPageObjMark_CountParams{PageObjectMark: m.Mark})
+				if err != nil {
+					return err
+				}
+				for p := range params.Count {
+					key, err := w.inst.FPDFPageObjMark_GetParamKey(&requests.FPDFPageObjMark_GetParamKey{PageObjectMark: m.Mark, Index: uint64(p)})
+					if err != nil {
+						continue
+					}
+					v, err := w.inst.FPDFPageObjMark_GetParamStringValue(&requests.FPDFPageObjMark_GetParamStringValue{PageObjectMark: m.Mark, Key: key.Key})
+					if err != nil || strings.TrimSpace(v.Value) == "" || seen[v.Value] {
+						continue // not a string
+					}
+					seen[v.Value] = true
+					b.WriteString(strings.ToValidUTF8(v.Value, "\uFFFD"))
+					b.WriteByte('\n')
+				}
+			}
+			if form == "" || depth < maxDepth {
+				t, err := w.inst.FPDFPageObj_GetType(&requests.FPDFPageObj_GetType{PageObject: obj})
+				if err != nil {
+					return err
+				}
+				if t.Type == enums.FPDF_PAGEOBJ_FORM && depth < maxDepth {
+					if err := walk(obj, depth+1); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		return nil
+	}
+	if err := walk("", 0); err != nil {
+		return "", err
+	}
+	return b.String(), nil
 }
 
 // hasForms reports whether a page draws any form XObject.

@@ -487,3 +487,51 @@ func TestPDFSharedResources(t *testing.T) {
 	require.NotEmpty(t, res.Entries, "the values drawn from the form XObject are found")
 	assertNoPDFLeak(t, res.Output, pdfCanaries(t))
 }
+
+// handPDF writes a one-page PDF around a content stream, by hand, for
+// what fpdf cannot write.
+func handPDF(content string) []byte {
+	objs := []string{
+		"<< /Type /Catalog /Pages 2 0 R >>",
+		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+		fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(content), content),
+	}
+	var b bytes.Buffer
+	b.WriteString("%PDF-1.7\n")
+	var offs []int
+	for i, o := range objs {
+		offs = append(offs, b.Len())
+		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
+	}
+	xref := b.Len()
+	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
+	for _, o := range offs {
+		fmt.Fprintf(&b, "%010d 00000 n \n", o)
+	}
+	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, xref)
+	return b.Bytes()
+}
+
+// Text that only a marked-content property carries (an /ActualText the
+// page does not show) is reviewed too: a clean-looking page that hides a
+// resident's details there is rendered, not copied.
+func TestPDFMarkedContent(t *testing.T) {
+	rq := newTestRequest(t, nil)
+	for _, prop := range []string{"ActualText", "Alt", "E"} {
+		doc := handPDF("/Span <</" + prop + " (Ana Ruiz, SSN 512-44-7301)>> BDC BT /F1 12 Tf 72 700 Td (Applicant on file) Tj ET EMC")
+		res, err := rq.Document("marked.pdf", doc)
+		require.NoError(t, err, prop)
+		require.NotEmpty(t, res.Entries, "/%s is reviewed", prop)
+		assertNoPDFLeak(t, res.Output, pdfCanaries(t))
+	}
+
+	clean := handPDF("/Span <</ActualText (Applicant on file)>> BDC BT /F1 12 Tf 72 700 Td (Applicant on file) Tj ET EMC")
+	res, err := rq.Document("clean.pdf", clean)
+	require.NoError(t, err)
+	assert.Equal(t, StatusClean, res.Status())
+	if text, ok := pdftotext(t, res.Output); ok {
+		assert.Contains(t, text, "Applicant on file", "a clean page is copied with its text")
+	}
+}
