@@ -229,3 +229,27 @@ func (a *app) setConsentSubject(ctx context.Context, accountID, subject string) 
 	}
 	return nil
 }
+
+// accountByID loads and opens one account.
+func (a *app) accountByID(ctx context.Context, id string) (*account, error) {
+	var (
+		acct    account
+		blob    string
+		staff   int
+		created int64
+	)
+	err := a.db.QueryRowContext(ctx, a.q(`SELECT id, sealed, consent_subject, staff, created_at FROM portal_accounts WHERE id = ?`), id).
+		Scan(&acct.ID, &blob, &acct.ConsentSubject, &staff, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errNoSuchRecord
+	}
+	if err != nil {
+		return nil, fmt.Errorf("portal: load account: %w", err)
+	}
+	if err := a.openAccount(&acct, blob); err != nil {
+		return nil, err
+	}
+	acct.Staff = staff != 0
+	acct.CreatedAt = time.Unix(created, 0).UTC()
+	return &acct, nil
+}

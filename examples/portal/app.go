@@ -226,6 +226,7 @@ func (a *app) cookieConsent(r *http.Request, c cookies.Category) bool {
 var pageNames = []string{
 	"home", "signup", "login", "account", "subscriptions", "confirm", "outbox", "message",
 	"pay", "paid", "mydata", "erased", "records", "cookies", "privacy", "error",
+	"checkmail", "verify", "reset",
 }
 
 func parsePages() (map[string]*template.Template, error) {
@@ -270,6 +271,12 @@ func (a *app) Handler() http.Handler {
 	handle("GET /login", a.loginForm)
 	handle("POST /login", a.loginPost)
 	handle("POST /logout", a.logout)
+	handle("GET /verify", a.verifyForm)
+	handle("POST /verify", a.verifyPost)
+	handle("GET /reset", a.resetForm)
+	handle("POST /reset", a.resetPost)
+	handle("GET /reset/confirm", a.resetConfirmForm)
+	handle("POST /reset/confirm", a.resetConfirmPost)
 	handle("GET /account", a.requireLogin(a.accountPage))
 
 	handle("GET /subscriptions", a.subscriptionsPage)

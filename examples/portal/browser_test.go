@@ -121,6 +121,16 @@ func TestBrowser(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(`#account_number`), p.Number),
 		chromedp.SendKeys(chromedp.CSS(`#password`), p.Password),
 		chromedp.Click(chromedp.CSS(`#signup-submit`)),
+		chromedp.WaitVisible(chromedp.CSS(`#checkmail`)),
+	)
+	// The account works once the address is confirmed: the link in the
+	// e-mail opens a page whose button confirms (a link scanner's GET
+	// does nothing).
+	verifyURL := verifyLinkRE.FindString(tp.lastMail())
+	require.NotEmpty(t, verifyURL, "the verification e-mail has a link")
+	step("confirm the e-mail address",
+		chromedp.Navigate(verifyURL),
+		chromedp.Click(chromedp.CSS(`#verify-submit`)),
 		chromedp.WaitVisible(chromedp.CSS(`#account-facts`)),
 	)
 	assert.Contains(t, text(`#account-facts`), p.Name)

@@ -179,6 +179,22 @@ var schema = []string{
 		created_at   BIGINT NOT NULL
 	)`,
 	`CREATE INDEX IF NOT EXISTS portal_payments_account ON portal_payments (account_id)`,
+	// Accounts whose e-mail address was confirmed (verification or reset
+	// link), single-use token nonces, and the account e-mails sent per
+	// address (for their hourly limit).
+	`CREATE TABLE IF NOT EXISTS portal_verified (
+		account_id  TEXT PRIMARY KEY,
+		verified_at BIGINT NOT NULL
+	)`,
+	`CREATE TABLE IF NOT EXISTS portal_used_tokens (
+		nonce   TEXT PRIMARY KEY,
+		used_at BIGINT NOT NULL
+	)`,
+	`CREATE TABLE IF NOT EXISTS portal_account_mail (
+		email_index TEXT NOT NULL,
+		sent_at     BIGINT NOT NULL
+	)`,
+	`CREATE INDEX IF NOT EXISTS portal_account_mail_index ON portal_account_mail (email_index, sent_at)`,
 	// One row per payment form: its idempotency key, taken before the card
 	// is charged, so that a double submit charges once.
 	`CREATE TABLE IF NOT EXISTS portal_payment_keys (

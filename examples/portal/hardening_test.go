@@ -95,7 +95,7 @@ func TestCSRFRefusalLogged(t *testing.T) {
 func TestDatabaseHiccupKeepsSession(t *testing.T) {
 	tp := newTestPortal(t, portalOpts{})
 	c := tp.client()
-	require.Equal(t, http.StatusOK, tp.post(c, "/signup", fakePerson.signupForm()).Status)
+	require.Equal(t, http.StatusOK, tp.signup(c, fakePerson).Status)
 	require.Equal(t, http.StatusOK, tp.get(c, "/account").Status)
 	assert.Equal(t, http.StatusOK, tp.get(c, "/healthz").Status)
 
@@ -120,7 +120,7 @@ func TestDatabaseHiccupKeepsSession(t *testing.T) {
 func TestPayChargesOnce(t *testing.T) {
 	tp := newTestPortal(t, portalOpts{})
 	c := tp.client()
-	require.Equal(t, http.StatusOK, tp.post(c, "/signup", fakePerson.signupForm()).Status)
+	require.Equal(t, http.StatusOK, tp.signup(c, fakePerson).Status)
 	acct, err := tp.app.login(t.Context(), pii.New(pii.Email, fakePerson.Email), fakePerson.Password)
 	require.NoError(t, err)
 	form := tp.get(c, "/pay").Body
@@ -154,7 +154,7 @@ func TestPayChargesOnce(t *testing.T) {
 	other := tp.client()
 	p2 := fakePerson
 	p2.Email = "bob@example.com"
-	require.Equal(t, http.StatusOK, tp.post(other, "/signup", p2.signupForm()).Status)
+	require.Equal(t, http.StatusOK, tp.signup(other, p2).Status)
 	assert.Equal(t, http.StatusNotFound, tp.get(other, first.FinalURL).Status)
 	assert.Equal(t, http.StatusBadRequest, tp.post(c, "/pay", url.Values{"amount": {"10"}}).Status, "no key, no charge")
 }

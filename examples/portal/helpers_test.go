@@ -204,3 +204,21 @@ func readAll(t testing.TB, files ...string) string {
 	}
 	return b.String()
 }
+
+var verifyLinkRE = regexp.MustCompile(`https?://[^\s]+/verify\?token=[A-Za-z0-9_%\-]+`)
+
+// signup creates an account the way a resident does: the form, then the
+// link in the e-mail, then its button (which signs in). It returns the
+// last page: the account page, or the form's answer when it was refused.
+func (tp *testPortal) signup(c *http.Client, p person) response {
+	tp.t.Helper()
+	r := tp.post(c, "/signup", p.signupForm())
+	if r.Status != http.StatusOK || !strings.Contains(r.Body, `id="checkmail"`) {
+		return r
+	}
+	link := verifyLinkRE.FindString(tp.lastMail())
+	require.NotEmpty(tp.t, link, "the verification e-mail has a link")
+	u, err := url.Parse(link)
+	require.NoError(tp.t, err)
+	return tp.post(c, "/verify", url.Values{"token": {u.Query().Get("token")}})
+}

@@ -16,7 +16,7 @@ import (
 func TestStaffRecordsAndMyData(t *testing.T) {
 	tp := newTestPortal(t, portalOpts{})
 	alice := tp.client()
-	require.Equal(t, http.StatusOK, tp.post(alice, "/signup", fakePerson.signupForm()).Status)
+	require.Equal(t, http.StatusOK, tp.signup(alice, fakePerson).Status)
 	r := tp.post(alice, "/pay", url.Values{"idem": {randomHex(16)}, "amount": {"12"}, "card": {fakePerson.Card}, "expiry": {"12/39"}, "cvc": {"123"}})
 	require.Equal(t, http.StatusOK, r.Status)
 	r = tp.post(alice, "/subscriptions", url.Values{"topic": {"eline:street-alerts"}})
@@ -28,7 +28,7 @@ func TestStaffRecordsAndMyData(t *testing.T) {
 	clerk := tp.client()
 	staff := fakePerson
 	staff.Email, staff.Name = "clerk@example.com", "Carol Clerk"
-	require.Equal(t, http.StatusOK, tp.post(clerk, "/signup", staff.signupForm()).Status)
+	require.Equal(t, http.StatusOK, tp.signup(clerk, staff).Status)
 	require.NoError(t, tp.app.setStaff(context.Background(), pii.New(pii.Email, staff.Email), true))
 	r = tp.post(clerk, "/staff/records", url.Values{"jurisdiction": {"ma"}, "set": {"accounts", "payments"}})
 	require.Equal(t, http.StatusOK, r.Status, r.Body)

@@ -117,16 +117,30 @@ func (a *app) signup(w http.ResponseWriter, r *http.Request) {
 		a.render(w, r, http.StatusUnprocessableEntity, "signup", pageData{Title: "Create an account", Error: fieldProblems(err, signupLabels)})
 		return
 	}
-	acct, err := a.createAccount(r.Context(), accountData{Name: in.Name, Email: in.Email, Address: in.Address, Phone: in.Phone, Number: in.Number}, in.Password)
+	ctx := r.Context()
+	acct, err := a.createAccount(ctx, accountData{Name: in.Name, Email: in.Email, Address: in.Address, Phone: in.Phone, Number: in.Number}, in.Password)
 	if errors.Is(err, errEmailTaken) {
-		a.render(w, r, http.StatusConflict, "signup", pageData{Title: "Create an account", Error: "An account with this e-mail address exists already. Log in instead."})
+		// Say nothing here about the existing account: tell its owner.
+		if _, err := a.accountMail(ctx, pii.New(pii.Email, normEmail(in.Email.Reveal())), "Someone tried to create an account with your address",
+			"Hello,\n\nsomeone tried to create an account at the City of Example's utility portal with this\n"+
+				"e-mail address, which has an account already. If it was you, log in, or set a new password at\n"+
+				a.cfg.BaseURL+"/reset\n\nIf it was not you, ignore this message.\n\nCity of Example, Utility Billing\n"); err != nil {
+			a.internal(w, r, err)
+			return
+		}
+		a.checkMail(w, r)
 		return
 	}
 	if err != nil {
 		a.internal(w, r, err)
 		return
 	}
-	a.signIn(w, r, acct, "account created")
+	if err := a.sendVerification(ctx, acct); err != nil {
+		a.internal(w, r, err)
+		return
+	}
+	a.log.InfoContext(ctx, "account created", "account", acct.ID)
+	a.checkMail(w, r)
 }
 
 // signIn starts a session for acct (a new session id: no fixation), logs
@@ -175,6 +189,21 @@ func (a *app) loginPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.throttle.succeeded(key)
+	verified, err := a.isVerified(r.Context(), acct.ID)
+	if err != nil {
+		a.internal(w, r, err)
+		return
+	}
+	if !verified {
+		// The password is right, so saying this reveals nothing new.
+		if err := a.sendVerification(r.Context(), acct); err != nil {
+			a.internal(w, r, err)
+			return
+		}
+		a.render(w, r, http.StatusForbidden, "login", pageData{Title: "Log in",
+			Error: "Please confirm your e-mail address first: we have sent you a new link."})
+		return
+	}
 	a.signIn(w, r, acct, "login")
 }
 

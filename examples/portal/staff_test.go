@@ -32,7 +32,7 @@ func TestOutboxOnlyForStaffInDevelopment(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			tp := newTestPortal(t, portalOpts{tls: c.tls})
 			cl := tp.client()
-			require.Equal(t, http.StatusOK, tp.post(cl, "/signup", fakePerson.signupForm()).Status)
+			require.Equal(t, http.StatusOK, tp.signup(cl, fakePerson).Status)
 			if c.staff {
 				require.NoError(t, tp.app.setStaff(context.Background(), pii.New(pii.Email, fakePerson.Email), true))
 			}
@@ -49,7 +49,7 @@ func TestStaffGrantedOutOfBand(t *testing.T) {
 	clerk := tp.client()
 	p := fakePerson
 	p.Email = "clerk@example.com"
-	require.Equal(t, http.StatusOK, tp.post(clerk, "/signup", p.signupForm()).Status)
+	require.Equal(t, http.StatusOK, tp.signup(clerk, p).Status)
 	assert.Equal(t, http.StatusForbidden, tp.get(clerk, "/staff/records").Status,
 		"signing up as clerk@example.com grants nothing")
 

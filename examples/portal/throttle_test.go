@@ -29,7 +29,7 @@ func TestLoginThrottledPerAccount(t *testing.T) {
 	clock := &fakeClock{t: time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC)}
 	tp.app.throttle.now = clock.now
 	c := tp.client()
-	require.Equal(t, http.StatusOK, tp.post(c, "/signup", fakePerson.signupForm()).Status)
+	require.Equal(t, http.StatusOK, tp.signup(c, fakePerson).Status)
 	tp.post(c, "/logout", nil)
 	wrong := url.Values{"email": {fakePerson.Email}, "password": {"not the password"}}
 	right := url.Values{"email": {fakePerson.Email}, "password": {fakePerson.Password}}
@@ -60,7 +60,7 @@ func TestLoginThrottleDoesNotRevealAccounts(t *testing.T) {
 	tp := newTestPortal(t, portalOpts{})
 	tp.app.throttle.now = (&fakeClock{t: time.Unix(1e9, 0)}).now
 	c := tp.client()
-	require.Equal(t, http.StatusOK, tp.post(c, "/signup", fakePerson.signupForm()).Status)
+	require.Equal(t, http.StatusOK, tp.signup(c, fakePerson).Status)
 	tp.post(c, "/logout", nil)
 	seq := func(email string) []int {
 		var out []int
@@ -78,7 +78,7 @@ func TestLoginThrottledPerClient(t *testing.T) {
 	clock := &fakeClock{t: time.Unix(1e9, 0)}
 	tp.app.throttle.now = clock.now
 	c := tp.client()
-	require.Equal(t, http.StatusOK, tp.post(c, "/signup", fakePerson.signupForm()).Status)
+	require.Equal(t, http.StatusOK, tp.signup(c, fakePerson).Status)
 	tp.post(c, "/logout", nil)
 	// One client guessing many accounts: each account only fails once.
 	for i := range ipBurst {
