@@ -101,7 +101,7 @@ func TestNoLeaks(t *testing.T) {
 	tp.post(c, "/login", url.Values{"email": {"nobody@example.com"}, "password": {p.Password}})
 	bad := p.signupForm()
 	bad.Set("phone", "12")
-	tp.post(c, "/signup", bad) // invalid: the form comes back empty
+	tp.post(c, "/signup", bad)            // invalid: the form comes back empty
 	tp.post(c, "/signup", p.signupForm()) // taken: the owner is told by e-mail
 	tp.do(c, http.MethodPost, "/signup", p.signupForm(), http.Header{"Sec-Fetch-Site": {"cross-site"}})
 

@@ -52,7 +52,9 @@ func TestAccountsAreNotRevealed(t *testing.T) {
 	require.Equal(t, http.StatusOK, tp.signup(tp.client(), fakePerson).Status)
 	other := fakePerson
 	other.Email = "nobody-yet@example.com"
-	strip := func(body string) string { return regexp.MustCompile(`(?s)<header>.*</header>`).ReplaceAllString(body, "") }
+	strip := func(body string) string {
+		return regexp.MustCompile(`(?s)<header>.*</header>`).ReplaceAllString(body, "")
+	}
 
 	taken := tp.post(tp.client(), "/signup", fakePerson.signupForm())
 	fresh := tp.post(tp.client(), "/signup", other.signupForm())
