@@ -47,6 +47,21 @@ func TestStaffRecordsAndMyData(t *testing.T) {
 	}
 	assert.Equal(t, http.StatusForbidden, tp.get(alice, "/staff/records/"+id[1]+"/log.csv").Status)
 
+	// The redacted files themselves can be downloaded; account numbers are
+	// withheld like the rest of a customer's contact data; dates are dates.
+	accounts := tp.get(clerk, "/staff/records/"+id[1]+"/accounts.json")
+	payments := tp.get(clerk, "/staff/records/"+id[1]+"/payments.csv")
+	require.Equal(t, http.StatusOK, accounts.Status)
+	require.Equal(t, http.StatusOK, payments.Status)
+	assert.Contains(t, accounts.Header.Get("Content-Disposition"), "attachment")
+	for _, secret := range []string{fakePerson.Email, fakePerson.Phone, fakePerson.Address, fakePerson.Number, fakePerson.Name} {
+		assert.NotContains(t, accounts.Body, secret, "released accounts")
+		assert.NotContains(t, payments.Body, secret, "released payments")
+	}
+	assert.Regexp(t, `,\d{4}-\d{2}-\d{2}\r?\n`, payments.Body, "payment dates are readable")
+	assert.Equal(t, http.StatusNotFound, tp.get(clerk, "/staff/records/"+id[1]+"/other.txt").Status)
+	assert.Equal(t, http.StatusForbidden, tp.get(alice, "/staff/records/"+id[1]+"/accounts.json").Status)
+
 	// My data: the page and the JSON export show Alice her data.
 	r = tp.get(alice, "/mydata")
 	require.Equal(t, http.StatusOK, r.Status)

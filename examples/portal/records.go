@@ -1,6 +1,8 @@
 package main
 
 import (
+	"strings"
+
 	"github.com/civickit/privacy/redact/records"
 
 	"bytes"
@@ -8,7 +10,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strconv"
 	"sync"
 	"time"
 
@@ -61,8 +62,10 @@ func (a *app) recordsExport(w http.ResponseWriter, r *http.Request, staff *accou
 		a.internal(w, r, err)
 		return
 	}
+	// A utility account number identifies a household: withheld like the
+	// customer's other contact data (under the catalog's default code).
 	rq, err := records.NewRequest(prf, &records.RequestOptions{Catalog: cat, Fields: map[string]redact.Entity{
-		"name": redact.PersonName, "service_address": redact.PostalAddress,
+		"name": redact.PersonName, "service_address": redact.PostalAddress, "utility_account": "utility_account",
 	}})
 	if err != nil {
 		a.internal(w, r, err)
@@ -178,7 +181,7 @@ func (a *app) recordDocuments(r *http.Request) ([]recordDoc, error) {
 					rows.Close()
 					return nil, err
 				}
-				_ = cw.Write([]string{id, acct, last4, fmt.Sprintf("%d.%02d", cents/100, cents%100), strconv.FormatInt(created, 10)})
+				_ = cw.Write([]string{id, acct, last4, fmt.Sprintf("%d.%02d", cents/100, cents%100), time.Unix(created, 0).UTC().Format(time.DateOnly)})
 			}
 			rows.Close()
 			cw.Flush()
@@ -211,8 +214,21 @@ func (a *app) recordsFile(w http.ResponseWriter, r *http.Request, _ *account) {
 		w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
 		body = rel.Review
 	default:
-		a.fail(w, r, http.StatusNotFound, "There is no such file.")
-		return
+		for _, d := range rel.Docs {
+			if d.Name == r.PathValue("file") {
+				ct := "application/json; charset=utf-8"
+				if strings.HasSuffix(d.Name, ".csv") {
+					ct = "text/csv; charset=utf-8"
+				}
+				w.Header().Set("Content-Type", ct)
+				w.Header().Set("Content-Disposition", `attachment; filename="`+d.Name+`"`)
+				body = []byte(d.Output)
+			}
+		}
+		if body == nil {
+			a.fail(w, r, http.StatusNotFound, "There is no such file.")
+			return
+		}
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	_, _ = w.Write(body)
