@@ -175,3 +175,25 @@ func TestSubscribeMailLimit(t *testing.T) {
 	assert.NotEmpty(t, r.Header.Get("Retry-After"))
 	assert.Len(t, tp.outboxFiles(), before, "no e-mail is sent")
 }
+
+// Turning on Global Privacy Control later deletes the analytics cookie set
+// before.
+func TestGPCLaterDeletesAnalytics(t *testing.T) {
+	tp := newTestPortal(t, portalOpts{})
+	c := tp.client()
+	tp.post(c, "/cookies", url.Values{"choice": {"all"}})
+	r := tp.get(c, "/")
+	var analytics *http.Cookie
+	u, _ := url.Parse(tp.srv.URL)
+	for _, ck := range c.Jar.Cookies(u) {
+		if ck.Name == tp.app.analytics {
+			analytics = ck
+		}
+	}
+	require.NotNil(t, analytics, "analytics allowed: the cookie is set (%d)", r.Status)
+	r = tp.do(c, http.MethodGet, "/", nil, http.Header{"Sec-GPC": {"1"}})
+	require.Equal(t, http.StatusOK, r.Status)
+	for _, ck := range c.Jar.Cookies(u) {
+		assert.NotEqual(t, tp.app.analytics, ck.Name, "GPC deleted the analytics cookie")
+	}
+}

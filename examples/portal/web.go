@@ -147,6 +147,10 @@ func (a *app) render(w http.ResponseWriter, r *http.Request, status int, name st
 		if _, err := r.Cookie(a.analytics); err != nil {
 			_ = a.policy.Set(w, r, &http.Cookie{Name: a.analytics, Value: randomHex(16)})
 		}
+	} else {
+		// Consent withdrawn, or Global Privacy Control turned on since the
+		// cookie was set: delete what may no longer be kept.
+		a.policy.Sweep(w, r)
 	}
 	var buf bytes.Buffer
 	if err := t.Execute(&buf, pd); err != nil {
