@@ -33,7 +33,9 @@ import (
 //   - A page with a redaction is rendered to an image, the redacted
 //     characters' boxes are painted black, and the image replaces the page,
 //     with the exemption code written on each box. No text of the page
-//     survives, so no extractor can recover what the box hides.
+//     survives, so no extractor can recover what the box hides; an
+//     invisible text layer of the released text (each redacted span
+//     replaced by its box) keeps the page searchable and readable aloud.
 //   - A scanned page (images and no visible text) needs OCR (see pdfOCR);
 //     without it the document is withheld.
 //   - The new document has no Info dictionary, XMP metadata, outline,
@@ -152,6 +154,9 @@ type pdfWriter struct {
 	// readable).
 	rasterAll bool
 	copied    int // clean pages copied so far
+	// layer is the released text of the page being written, for the
+	// invisible text layer of a rendered page (set by redactText).
+	layer []layerLine
 }
 
 // errRasterAll restarts a document in rasterAll mode when the need for it
@@ -279,6 +284,7 @@ func pageRef(p references.FPDF_PAGE) requests.Page { return requests.Page{ByRefe
 // page redacts page i into the new document.
 func (w *pdfWriter) page(i int) error {
 	inst := w.inst
+	w.layer = nil
 	pagePart := joinPart(w.part, fmt.Sprintf("page %d", i+1))
 	page, err := w.loadPage(i)
 	if err != nil {
@@ -640,6 +646,7 @@ func (w *pdfWriter) pageText(tp references.FPDF_TEXTPAGE) (*pageText, error) {
 func (w *pdfWriter) redactText(pagePart string, pt *pageText) ([]pdfBox, error) {
 	base := len(w.res.Entries)
 	eds := w.rq.segment(w.res, pagePart, "", pt.text)
+	w.layer = textLayer(pt, eds)
 	if len(eds) == 0 {
 		return nil, nil
 	}
@@ -857,7 +864,92 @@ func (w *pdfWriter) rasterPage(i int, page references.FPDF_PAGE, boxes []pdfBox)
 			return err
 		}
 	}
+	// An invisible text layer of what is released, so that the rendered
+	// page can still be searched, selected and read aloud. It is built
+	// from the page's text with every redacted span replaced by its box.
+	for _, l := range w.layer {
+		x0, y0, err := w.toDevice(page, wpx, hpx, l.x, l.y)
+		if err != nil {
+			return err
+		}
+		if err := w.invisibleText(np.Page, l.text, float64(x0)*sx, hpt-float64(y0)*sy, l.size); err != nil {
+			return err
+		}
+	}
 	_, err = inst.FPDFPage_GenerateContent(&requests.FPDFPage_GenerateContent{Page: pageRef(np.Page)})
+	return err
+}
+
+// layerLine is one line of released text for a rendered page's invisible
+// text layer: its text and where its first character sits (page space).
+type layerLine struct {
+	text       string
+	x, y, size float64
+}
+
+// textLayer returns the lines of released text of a page: its text with
+// each edit's span replaced by the edit's replacement (the box text), so
+// that no withheld character is in it.
+func textLayer(pt *pageText, eds []edit) []layerLine {
+	var lines []layerLine
+	var cur strings.Builder
+	var at *pdfRect
+	flush := func() {
+		if t := strings.TrimSpace(cur.String()); t != "" && at != nil {
+			lines = append(lines, layerLine{text: t, x: at.left, y: at.bottom, size: max(1, at.top-at.bottom)})
+		}
+		cur.Reset()
+		at = nil
+	}
+	k := 0 // the next edit
+	for j := 0; j+1 < len(pt.offs); j++ {
+		start, end := pt.offs[j], pt.offs[j+1]
+		if end <= start {
+			continue
+		}
+		for k < len(eds) && eds[k].end <= start {
+			k++
+		}
+		unit := pt.text[start:end]
+		if k < len(eds) && start >= eds[k].start && start < eds[k].end {
+			if start == eds[k].start || cur.Len() == 0 {
+				cur.WriteString(eds[k].repl)
+			}
+			continue // a withheld character
+		}
+		if strings.ContainsAny(unit, "\r\n") {
+			flush()
+			continue
+		}
+		if at == nil && strings.TrimSpace(unit) != "" {
+			if r, err := pt.box(j); err == nil && !r.empty() {
+				at = &r
+			}
+		}
+		cur.WriteString(unit)
+	}
+	flush()
+	return lines
+}
+
+// invisibleText adds text in render mode 3 (invisible) at x, y (points,
+// bottom left of the line).
+func (w *pdfWriter) invisibleText(page references.FPDF_PAGE, text string, x, y, size float64) error {
+	inst := w.inst
+	to, err := inst.FPDFPageObj_NewTextObj(&requests.FPDFPageObj_NewTextObj{Document: w.dst, Font: "Helvetica", FontSize: float32(min(max(size, 1), 72))})
+	if err != nil {
+		return err
+	}
+	if _, err := inst.FPDFText_SetText(&requests.FPDFText_SetText{PageObject: to.PageObject, Text: text}); err != nil {
+		return err
+	}
+	if _, err := inst.FPDFTextObj_SetTextRenderMode(&requests.FPDFTextObj_SetTextRenderMode{PageObject: to.PageObject, TextRenderMode: enums.FPDF_TEXTRENDERMODE_INVISIBLE}); err != nil {
+		return err
+	}
+	if _, err := inst.FPDFPageObj_Transform(&requests.FPDFPageObj_Transform{PageObject: to.PageObject, Transform: structs.FPDF_FS_MATRIX{A: 1, D: 1, E: float32(x), F: float32(y)}}); err != nil {
+		return err
+	}
+	_, err = inst.FPDFPage_InsertObject(&requests.FPDFPage_InsertObject{Page: pageRef(page), PageObject: to.PageObject})
 	return err
 }
 

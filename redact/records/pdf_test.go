@@ -535,3 +535,20 @@ func TestPDFMarkedContent(t *testing.T) {
 		assert.Contains(t, text, "Applicant on file", "a clean page is copied with its text")
 	}
 }
+
+// A rendered page keeps an invisible text layer of what it releases: the
+// page can be searched and read aloud, and the layer holds the boxes, not
+// the values.
+func TestPDFTextLayer(t *testing.T) {
+	rq := newTestRequest(t, nil)
+	res, err := rq.Document("complaint.pdf", buildPDF(t, [][]string{pdfPIILines}, pdfFixtureOptions{}))
+	require.NoError(t, err)
+	require.NotEmpty(t, res.Entries)
+	text, ok := pdftotext(t, res.Output)
+	if !ok {
+		t.Skip("pdftotext (poppler-utils) is not installed")
+	}
+	assert.Contains(t, text, "The comment asks about the permit for the parking lot.", "the released text is searchable")
+	assert.Contains(t, text, "[REDACTED (b)(6)]", "the layer says where text was withheld")
+	assertNoPDFLeak(t, res.Output, pdfCanaries(t))
+}
