@@ -197,3 +197,38 @@ func TestGPCLaterDeletesAnalytics(t *testing.T) {
 		assert.NotEqual(t, tp.app.analytics, ck.Name, "GPC deleted the analytics cookie")
 	}
 }
+
+// After logging in, a resident lands on the page that asked for it.
+func TestLoginReturnsToPage(t *testing.T) {
+	tp := newTestPortal(t, portalOpts{})
+	c := tp.client()
+	require.Equal(t, http.StatusOK, tp.signup(c, fakePerson).Status)
+	tp.post(c, "/logout", nil)
+	r := tp.get(c, "/pay")
+	require.Contains(t, r.FinalURL, "/login?next=%2Fpay")
+	next := regexp.MustCompile(`name="next" value="([^"]+)"`).FindStringSubmatch(r.Body)
+	require.Len(t, next, 2)
+	r = tp.post(c, "/login", url.Values{"email": {fakePerson.Email}, "password": {fakePerson.Password}, "next": {next[1]}})
+	assert.True(t, strings.HasSuffix(r.FinalURL, "/pay"), r.FinalURL)
+	tp.post(c, "/logout", nil)
+	r = tp.post(c, "/login", url.Values{"email": {fakePerson.Email}, "password": {fakePerson.Password}, "next": {"//evil.example/"}})
+	assert.True(t, strings.HasSuffix(r.FinalURL, "/account"), "never off the site: %s", r.FinalURL)
+}
+
+func TestParseAmountThousands(t *testing.T) {
+	cases := []struct {
+		in   string
+		want int64
+		ok   bool
+	}{
+		{"$1,000.00", 100000, true}, {"1,234,567", 123456700, true}, {"42.5", 4250, true},
+		{"1,00", 0, false}, {"12,3456.00", 0, false}, {",100", 0, false}, {"1000", 100000, true},
+	}
+	for _, c := range cases {
+		got, ok := parseAmount(c.in)
+		assert.Equal(t, c.ok, ok, c.in)
+		if c.ok {
+			assert.Equal(t, c.want, got, c.in)
+		}
+	}
+}

@@ -146,16 +146,34 @@ func (a *app) signup(w http.ResponseWriter, r *http.Request) {
 // signIn starts a session for acct (a new session id: no fixation), logs
 // event and sends the visitor to their account page.
 func (a *app) signIn(w http.ResponseWriter, r *http.Request, acct *account, event string) {
+	a.signInTo(w, r, acct, event, "")
+}
+
+// signInTo is signIn that then goes to next (a local path) instead of the
+// account page.
+func (a *app) signInTo(w http.ResponseWriter, r *http.Request, acct *account, event, next string) {
 	if err := a.startSession(r.Context(), r, acct); err != nil {
 		a.internal(w, r, err)
 		return
 	}
 	a.log.InfoContext(r.Context(), event, "account", acct.ID)
-	seeOther(w, r, "/account")
+	if next == "" {
+		next = "/account"
+	}
+	seeOther(w, r, next)
 }
 
 func (a *app) loginForm(w http.ResponseWriter, r *http.Request) {
-	a.render(w, r, http.StatusOK, "login", pageData{Title: "Log in"})
+	a.render(w, r, http.StatusOK, "login", pageData{Title: "Log in", Data: map[string]string{"Next": localNext(r.URL.Query().Get("next"))}})
+}
+
+// localNext is where to go after logging in: a local path, or "" for the
+// account page.
+func localNext(next string) string {
+	if p := localPath(next); p != "/" {
+		return p
+	}
+	return ""
 }
 
 func (a *app) loginPost(w http.ResponseWriter, r *http.Request) {
@@ -204,7 +222,7 @@ func (a *app) loginPost(w http.ResponseWriter, r *http.Request) {
 			Error: "Please confirm your e-mail address first: we have sent you a new link."})
 		return
 	}
-	a.signIn(w, r, acct, "login")
+	a.signInTo(w, r, acct, "login", localNext(r.PostFormValue("next")))
 }
 
 func (a *app) logout(w http.ResponseWriter, r *http.Request) {

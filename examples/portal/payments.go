@@ -52,9 +52,26 @@ func processCard(in cardInput) (token, last4 string) {
 	return newID("tok_"), digits[len(digits)-4:]
 }
 
-// parseAmount reads dollars ("42", "42.5", "42.50") as cents.
+// parseAmount reads dollars ("42", "42.5", "42.50", "$1,000.00") as
+// cents. Thousands separators must group by three.
 func parseAmount(s string) (int64, bool) {
-	s = strings.TrimPrefix(strings.TrimSpace(s), "$")
+	s = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(s), "$"))
+	if strings.Contains(s, ",") {
+		whole, frac, hasFrac := strings.Cut(s, ".")
+		groups := strings.Split(whole, ",")
+		if len(groups[0]) < 1 || len(groups[0]) > 3 {
+			return 0, false
+		}
+		for _, g := range groups[1:] {
+			if len(g) != 3 {
+				return 0, false
+			}
+		}
+		s = strings.Join(groups, "")
+		if hasFrac {
+			s += "." + frac
+		}
+	}
 	whole, frac, _ := strings.Cut(s, ".")
 	if len(frac) > 2 || whole == "" || len(whole) > 7 {
 		return 0, false

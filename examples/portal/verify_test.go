@@ -27,7 +27,7 @@ func TestSignupNeedsVerification(t *testing.T) {
 	r := tp.post(c, "/signup", fakePerson.signupForm())
 	require.Equal(t, http.StatusOK, r.Status)
 	assert.Contains(t, r.Body, `id="checkmail"`)
-	assert.True(t, strings.HasSuffix(tp.get(c, "/account").FinalURL, "/login"), "not signed in by signing up")
+	assert.True(t, strings.Contains(tp.get(c, "/account").FinalURL, "/login"), "not signed in by signing up")
 	login := url.Values{"email": {fakePerson.Email}, "password": {fakePerson.Password}}
 	assert.Equal(t, http.StatusForbidden, tp.post(c, "/login", login).Status, "an unconfirmed account cannot sign in")
 
@@ -89,7 +89,7 @@ func TestPasswordReset(t *testing.T) {
 	r := tp.post(owner, "/reset/confirm", url.Values{"token": {tok}, "password": {"a brand new password"}})
 	require.Equal(t, http.StatusOK, r.Status)
 	assert.True(t, strings.HasSuffix(r.FinalURL, "/account"))
-	assert.True(t, strings.HasSuffix(tp.get(thief, "/account").FinalURL, "/login"), "every other session ended")
+	assert.True(t, strings.Contains(tp.get(thief, "/account").FinalURL, "/login"), "every other session ended")
 	assert.Equal(t, http.StatusBadRequest, tp.post(tp.client(), "/reset/confirm", url.Values{"token": {tok}, "password": {"another password 2"}}).Status, "works once")
 
 	c := tp.client()

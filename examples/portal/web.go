@@ -8,6 +8,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -95,7 +96,13 @@ func (a *app) requireLogin(h func(http.ResponseWriter, *http.Request, *account))
 			return
 		}
 		if acct == nil {
-			http.Redirect(w, r, "/login", http.StatusSeeOther)
+			// Back to this page after logging in (GET pages only; the
+			// path alone: a query string may carry personal data).
+			next := "/login"
+			if r.Method == http.MethodGet && r.URL.Path != "/" {
+				next += "?next=" + url.QueryEscape(r.URL.Path)
+			}
+			http.Redirect(w, r, next, http.StatusSeeOther)
 			return
 		}
 		h(w, r.WithContext(context.WithValue(r.Context(), accountKey{}, acct)), acct)
