@@ -233,6 +233,7 @@ func parsePages() (map[string]*template.Template, error) {
 	funcs := template.FuncMap{
 		"money": func(cents int64) string { return fmt.Sprintf("$%d.%02d", cents/100, cents%100) },
 		"date":  func(t time.Time) string { return t.Format("2 Jan 2006 15:04 MST") },
+		"label": label,
 	}
 	pages := make(map[string]*template.Template, len(pageNames))
 	for _, name := range pageNames {

@@ -184,7 +184,8 @@ func TestBrowser(t *testing.T) {
 		chromedp.Navigate(base+"/mydata"),
 		chromedp.WaitVisible(chromedp.CSS(`#mydata-account`)),
 	)
-	assert.Contains(t, text(`#mydata-consent`), "ConsentWithdrawn")
+	assert.Contains(t, text(`#mydata-consent`), "E-Line weekly news\tUnsubscribed", "human words, not identifiers")
+	assert.NotContains(t, text(`#mydata-consent`), "ConsentWithdrawn")
 
 	step("pay a bill",
 		chromedp.Navigate(base+"/pay"),
