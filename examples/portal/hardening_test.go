@@ -232,3 +232,28 @@ func TestParseAmountThousands(t *testing.T) {
 		}
 	}
 }
+
+// Subscription statuses tell the truth after leaving and coming back.
+func TestSubscriptionStatusesTellTheTruth(t *testing.T) {
+	tp := newTestPortal(t, portalOpts{})
+	c := tp.client()
+	require.Equal(t, http.StatusOK, tp.signup(c, fakePerson).Status)
+	topic := topics[0]
+
+	r := tp.post(c, "/subscriptions/withdraw", url.Values{"topic": {topic.ID}})
+	assert.Contains(t, r.Body, "You were not subscribed to "+topic.Title, "leaving a list never joined says so")
+
+	require.Equal(t, http.StatusOK, tp.post(c, "/subscriptions", url.Values{"topic": {topic.ID}}).Status)
+	tok := tokenOf(t, confirmLinkRE.FindString(tp.lastMail()))
+	require.Contains(t, tp.post(c, "/subscriptions/confirm", url.Values{"token": {tok}}).Body, "you are subscribed")
+	r = tp.post(c, "/subscriptions/withdraw", url.Values{"topic": {topic.ID}})
+	assert.Contains(t, r.Body, "You are unsubscribed from "+topic.Title)
+
+	r = tp.post(c, "/subscriptions/confirm", url.Values{"token": {tok}})
+	assert.NotContains(t, r.Body, "confirmed this subscription already", "an old link after leaving does not claim a subscription")
+	assert.Contains(t, r.Body, "not subscribed to "+topic.Title+" now")
+
+	r = tp.post(c, "/subscriptions", url.Values{"topic": {topic.ID}})
+	require.Equal(t, http.StatusOK, r.Status)
+	assert.Contains(t, tp.get(c, "/subscriptions").Body, "waiting for your confirmation", "subscribing again waits for the new confirmation")
+}

@@ -85,10 +85,17 @@ func (a *app) renderSubscriptions(w http.ResponseWriter, r *http.Request, acct *
 				if rows[i].ID != s.Purpose {
 					continue
 				}
+				pending := s.Status == consent.StatusRequested
+				if !pending && !s.Status.AllowsContact() {
+					// Subscribing again after leaving: a request newer
+					// than the withdrawal waits for its confirmation.
+					req, err := a.ledger.Store().LatestRequested(r.Context(), acct.ConsentSubject, s.Purpose, consent.Email)
+					pending = err == nil && req.Seq > s.Event.Seq
+				}
 				switch {
 				case s.Status.AllowsContact():
 					rows[i].Status, rows[i].Subscribed = "subscribed", true
-				case s.Status == consent.StatusRequested:
+				case pending:
 					rows[i].Status, rows[i].Pending = "waiting for your confirmation (see the e-mail we sent)", true
 				case s.Status == consent.StatusWithdrawn:
 					rows[i].Status = "unsubscribed"
@@ -171,12 +178,21 @@ func (a *app) subscribe(w http.ResponseWriter, r *http.Request) {
 // withdraw unsubscribes the signed-in account from one topic at once.
 func (a *app) withdraw(w http.ResponseWriter, r *http.Request, acct *account) {
 	t, ok := topicByID(r.PostFormValue("topic"))
-	if !ok || acct.ConsentSubject == "" {
-		a.fail(w, r, http.StatusBadRequest, "There is no such subscription.")
+	if !ok {
+		a.fail(w, r, http.StatusBadRequest, "There is no such list.")
 		return
 	}
-	if _, err := a.ledger.Withdraw(r.Context(), acct.ConsentSubject, t.ID, consent.Email, consent.WebForm, ""); err != nil {
+	if acct.ConsentSubject == "" {
+		a.renderSubscriptions(w, r, acct, http.StatusOK, "You were not subscribed to "+t.Title+": nothing changed.", "")
+		return
+	}
+	left, err := a.ledger.Withdraw(r.Context(), acct.ConsentSubject, t.ID, consent.Email, consent.WebForm, "")
+	if err != nil {
 		a.internal(w, r, err)
+		return
+	}
+	if !left {
+		a.renderSubscriptions(w, r, acct, http.StatusOK, "You were not subscribed to "+t.Title+": nothing changed.", "")
 		return
 	}
 	a.renderSubscriptions(w, r, acct, http.StatusOK, "You are unsubscribed from "+t.Title+".", "")
@@ -210,7 +226,17 @@ func (a *app) confirm(w http.ResponseWriter, r *http.Request) {
 	t, _ := topicByID(c.Purpose)
 	msg := "Thank you: you are subscribed to " + t.Title + "."
 	if c.Already {
-		msg = "You had confirmed this subscription already: " + t.Title + "."
+		// The link was used before: say what is true now.
+		d, err := a.ledger.MayContact(r.Context(), c.Subject, c.Purpose, c.Channel)
+		switch {
+		case err != nil:
+			a.internal(w, r, err)
+			return
+		case d.Allowed:
+			msg = "You had confirmed this subscription already: " + t.Title + "."
+		default:
+			msg = "This link was used before, and you are not subscribed to " + t.Title + " now. To receive it again, subscribe again."
+		}
 	}
 	a.log.InfoContext(r.Context(), "subscription confirmed", "subject", c.Subject, "purpose", c.Purpose, "already", c.Already)
 	a.render(w, r, http.StatusOK, "confirm", pageData{Title: "Subscription confirmed", Flash: msg})
