@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -256,4 +257,28 @@ func TestSubscriptionStatusesTellTheTruth(t *testing.T) {
 	r = tp.post(c, "/subscriptions", url.Values{"topic": {topic.ID}})
 	require.Equal(t, http.StatusOK, r.Status)
 	assert.Contains(t, tp.get(c, "/subscriptions").Body, "waiting for your confirmation", "subscribing again waits for the new confirmation")
+}
+
+// Phone numbers from abroad are accepted, and every number is stored in
+// E.164 form.
+func TestInternationalPhones(t *testing.T) {
+	cases := []struct{ in, want, why string }{
+		{"(617) 555-0143", "+16175550143", "a US number"},
+		{"+44 20 7946 0958", "+442079460958", "a UK number"},
+		{"+61 491 570 006", "+61491570006", "an Australian mobile"},
+	}
+	for i, c := range cases {
+		tp := newTestPortal(t, portalOpts{})
+		p := fakePerson
+		p.Phone = c.in
+		p.Email = fmt.Sprintf("phone%d@example.com", i)
+		require.Equal(t, http.StatusOK, tp.signup(tp.client(), p).Status, c.why)
+		acct, err := tp.app.login(t.Context(), pii.New(pii.Email, p.Email), p.Password)
+		require.NoError(t, err)
+		assert.Equal(t, c.want, acct.Data.Phone.Reveal(), c.why)
+	}
+	tp := newTestPortal(t, portalOpts{})
+	bad := fakePerson.signupForm()
+	bad.Set("phone", "020 7946 0958")
+	assert.Equal(t, http.StatusUnprocessableEntity, tp.post(tp.client(), "/signup", bad).Status, "a UK number without +44 is not a US number")
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/civickit/privacy/cookies"
 	"github.com/civickit/privacy/pii"
 	"github.com/go-playground/validator/v10"
+	"github.com/nyaruka/phonenumbers"
 )
 
 var (
@@ -22,6 +23,15 @@ func validatorV() *validator.Validate {
 	validateOnce.Do(func() {
 		v := validator.New(validator.WithRequiredStructEnabled())
 		if err := pii.RegisterValidators(v); err != nil {
+			panic(err)
+		}
+		// Phone numbers from anywhere, as libphonenumber knows them
+		// (github.com/nyaruka/phonenumbers); a number without a country
+		// code is read as a US one.
+		if err := v.RegisterValidation("intl_phone", func(fl validator.FieldLevel) bool {
+			_, ok := e164(fl.Field().String())
+			return ok
+		}); err != nil {
 			panic(err)
 		}
 		validate = v
@@ -89,7 +99,7 @@ type signupInput struct {
 	Name     pii.String `validate:"required,max=200"`
 	Email    pii.String `validate:"required,pii_email"`
 	Address  pii.String `validate:"required,max=300"`
-	Phone    pii.String `validate:"required,nanp_phone"`
+	Phone    pii.String `validate:"required,intl_phone"`
 	Number   pii.String `validate:"required,numeric,min=6,max=16"`
 	Password string     `validate:"required,min=10,max=128"`
 }
@@ -118,6 +128,9 @@ func (a *app) signup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
+	if p, ok := e164(in.Phone.Reveal()); ok {
+		in.Phone = pii.New(pii.Phone, p) // stored as E.164: +16175550143
+	}
 	acct, err := a.createAccount(ctx, accountData{Name: in.Name, Email: in.Email, Address: in.Address, Phone: in.Phone, Number: in.Number}, in.Password)
 	if errors.Is(err, errEmailTaken) {
 		// Say nothing here about the existing account: tell its owner.
@@ -275,4 +288,18 @@ func localPath(back string) string {
 		return "/"
 	}
 	return back
+}
+
+// e164 returns a phone number in E.164 form (+16175550143), reading a
+// number without a country code as a US one, and false when it is not a
+// valid number anywhere.
+func e164(s string) (string, bool) {
+	if len(s) > 40 {
+		return "", false
+	}
+	n, err := phonenumbers.Parse(s, "US")
+	if err != nil || !phonenumbers.IsValidNumber(n) {
+		return "", false
+	}
+	return phonenumbers.Format(n, phonenumbers.E164), true
 }
