@@ -334,4 +334,14 @@ func TestUnsubscribeHandlerTemplates(t *testing.T) {
 	body, err := io.ReadAll(rec.Body)
 	require.NoError(t, err)
 	assert.Equal(t, "Ville: street-alerts", string(body), "the city's own template is used")
+	assert.Equal(t, consent.DefaultUnsubscribeCSP, rec.Header().Get("Content-Security-Policy"), "the strict policy by default")
+
+	csp := "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'"
+	h, err = consent.NewUnsubscribeHandler(f.l, &consent.UnsubscribeHandlerOptions{Templates: full, ContentSecurityPolicy: csp})
+	require.NoError(t, err)
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/u?token="+tok, nil))
+	assert.Equal(t, csp, rec.Header().Get("Content-Security-Policy"), "a city's stylesheet can be allowed")
+	_, err = consent.NewUnsubscribeHandler(f.l, &consent.UnsubscribeHandlerOptions{ContentSecurityPolicy: "a\r\nSet-Cookie: x=1"})
+	assert.Error(t, err, "no header injection")
 }

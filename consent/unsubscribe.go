@@ -77,14 +77,24 @@ func ListUnsubscribeHeaders(unsubscribeURL, mailto string) (textproto.MIMEHeader
 type UnsubscribeHandler struct {
 	l    *Ledger
 	tmpl *template.Template
+	csp  string
 }
 
 // UnsubscribeHandlerOptions configures an UnsubscribeHandler.
 type UnsubscribeHandlerOptions struct {
 	// Templates overrides the built-in pages. It must define "confirm",
-	// "done" and "invalid"; each gets an UnsubscribePage.
+	// "done" and "invalid"; each gets an UnsubscribePage. The confirm
+	// page's form must POST the token back (a hidden "token" field).
 	Templates *template.Template
+	// ContentSecurityPolicy is the pages' Content-Security-Policy header;
+	// "" means DefaultUnsubscribeCSP, which loads nothing. Templates that
+	// use the city's stylesheet widen it, for example with "style-src
+	// 'self'". Keep form-action 'self': the confirm form posts here.
+	ContentSecurityPolicy string
 }
+
+// DefaultUnsubscribeCSP is the built-in pages' Content-Security-Policy.
+const DefaultUnsubscribeCSP = "default-src 'none'; form-action 'self'; frame-ancestors 'none'"
 
 // UnsubscribePage is the data the handler's templates get.
 type UnsubscribePage struct {
@@ -114,7 +124,13 @@ func NewUnsubscribeHandler(l *Ledger, opts *UnsubscribeHandlerOptions) (*Unsubsc
 	if l == nil {
 		return nil, errors.New("consent: NewUnsubscribeHandler needs a ledger")
 	}
-	h := &UnsubscribeHandler{l: l, tmpl: defaultPages}
+	h := &UnsubscribeHandler{l: l, tmpl: defaultPages, csp: DefaultUnsubscribeCSP}
+	if opts != nil && opts.ContentSecurityPolicy != "" {
+		if strings.ContainsAny(opts.ContentSecurityPolicy, "\r\n") {
+			return nil, errors.New("consent: ContentSecurityPolicy must be one line")
+		}
+		h.csp = opts.ContentSecurityPolicy
+	}
 	if opts != nil && opts.Templates != nil {
 		for _, name := range []string{"confirm", "done", "invalid"} {
 			if opts.Templates.Lookup(name) == nil {
@@ -144,7 +160,7 @@ func (h *UnsubscribeHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hd.Set("Cache-Control", "no-store")
 	hd.Set("Referrer-Policy", "no-referrer")
 	hd.Set("X-Robots-Tag", "noindex")
-	hd.Set("Content-Security-Policy", "default-src 'none'; form-action 'self'; frame-ancestors 'none'")
+	hd.Set("Content-Security-Policy", h.csp)
 	switch r.Method {
 	case http.MethodGet, http.MethodHead:
 		tok := r.URL.Query().Get("token")

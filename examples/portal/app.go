@@ -182,7 +182,16 @@ func (a *app) initConsent(ctx context.Context) error {
 	if err := a.ledger.PublishNotice(ctx, a.notice); err != nil {
 		return fmt.Errorf("consent notice: %w", err)
 	}
-	a.unsub, err = consent.NewUnsubscribeHandler(a.ledger, nil)
+	// The unsubscribe pages in the city's look: its template and a policy
+	// that allows its stylesheet and nothing else.
+	unsubPages, err := template.ParseFS(templateFS, "templates/unsubscribe.html")
+	if err != nil {
+		return fmt.Errorf("templates: %w", err)
+	}
+	a.unsub, err = consent.NewUnsubscribeHandler(a.ledger, &consent.UnsubscribeHandlerOptions{
+		Templates:             unsubPages,
+		ContentSecurityPolicy: "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+	})
 	return err
 }
 
