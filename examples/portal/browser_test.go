@@ -101,6 +101,22 @@ func TestBrowser(t *testing.T) {
 		require.NoError(t, err, "text of %s", sel)
 		return v
 	}
+	// WCAG 2.2 AA: axe-core checks the page the browser shows (when it is
+	// installed: .ci/install-packages puts it under .ci/node).
+	axe := axeSource(t)
+	a11y := func(page string) {
+		t.Helper()
+		if axe == "" {
+			return
+		}
+		_, err := chromedp.Run(bctx, chromedp.Evaluate[chromedp.Void](axe))
+		require.NoError(t, err, "loading axe-core")
+		violations, err := chromedp.Run(bctx, chromedp.Evaluate[[]axeViolation](axeRun, chromedp.EvalAwaitPromise))
+		require.NoError(t, err, "running axe-core")
+		for _, v := range violations {
+			t.Errorf("%s: WCAG violation %s (%s): %s at %v", page, v.ID, v.Impact, v.Help, v.Targets)
+		}
+	}
 
 	step("home page", chromedp.Navigate(base+"/"), chromedp.WaitVisible(chromedp.CSS(`#cookie-banner`)))
 	if *updateScreenshot {
@@ -109,6 +125,11 @@ func TestBrowser(t *testing.T) {
 		require.True(t, bytes.HasPrefix(png, pngMagic), "chromedp returned a PNG")
 		require.NoError(t, os.WriteFile(filepath.Join("testdata", "screenshot.png"), png, 0o644))
 		t.Log("wrote testdata/screenshot.png")
+	}
+	a11y("home page")
+	for _, pg := range []string{"/signup", "/login", "/reset", "/privacy", "/cookies"} {
+		step("open "+pg, chromedp.Navigate(base+pg), chromedp.WaitVisible(chromedp.CSS(`main`)))
+		a11y(pg)
 	}
 	step("refuse analytics", chromedp.Click(chromedp.CSS(`#cookies-necessary`)), chromedp.WaitNotPresent(chromedp.CSS(`#cookie-banner`)))
 
@@ -123,6 +144,7 @@ func TestBrowser(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`#signup-submit`)),
 		chromedp.WaitVisible(chromedp.CSS(`#checkmail`)),
 	)
+	a11y("check-mail page")
 	// The account works once the address is confirmed: the link in the
 	// e-mail opens a page whose button confirms (a link scanner's GET
 	// does nothing).
@@ -133,6 +155,7 @@ func TestBrowser(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`#verify-submit`)),
 		chromedp.WaitVisible(chromedp.CSS(`#account-facts`)),
 	)
+	a11y("account page")
 	assert.Contains(t, text(`#account-facts`), p.Name)
 	checkCookies(t, bctx, p)
 
@@ -153,6 +176,7 @@ func TestBrowser(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`#subscribe-submit`)),
 		chromedp.WaitVisible(chromedp.CSS(`#flash`)),
 	)
+	a11y("subscriptions page")
 	// Production mode has no outbox page: the confirmation link comes from
 	// the mail the portal sent (its outbox folder), as a resident's mail
 	// app would show it.
@@ -184,11 +208,13 @@ func TestBrowser(t *testing.T) {
 		chromedp.Navigate(base+"/mydata"),
 		chromedp.WaitVisible(chromedp.CSS(`#mydata-account`)),
 	)
+	a11y("my data page")
 	assert.Contains(t, text(`#mydata-consent`), "E-Line weekly news\tUnsubscribed", "human words, not identifiers")
 	assert.NotContains(t, text(`#mydata-consent`), "ConsentWithdrawn")
 
+	step("payment form", chromedp.Navigate(base+"/pay"), chromedp.WaitVisible(chromedp.CSS(`#pay-form`)))
+	a11y("payment form")
 	step("pay a bill",
-		chromedp.Navigate(base+"/pay"),
 		chromedp.SendKeys(chromedp.CSS(`#amount`), "42.50"),
 		chromedp.SendKeys(chromedp.CSS(`#card`), p.Card),
 		chromedp.SendKeys(chromedp.CSS(`#expiry`), "12/39"),
@@ -196,6 +222,7 @@ func TestBrowser(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`#pay-submit`)),
 		chromedp.WaitVisible(chromedp.CSS(`#paid`)),
 	)
+	a11y("receipt page")
 	paid := text(`#paid`)
 	assert.Contains(t, paid, "$42.50")
 	assert.Contains(t, paid, "ending in 1111")
@@ -254,4 +281,37 @@ func checkCookies(t *testing.T, ctx context.Context, p person) {
 	assert.Equal(t, network.CookieSameSiteLax, session.SameSite, "SameSite=Lax")
 	assert.Equal(t, "/", session.Path)
 	assert.False(t, session.Session, "explicit Max-Age")
+}
+
+// axeViolation is one axe-core violation, as axeRun reports it.
+type axeViolation struct {
+	ID      string   `json:"id"`
+	Impact  string   `json:"impact"`
+	Help    string   `json:"help"`
+	Targets []string `json:"targets"`
+}
+
+// axeRun runs axe-core's WCAG 2.0, 2.1 and 2.2 A and AA rules.
+const axeRun = `axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})
+  .then(r => r.violations.map(v => ({id: v.id, impact: v.impact || '', help: v.help,
+    targets: v.nodes.slice(0, 5).map(n => n.target.join(' '))})))`
+
+// axeSource returns axe-core's script, from PRIVACY_TEST_AXE or
+// .ci/node/node_modules/axe-core/axe.min.js, or "" (the checks skip) when
+// it is not installed, unless PRIVACY_TEST_REQUIRE_AXE is set.
+func axeSource(t *testing.T) string {
+	t.Helper()
+	path := os.Getenv("PRIVACY_TEST_AXE")
+	if path == "" {
+		path = filepath.Join("..", "..", ".ci", "node", "node_modules", "axe-core", "axe.min.js")
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		if os.Getenv("PRIVACY_TEST_REQUIRE_AXE") != "" {
+			t.Fatalf("axe-core is required (PRIVACY_TEST_REQUIRE_AXE) but %s cannot be read: %v", path, err)
+		}
+		t.Logf("accessibility checks skipped: axe-core not found at %s (npm install --prefix .ci/node axe-core)", path)
+		return ""
+	}
+	return string(b)
 }
