@@ -19,6 +19,7 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 	"github.com/civickit/privacy/consent"
 	"github.com/civickit/privacy/pii"
 	"github.com/stretchr/testify/assert"
@@ -229,6 +230,36 @@ func TestBrowser(t *testing.T) {
 	checkCookies(t, bctx, p)
 
 	// Global Privacy Control: no banner, no analytics cookie, a notice.
+	// Keyboard only: the skip link, then the log-in form, without a mouse.
+	step("log out for the keyboard journey", chromedp.Click(chromedp.CSS(`#logout`)), chromedp.WaitVisible(chromedp.CSS(`#nav-login`)))
+	step("keyboard-only log in",
+		chromedp.Navigate(base+"/login"),
+		chromedp.WaitVisible(chromedp.CSS(`#login-form`)),
+		chromedp.KeyEvent(kb.Tab),
+	)
+	focused := func() string {
+		t.Helper()
+		id, err := chromedp.Run(bctx, chromedp.Evaluate[string](`document.activeElement ? document.activeElement.id : ""`))
+		require.NoError(t, err)
+		return id
+	}
+	require.Equal(t, "skip-link", focused(), "the first Tab reaches the skip link")
+	step("skip to the content", chromedp.KeyEvent(kb.Enter))
+	for range 20 {
+		if focused() == "email" {
+			break
+		}
+		step("tab", chromedp.KeyEvent(kb.Tab))
+	}
+	require.Equal(t, "email", focused(), "Tab reaches the e-mail field from the skip link")
+	step("type and submit",
+		chromedp.KeyEvent(p.Email),
+		chromedp.KeyEvent(kb.Tab),
+		chromedp.KeyEvent(p.Password),
+		chromedp.KeyEvent(kb.Enter),
+		chromedp.WaitVisible(chromedp.CSS(`#account-facts`)),
+	)
+
 	step("GPC",
 		chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
 			if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
