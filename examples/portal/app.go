@@ -235,7 +235,7 @@ func (a *app) cookieConsent(r *http.Request, c cookies.Category) bool {
 var pageNames = []string{
 	"home", "signup", "login", "account", "subscriptions", "confirm", "outbox", "message",
 	"pay", "paid", "mydata", "erased", "records", "cookies", "privacy", "error",
-	"checkmail", "verify", "reset",
+	"checkmail", "verify", "reset", "edit",
 }
 
 func parsePages() (map[string]*template.Template, error) {
@@ -288,6 +288,8 @@ func (a *app) Handler() http.Handler {
 	handle("GET /reset/confirm", a.resetConfirmForm)
 	handle("POST /reset/confirm", a.resetConfirmPost)
 	handle("GET /account", a.requireLogin(a.accountPage))
+	handle("GET /account/edit", a.requireLogin(a.editForm))
+	handle("POST /account/edit", a.requireLogin(a.editPost))
 
 	handle("GET /subscriptions", a.subscriptionsPage)
 	handle("POST /subscriptions", a.subscribe)

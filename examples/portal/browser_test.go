@@ -213,6 +213,8 @@ func TestBrowser(t *testing.T) {
 	assert.Contains(t, text(`#mydata-consent`), "E-Line weekly news\tUnsubscribed", "human words, not identifiers")
 	assert.NotContains(t, text(`#mydata-consent`), "ConsentWithdrawn")
 
+	step("correct my data", chromedp.Navigate(base+"/account/edit"), chromedp.WaitVisible(chromedp.CSS(`#edit-form`)))
+	a11y("correct my data")
 	step("payment form", chromedp.Navigate(base+"/pay"), chromedp.WaitVisible(chromedp.CSS(`#pay-form`)))
 	a11y("payment form")
 	step("pay a bill",

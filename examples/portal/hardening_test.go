@@ -282,3 +282,34 @@ func TestInternationalPhones(t *testing.T) {
 	bad.Set("phone", "020 7946 0958")
 	assert.Equal(t, http.StatusUnprocessableEntity, tp.post(tp.client(), "/signup", bad).Status, "a UK number without +44 is not a US number")
 }
+
+// Correct my data: name, address and phone change, sealed again; a
+// mistake keeps what was typed and marks the field.
+func TestCorrectMyData(t *testing.T) {
+	tp := newTestPortal(t, portalOpts{})
+	c := tp.client()
+	require.Equal(t, http.StatusOK, tp.signup(c, fakePerson).Status)
+	form := tp.get(c, "/account/edit")
+	require.Equal(t, http.StatusOK, form.Status)
+	assert.Contains(t, form.Body, `value="`+fakePerson.Name+`"`, "the form starts from the current data")
+
+	bad := url.Values{"name": {"Alicia Example"}, "address": {"2 Example Road"}, "phone": {"12"}}
+	r := tp.post(c, "/account/edit", bad)
+	assert.Equal(t, http.StatusUnprocessableEntity, r.Status)
+	assert.Contains(t, r.Body, `value="Alicia Example"`, "what was typed is kept")
+	assert.Contains(t, r.Body, `aria-describedby="phone-error"`, "the message is on the field")
+
+	good := url.Values{"name": {"Alicia Example"}, "address": {"2 Example Road"}, "phone": {"+44 20 7946 0958"}}
+	r = tp.post(c, "/account/edit", good)
+	require.Equal(t, http.StatusOK, r.Status)
+	assert.True(t, strings.HasSuffix(r.FinalURL, "/account"))
+	assert.Contains(t, r.Body, "Alicia Example")
+	acct, err := tp.app.login(t.Context(), pii.New(pii.Email, fakePerson.Email), fakePerson.Password)
+	require.NoError(t, err)
+	assert.Equal(t, "2 Example Road", acct.Data.Address.Reveal())
+	assert.Equal(t, "+442079460958", acct.Data.Phone.Reveal(), "stored as E.164")
+	var blob string
+	require.NoError(t, tp.app.db.QueryRow(`SELECT sealed FROM portal_accounts WHERE id = ?`, acct.ID).Scan(&blob))
+	assert.NotContains(t, blob, "Alicia", "sealed, not stored in clear")
+	assert.NotContains(t, tp.logs.String(), "Alicia")
+}
