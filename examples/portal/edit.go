@@ -21,6 +21,7 @@ type editView struct {
 }
 
 func (a *app) editForm(w http.ResponseWriter, r *http.Request, acct *account) {
+	w.Header().Set("Cache-Control", "no-store")
 	a.render(w, r, http.StatusOK, "edit", pageData{Title: "Correct my data", Data: editView{
 		Name: acct.Data.Name.Reveal(), Address: acct.Data.Address.Reveal(), Phone: acct.Data.Phone.Reveal(),
 	}})
@@ -42,7 +43,9 @@ func (a *app) editPost(w http.ResponseWriter, r *http.Request, acct *account) {
 		v.Problem = "phone"
 	}
 	if v.Problem != "" {
-		// The form keeps what was typed: it is the holder's own page.
+		// The form keeps what was typed: it is the holder's own page, and
+		// it is not cached.
+		w.Header().Set("Cache-Control", "no-store")
 		a.render(w, r, http.StatusUnprocessableEntity, "edit", pageData{Title: "Correct my data", Error: "Please check the field marked below.", Data: v})
 		return
 	}

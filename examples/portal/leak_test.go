@@ -11,6 +11,7 @@ import (
 
 	"github.com/civickit/privacy/pii"
 	"github.com/civickit/privacy/pii/piitest"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -96,6 +97,22 @@ func TestNoLeaks(t *testing.T) {
 	tp.get(c, "/unsubscribe?token="+url.QueryEscape(p.Email))
 	tp.post(c, "/subscriptions/withdraw", url.Values{"topic": {p.Address}})
 	tp.post(c, "/mydata/erase", url.Values{"confirm": {p.Name}})
+	// Account e-mail flows with canaries in tokens and forms.
+	tp.get(c, "/verify?token="+url.QueryEscape(p.Email))
+	tp.post(c, "/verify", url.Values{"token": {p.Card}})
+	tp.get(c, "/reset/confirm?token="+url.QueryEscape(p.Phone))
+	tp.post(c, "/reset/confirm", url.Values{"token": {p.Email}, "password": {p.Password}})
+	tp.post(c, "/reset", url.Values{"email": {p.Email}})
+	tp.post(c, "/reset", url.Values{"email": {"nobody-" + p.Email}})
+	// Correcting my data: a mistake shows the holder's own form again, with
+	// what they typed (their own page, signed in, not cached: like the
+	// account page, not an error page for this check); then the data again.
+	own := *c
+	own.Transport = rt.next
+	r := tp.post(&own, "/account/edit", url.Values{"name": {p.Name}, "address": {p.Address}, "phone": {"12"}})
+	assert.Equal(t, http.StatusUnprocessableEntity, r.Status)
+	assert.Equal(t, "no-store", r.Header.Get("Cache-Control"), "the holder's typed data is not cached")
+	tp.post(c, "/account/edit", url.Values{"name": {p.Name}, "address": {p.Address}, "phone": {p.Phone}})
 	tp.post(c, "/logout", url.Values{})
 	tp.post(c, "/login", url.Values{"email": {p.Email}, "password": {"not the password"}})
 	tp.post(c, "/login", url.Values{"email": {"nobody@example.com"}, "password": {p.Password}})
