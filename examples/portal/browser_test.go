@@ -127,6 +127,18 @@ func TestBrowser(t *testing.T) {
 		require.NoError(t, os.WriteFile(filepath.Join("testdata", "screenshot.png"), png, 0o644))
 		t.Log("wrote testdata/screenshot.png")
 	}
+	// With -update-screenshot, each page of the journey is saved under
+	// testdata/screens for review.
+	shot := func(name string) {
+		t.Helper()
+		if !*updateScreenshot {
+			return
+		}
+		png, err := chromedp.Run(bctx, chromedp.FullScreenshot(100))
+		require.NoError(t, err)
+		require.NoError(t, os.MkdirAll(filepath.Join("testdata", "screens"), 0o755))
+		require.NoError(t, os.WriteFile(filepath.Join("testdata", "screens", name+".png"), png, 0o644))
+	}
 	a11y("home page")
 	for _, pg := range []string{"/signup", "/login", "/reset", "/privacy", "/cookies"} {
 		step("open "+pg, chromedp.Navigate(base+pg), chromedp.WaitVisible(chromedp.CSS(`main`)))
@@ -146,6 +158,7 @@ func TestBrowser(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`#checkmail`)),
 	)
 	a11y("check-mail page")
+	shot("01-check-your-email")
 	// The account works once the address is confirmed: the link in the
 	// e-mail opens a page whose button confirms (a link scanner's GET
 	// does nothing).
@@ -157,6 +170,7 @@ func TestBrowser(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`#account-facts`)),
 	)
 	a11y("account page")
+	shot("02-account")
 	assert.Contains(t, text(`#account-facts`), p.Name)
 	checkCookies(t, bctx, p)
 
@@ -215,6 +229,7 @@ func TestBrowser(t *testing.T) {
 
 	step("correct my data", chromedp.Navigate(base+"/account/edit"), chromedp.WaitVisible(chromedp.CSS(`#edit-form`)))
 	a11y("correct my data")
+	shot("03-correct-my-data")
 	step("payment form", chromedp.Navigate(base+"/pay"), chromedp.WaitVisible(chromedp.CSS(`#pay-form`)))
 	a11y("payment form")
 	step("pay a bill",
@@ -226,6 +241,7 @@ func TestBrowser(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`#paid`)),
 	)
 	a11y("receipt page")
+	shot("04-receipt")
 	paid := text(`#paid`)
 	assert.Contains(t, paid, "$42.50")
 	assert.Contains(t, paid, "ending in 1111")
@@ -259,6 +275,41 @@ func TestBrowser(t *testing.T) {
 		chromedp.KeyEvent(kb.Tab),
 		chromedp.KeyEvent(p.Password),
 		chromedp.KeyEvent(kb.Enter),
+		chromedp.WaitVisible(chromedp.CSS(`#account-facts`)),
+	)
+
+	// Staff, granted out of band by the server's operator.
+	var out, errOut bytes.Buffer
+	require.NoError(t, run(context.Background(), []string{"staff", "add", "-data", tp.dir, p.Email}, &out, &errOut), errOut.String())
+	step("staff records export",
+		chromedp.Navigate(base+"/staff/records"),
+		chromedp.WaitVisible(chromedp.CSS(`#records-form`)),
+		chromedp.Click(chromedp.CSS(`#records-submit`)),
+		chromedp.WaitVisible(chromedp.CSS(`#release-summary`)),
+	)
+	a11y("staff records release")
+	shot("05-staff-release")
+	require.NoError(t, run(context.Background(), []string{"staff", "remove", "-data", tp.dir, p.Email}, &out, &errOut), errOut.String())
+
+	// Password reset, as a resident who forgot it.
+	step("log out for the reset", chromedp.Click(chromedp.CSS(`#logout`)), chromedp.WaitVisible(chromedp.CSS(`#nav-login`)))
+	step("ask for a reset",
+		chromedp.Navigate(base+"/reset"),
+		chromedp.SendKeys(chromedp.CSS(`#email`), p.Email),
+		chromedp.Click(chromedp.CSS(`#reset-submit`)),
+		chromedp.WaitVisible(chromedp.CSS(`#checkmail`)),
+	)
+	resetURL := resetLinkRE.FindString(tp.lastMail())
+	require.NotEmpty(t, resetURL, "the reset e-mail has a link")
+	step("set a new password",
+		chromedp.Navigate(resetURL),
+		chromedp.WaitVisible(chromedp.CSS(`#verify-form`)),
+	)
+	a11y("new password page")
+	shot("06-new-password")
+	step("submit the new password",
+		chromedp.SendKeys(chromedp.CSS(`#password`), "a brand new password 42"),
+		chromedp.Click(chromedp.CSS(`#verify-submit`)),
 		chromedp.WaitVisible(chromedp.CSS(`#account-facts`)),
 	)
 
