@@ -116,9 +116,13 @@ func TestNoLeaks(t *testing.T) {
 	tp.post(c, "/logout", url.Values{})
 	tp.post(c, "/login", url.Values{"email": {p.Email}, "password": {"not the password"}})
 	tp.post(c, "/login", url.Values{"email": {"nobody@example.com"}, "password": {p.Password}})
+	// An invalid sign-up comes back with what the visitor typed, to them,
+	// not cached (like correct-my-data above), but never the password.
 	bad := p.signupForm()
 	bad.Set("phone", "12")
-	tp.post(c, "/signup", bad)            // invalid: the form comes back empty
+	r = tp.post(&own, "/signup", bad)
+	assert.Equal(t, "no-store", r.Header.Get("Cache-Control"))
+	assert.NotContains(t, r.Body, p.Password, "the password is never echoed")
 	tp.post(c, "/signup", p.signupForm()) // taken: the owner is told by e-mail
 	tp.do(c, http.MethodPost, "/signup", p.signupForm(), http.Header{"Sec-Fetch-Site": {"cross-site"}})
 

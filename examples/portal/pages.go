@@ -104,13 +104,64 @@ type signupInput struct {
 	Password string     `validate:"required,min=10,max=128"`
 }
 
+// signupField is one field of the sign-up form as the page shows it.
+type signupField struct {
+	ID, Label, Type, Auto string
+	Max                   int
+	Value, Problem        string
+}
+
+// signupForm returns the sign-up form's fields: empty, or, answering a
+// POST that needs corrections, with what the visitor typed (their own
+// values, on a response that is not cached; never the password) and a
+// message on each field to correct.
+func signupForm(r *http.Request, problems map[string]string) map[string]any {
+	val := func(k string, max int) string {
+		if r == nil || r.Method != http.MethodPost {
+			return ""
+		}
+		return formString(r, k, max)
+	}
+	f := func(id, label, typ, auto string, max int, field string) signupField {
+		return signupField{ID: id, Label: label, Type: typ, Auto: auto, Max: max, Value: val(id, max), Problem: problems[field]}
+	}
+	return map[string]any{
+		"Fields": []signupField{
+			f("name", "Full name", "", "name", 200, "Name"),
+			f("email", "E-mail address", "email", "email", 254, "Email"),
+			f("address", "Service address", "", "street-address", 300, "Address"),
+			f("phone", "Phone (from outside the US, start with + and the country code)", "tel", "tel", 40, "Phone"),
+			f("account_number", "Utility account number", "", "", 40, "Number"),
+		},
+		"PasswordProblem": problems["Password"],
+	}
+}
+
+// fieldMessages maps each invalid field of a validation error to a
+// message that names the field, never its value.
+func fieldMessages(err error, labels map[string]string) map[string]string {
+	out := map[string]string{}
+	var ve validator.ValidationErrors
+	if !errors.As(err, &ve) {
+		return out
+	}
+	for _, fe := range ve {
+		l := labels[fe.Field()]
+		if l == "" {
+			l = fe.Field()
+		}
+		out[fe.Field()] = "Please check the " + l + "."
+	}
+	return out
+}
+
 var signupLabels = map[string]string{
 	"Name": "name", "Email": "e-mail address", "Address": "service address",
 	"Phone": "phone number", "Number": "utility account number (6 to 16 digits)", "Password": "password (10 characters or more)",
 }
 
 func (a *app) signupForm(w http.ResponseWriter, r *http.Request) {
-	a.render(w, r, http.StatusOK, "signup", pageData{Title: "Create an account"})
+	a.render(w, r, http.StatusOK, "signup", pageData{Title: "Create an account", Data: signupForm(nil, nil)})
 }
 
 func (a *app) signup(w http.ResponseWriter, r *http.Request) {
@@ -123,8 +174,12 @@ func (a *app) signup(w http.ResponseWriter, r *http.Request) {
 		Password: r.PostFormValue("password"),
 	}
 	if err := validatorV().Struct(in); err != nil {
-		// The form is shown again empty: nothing the visitor typed is echoed.
-		a.render(w, r, http.StatusUnprocessableEntity, "signup", pageData{Title: "Create an account", Error: fieldProblems(err, signupLabels)})
+		// The form comes back with what was typed (never the password) and
+		// a message on each field to correct, to the visitor who typed it,
+		// on a response no cache keeps.
+		w.Header().Set("Cache-Control", "no-store")
+		a.render(w, r, http.StatusUnprocessableEntity, "signup", pageData{Title: "Create an account",
+			Error: fieldProblems(err, signupLabels), Data: signupForm(r, fieldMessages(err, signupLabels))})
 		return
 	}
 	ctx := r.Context()
