@@ -132,3 +132,31 @@ func ExampleNewLogWriter() {
 	// entity,email,1,,
 	// document,a.txt,1,redacted,
 }
+
+// Every document ends with a status: a release (redacted or clean), or
+// none (withheld, with the reason, or failed).
+func ExampleStatusFor() {
+	rq, _ := records.NewRequest(logKey(), nil)
+	docs := map[string][]byte{
+		"a-letter.txt":    []byte("Call Ms. Lopez at (413) 555-0142."),
+		"b-minutes.md":    []byte("The council approved the budget."),
+		"c-photo.heic":    []byte("\x00\x00\x00\x18ftypheic"),
+		"d-broken.json":   []byte(`{"email": `),
+		"e-complaint.eml": []byte("Subject: water\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n\r\nTXkgU1NOIGlzIDUxMi00NC03MzAxLg==\r\n"),
+	}
+	for _, name := range []string{"a-letter.txt", "b-minutes.md", "c-photo.heic", "d-broken.json", "e-complaint.eml"} {
+		res, err := rq.Document(name, docs[name])
+		if err != nil {
+			status, reason := records.StatusFor(err)
+			fmt.Printf("%s: %s: %s\n", name, status, reason)
+			continue
+		}
+		fmt.Printf("%s: %s, %d redactions\n", name, res.Status(), len(res.Entries))
+	}
+	// Output:
+	// a-letter.txt: redacted, 2 redactions
+	// b-minutes.md: clean, 0 redactions
+	// c-photo.heic: withheld: unsupported format (.heic)
+	// d-broken.json: failed: line 1: malformed document: invalid JSON
+	// e-complaint.eml: redacted, 1 redactions
+}
