@@ -61,6 +61,7 @@ type badTag struct {
 }
 
 type unexportedTag struct {
+	//lint:ignore U1000 read only by reflection: the test checks that a tagged unexported field is refused
 	secret string `pii:"ssn"`
 }
 

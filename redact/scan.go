@@ -94,12 +94,6 @@ func equalFoldLower(a, b string) bool {
 	return true
 }
 
-// hasPrefixFold reports whether s has prefix p ignoring ASCII case; p must
-// be lower case.
-func hasPrefixFold(s, p string) bool {
-	return len(s) >= len(p) && equalFoldLower(s[:len(p)], p)
-}
-
 // scanner is the state of one pass over one input. It lives on the stack.
 type scanner struct {
 	r     *Redactor

@@ -78,7 +78,8 @@ func (o *outbox) send(_ context.Context, m message) (string, error) {
 		return "", fmt.Errorf("outbox: %w", err)
 	}
 	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(b.Bytes()); err == nil {
+	_, err = tmp.Write(b.Bytes())
+	if err == nil {
 		err = tmp.Sync()
 	}
 	if cerr := tmp.Close(); err == nil {

@@ -77,7 +77,7 @@ func forms(c Canary) []form {
 	digits := digitsOf(c.value)
 	if isNumeric(c.category) && len(digits) >= MinLen-1 {
 		for _, v := range separatorVariants(c.category, c.value, digits) {
-			texts = append(texts, text{v.s, v.name})
+			texts = append(texts, text(v))
 		}
 	}
 	for _, t := range texts {
