@@ -31,44 +31,48 @@ func (b BlindIndex) String() string { return hex.EncodeToString(b) }
 // no digits).
 type Normalizer func(v string) (string, bool)
 
-// Built-in normalisers.
-var (
-	// NormalizeEmail trims space and lower-cases.
-	NormalizeEmail Normalizer = func(v string) (string, bool) {
-		v = strings.ToLower(strings.TrimSpace(v))
-		return v, v != ""
+// Built-in normalisers. They are functions, not variables: nothing can
+// replace one and silently change every blind index in the process.
+
+// NormalizeEmail trims space and lower-cases.
+func NormalizeEmail(v string) (string, bool) {
+	v = strings.ToLower(strings.TrimSpace(v))
+	return v, v != ""
+}
+
+// NormalizeDigits keeps only ASCII digits; for phone numbers a leading
+// NANP country code "1" on an 11-digit number is dropped, so
+// "+1 (555) 010-0100" and "555-010-0100" match.
+func NormalizeDigits(v string) (string, bool) {
+	d := digitsOnly(v)
+	return d, d != ""
+}
+
+// NormalizePhone is NormalizeDigits with the NANP "1" dropped.
+func NormalizePhone(v string) (string, bool) {
+	d := digitsOnly(v)
+	if len(d) == 11 && d[0] == '1' {
+		d = d[1:]
 	}
-	// NormalizeDigits keeps only ASCII digits; for phone numbers a leading
-	// NANP country code "1" on an 11-digit number is dropped, so
-	// "+1 (555) 010-0100" and "555-010-0100" match.
-	NormalizeDigits Normalizer = func(v string) (string, bool) {
-		d := digitsOnly(v)
-		return d, d != ""
+	return d, d != ""
+}
+
+// NormalizeLast4 keeps the last four digits (card, SSN, account), for
+// "find by last 4" indexes. Values with fewer than four digits have
+// nothing to index.
+func NormalizeLast4(v string) (string, bool) {
+	d := digitsOnly(v)
+	if len(d) < 4 {
+		return "", false
 	}
-	// NormalizePhone is NormalizeDigits with the NANP "1" dropped.
-	NormalizePhone Normalizer = func(v string) (string, bool) {
-		d := digitsOnly(v)
-		if len(d) == 11 && d[0] == '1' {
-			d = d[1:]
-		}
-		return d, d != ""
-	}
-	// NormalizeLast4 keeps the last four digits (card, SSN, account), for
-	// "find by last 4" indexes. Values with fewer than four digits have
-	// nothing to index.
-	NormalizeLast4 Normalizer = func(v string) (string, bool) {
-		d := digitsOnly(v)
-		if len(d) < 4 {
-			return "", false
-		}
-		return d[len(d)-4:], true
-	}
-	// NormalizeText folds case, trims, and collapses inner white space.
-	NormalizeText Normalizer = func(v string) (string, bool) {
-		v = strings.Join(strings.FieldsFunc(strings.ToLower(v), unicode.IsSpace), " ")
-		return v, v != ""
-	}
-)
+	return d[len(d)-4:], true
+}
+
+// NormalizeText folds case, trims, and collapses inner white space.
+func NormalizeText(v string) (string, bool) {
+	v = strings.Join(strings.FieldsFunc(strings.ToLower(v), unicode.IsSpace), " ")
+	return v, v != ""
+}
 
 // NormalizerFor returns the default normaliser for a category: e-mail
 // folding for Email; phone digits for Phone; digits for card, bank, routing,
