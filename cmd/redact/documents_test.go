@@ -22,7 +22,7 @@ import (
 	"testing"
 
 	"github.com/civickit/privacy/pii"
-	"github.com/civickit/privacy/pii/piitest"
+	"github.com/civickit/privacy/redact/piitest"
 	"github.com/civickit/privacy/redact/records"
 	"github.com/go-pdf/fpdf"
 	"github.com/stretchr/testify/assert"

@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/civickit/privacy/pii"
-	"github.com/civickit/privacy/pii/piitest"
+	"github.com/civickit/privacy/redact/piitest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -57,7 +57,7 @@ func (rt *recordingTransport) captured() []byte {
 	return bytes.Clone(rt.buf.Bytes())
 }
 
-// TestNoLeaks runs the whole flow with canary data from pii/piitest, then
+// TestNoLeaks runs the whole flow with canary data from redact/piitest, then
 // the error paths with canaries in forms, paths, queries and tokens, and
 // checks that no canary, in any encoding, reaches the logs, a cookie, a URL
 // or an error page; the logs are also scanned by the redact detectors for

@@ -17,7 +17,7 @@ import (
 	"github.com/civickit/privacy/consent"
 	"github.com/civickit/privacy/internal/testdb"
 	"github.com/civickit/privacy/pii"
-	"github.com/civickit/privacy/pii/piitest"
+	"github.com/civickit/privacy/redact/piitest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )

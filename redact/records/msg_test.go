@@ -7,7 +7,7 @@ import (
 	"time"
 	"unicode/utf16"
 
-	"github.com/civickit/privacy/pii/piitest"
+	"github.com/civickit/privacy/redact/piitest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )

@@ -20,7 +20,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/civickit/privacy/pii"
-	"github.com/civickit/privacy/pii/piitest"
+	"github.com/civickit/privacy/redact/piitest"
 )
 
 // The values planted in the test workbook. All are fake.

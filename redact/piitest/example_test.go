@@ -9,7 +9,7 @@ import (
 	"net/url"
 
 	"github.com/civickit/privacy/pii"
-	"github.com/civickit/privacy/pii/piitest"
+	"github.com/civickit/privacy/redact/piitest"
 	"github.com/civickit/privacy/redact"
 )
 

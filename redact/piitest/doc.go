@@ -1,6 +1,10 @@
 // Package piitest proves, in a portal's own test suite, that personal data
 // never reaches its logs, errors or HTTP responses.
 //
+// It sits above redact (its AssertNoPII runs redact's detectors) and pii,
+// and imports nothing else of this module; it lived under pii/ until the
+// import from the ground floor up to redact was removed.
+//
 // It keeps the promise "we never sell your data; personal data never
 // reaches logs, analytics or third parties" checkable: a vendor runs the
 // tests and shows the city the result.
