@@ -9,8 +9,8 @@ import (
 	"net/url"
 
 	"github.com/civickit/privacy/pii"
-	"github.com/civickit/privacy/redact/piitest"
 	"github.com/civickit/privacy/redact"
+	"github.com/civickit/privacy/redact/piitest"
 )
 
 // exampleT stands in for the *testing.T of a real test, printing failures.
