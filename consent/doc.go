@@ -3,6 +3,11 @@
 // which notice, and when they withdrew, kept so that a city can prove it
 // years later.
 //
+// # Where it sits
+//
+// consent imports pii only (never cookies or retention); consent/sqlstore
+// is its database/sql store and consent/consenttest its conformance suite.
+//
 // # Model
 //
 // A subject is a contact point (an e-mail address, a phone number or a

@@ -1,6 +1,11 @@
 // Package cookies makes encrypted, authenticated, PII-free cookies and
 // session middleware for net/http.
 //
+// # Where it sits
+//
+// cookies imports pii and redact (its PII guard uses the detectors), never
+// consent or retention; the portal example wires them together.
+//
 // City privacy policies promise that cookies "keep track of actions" but
 // hold no personally identifying information. This package keeps that
 // promise in code: a session payload is a typed struct that is checked for

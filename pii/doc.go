@@ -2,6 +2,11 @@
 // personal data a city portal collects, values that cannot leak it, and the
 // Tink-based cryptography that keeps it encrypted at rest.
 //
+// # Where it sits
+//
+// pii imports no other package of this module; every other package may
+// import it.
+//
 // It keeps the policy promises "credit card and payment information is
 // protected by encryption" and "only employees who need it have access":
 // plaintext exists only inside String values, which never print it, and is

@@ -1,6 +1,12 @@
 // Package redact finds personal data in text, records and logs and takes it
 // out.
 //
+// # Where it sits
+//
+// redact imports pii only. redact/records (public-records requests) and
+// redact/piitest (leak assertions for test suites) build on it; cookies,
+// consent and retention may import it.
+//
 // # Detection
 //
 // A Redactor scans its input once. Cheap byte triggers (digits, '@', ':',

@@ -2,6 +2,11 @@
 // requires and no longer, never disposes of a record under a hold, and
 // answers people's requests to see or delete their data.
 //
+// # Where it sits
+//
+// retention imports pii only (never cookies or consent); retention/sqlstore
+// is its SQL side.
+//
 // # Schedules
 //
 // A Schedule is a list of Rules, one per data category (record series):

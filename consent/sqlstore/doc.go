@@ -3,6 +3,10 @@
 // PostgreSQL (github.com/jackc/pgx/v5/stdlib, driver "pgx"). One
 // implementation serves both; the dialect is chosen by a pii.Dialect.
 //
+// # Where it sits
+//
+// sqlstore imports consent and pii, and internal/ for tests only.
+//
 // # Schema and migrations
 //
 // Migrate applies the embedded, versioned migrations (migrations/<dialect>)

@@ -4,6 +4,11 @@
 // every redaction, so that a city can release records without releasing
 // the people in them.
 //
+// # Where it sits
+//
+// records imports redact (and, through it, pii); only cmd/ and examples/
+// import it.
+//
 // # Requests and exemption catalogs
 //
 // A Request redacts the documents of one records request under an

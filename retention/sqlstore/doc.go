@@ -3,6 +3,10 @@
 // and erasure requests, on SQLite (modernc.org/sqlite) and PostgreSQL
 // (pgx).
 //
+// # Where it sits
+//
+// sqlstore imports retention only.
+//
 // # Tables
 //
 // Store.Migrate creates four tables (prefix "retention_" by default):
