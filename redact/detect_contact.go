@@ -115,6 +115,12 @@ func (sc *scanner) phone(i int, g *groups) {
 			return
 		}
 		end := g.b[k+2]
+		if !numEnd(s, end) {
+			// an attached extension belongs to the number: 345-899-3560x4587
+			if e := phoneExt(s, end); e > 0 {
+				end = e
+			}
+		}
 		if !numEnd(s, end) || !nxx(s[g.a[k]:]) || !nxx(s[g.a[k+1]:]) {
 			return
 		}
@@ -128,6 +134,9 @@ func (sc *scanner) phone(i int, g *groups) {
 		sc.emit(ePhone, start, end, score, "phone.nanp")
 	case !paren && g.size(0) == 10:
 		end := g.b[0]
+		if e := phoneExt(s, end); e > 0 {
+			end = e
+		}
 		if numEnd(s, end) && nxx(s[i:]) && nxx(s[i+3:]) {
 			sc.emit(ePhone, i, end, 0.4, "phone.plain")
 		}
@@ -171,7 +180,10 @@ func countryCodeLen(d []byte) int {
 // or +1 555 010 0199.
 func (sc *scanner) plus(i int) int {
 	s := sc.s
-	if i+1 >= len(s) || !isDigit(s[i+1]) || (i > 0 && (isWord(s[i-1]) || s[i-1] == '+')) {
+	// Glued to a word, or to a box a first pass left ("[IP_ADDRESS]+5623..."
+	// was "::13+5623..."), a '+' starts no number: redacting twice must
+	// change nothing.
+	if i+1 >= len(s) || !isDigit(s[i+1]) || (i > 0 && (isWord(s[i-1]) || s[i-1] == '+' || s[i-1] == ']')) {
 		return i + 1
 	}
 	g := parseGroups(s, i+1)

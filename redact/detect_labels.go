@@ -18,6 +18,9 @@ var nameModifiers = map[string]bool{
 // labelled handles a colon at i: a name after a form label or a speaker
 // tag before it. It returns the end of what it reported, or 0.
 func (sc *scanner) labelled(i int) int {
+	if end := sc.labelledNumber(i); end > 0 {
+		return end
+	}
 	s := sc.s
 	a := i
 	for a > 0 && i-a <= 24 && isAlpha(s[a-1]) {

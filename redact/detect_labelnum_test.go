@@ -1,0 +1,37 @@
+package redact
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// Defects from the independent evaluation: a labelled number that a strict
+// validator refuses, and a phone with an attached extension.
+func TestLabelledNumbersAndExtensions(t *testing.T) {
+	r, err := New(nil)
+	require.NoError(t, err)
+	cases := []struct {
+		text, entity, value, why string
+	}{
+		{"SSN: 999-01-6119", "ssn", "999-01-6119", "the label says SSN though the area is not issued"},
+		{"Customer SSN: 000-12-3456", "ssn", "000-12-3456", "the last word of the label counts"},
+		{"Toll-free: 8005551234", "phone", "8005551234", "a hyphenated label"},
+		{"Desk: 5403926876", "phone", "5403926876", "a desk line"},
+		{"Fax: (617) 555-0100", "phone", "(617) 555-0100", "parenthesised area code"},
+		{"Call 345-899-3560x4587 today", "phone", "345-899-3560x4587", "an attached extension belongs to the number"},
+		{"Call 3458993560ext.12 today", "phone", "3458993560ext.12", "ext. attached"},
+	}
+	for _, c := range cases {
+		fs := r.Find(c.text)
+		var got []string
+		for _, f := range fs {
+			got = append(got, string(f.Entity)+"="+c.text[f.Start:f.End])
+		}
+		assert.Contains(t, got, c.entity+"="+c.value, c.why)
+	}
+	for _, clean := range []string{"Phone: 911", "Room: 12", "SSN: none", "Desk: B-12", "Tel: see above", "Meeting: 10:30"} {
+		assert.Empty(t, r.Find(clean), "%q: nothing to report", clean)
+	}
+}
