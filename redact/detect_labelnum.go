@@ -1,5 +1,7 @@
 package redact
 
+import "strings"
+
 // A number after a form label that says what it is ("SSN: 999-01-6119",
 // "Toll-free: 8005551234", "Desk: 5403926876") is reported even when the
 // strict validator of its type refuses it: a records release needs recall
@@ -23,6 +25,9 @@ var labelNumberEntities = map[string]int{
 // labelledNumber handles a colon at i that ends a label naming a number
 // type; it returns the end of what it reported, or 0.
 func (sc *scanner) labelledNumber(i int) int {
+	if end := sc.labelledAddress(i); end > 0 {
+		return end
+	}
 	s := sc.s
 	// The label: letters, spaces, '-', '.', '#', on the colon's line.
 	a := i
@@ -115,4 +120,100 @@ func phoneExt(s string, j int) int {
 		return -1
 	}
 	return k
+}
+
+// labelAddress are the normalised labels whose value is a postal address.
+var labelAddress = map[string]bool{
+	"address": true, "streetaddress": true, "homeaddress": true, "mailingaddress": true,
+	"serviceaddress": true, "residentialaddress": true, "propertyaddress": true, "residence": true,
+	"address1": true, "addressline1": true, "addr": true,
+}
+
+// labelledAddress handles a colon at i after an address label: the rest of
+// the line is the address, house number and ZIP included, whatever the
+// address detector makes of it ("Address: 806 Christopher Meadow" must not
+// leave "806" beside a redacted street). It returns the end of what it
+// reported, or 0.
+func (sc *scanner) labelledAddress(i int) int {
+	s := sc.s
+	a := i
+	for a > 0 && i-a < 24 && (isAlpha(s[a-1]) || isDigit(s[a-1]) || s[a-1] == ' ' || s[a-1] == '-' || s[a-1] == '_') {
+		a--
+	}
+	for a < i && s[a] == ' ' {
+		a++
+	}
+	if a == i || !tokenStart(s, a) || !sc.r.on[ePostalAddress] {
+		return 0
+	}
+	found := false
+	for k := a; k < i && !found; k++ {
+		if k > a && s[k-1] != ' ' {
+			continue
+		}
+		var buf [24]byte
+		n := 0
+		for j := k; j < i && n < len(buf); j++ {
+			if c := s[j]; c != ' ' && c != '-' && c != '_' {
+				buf[n] = lower(c)
+				n++
+			}
+		}
+		found = labelAddress[string(buf[:n])] && !notPostal(s, a, k)
+	}
+	if !found {
+		return 0
+	}
+	j := i + 1
+	for j < len(s) && (s[j] == ' ' || s[j] == '\t') {
+		j++
+	}
+	start := j
+	for j < len(s) && j-start < 160 && s[j] != '\n' && s[j] != '\r' && s[j] != ';' && s[j] != '|' {
+		j++
+	}
+	end := j
+	for end > start && (s[end-1] == ' ' || s[end-1] == '\t' || s[end-1] == ',') {
+		end--
+	}
+	// An address has a number (house, unit, ZIP) or at least two words.
+	digits, words := 0, 0
+	for k := start; k < end; k++ {
+		if isDigit(s[k]) {
+			digits++
+		}
+		if (k == start || s[k-1] == ' ') && s[k] != ' ' {
+			words++
+		}
+	}
+	if end-start < 4 || (digits == 0 && words < 2) || !(isDigit(s[start]) || isAlpha(s[start]) || s[start] >= 0x80) {
+		return 0
+	}
+	if sc.emit(ePostalAddress, start, end, 0.6, "label.address") {
+		return end
+	}
+	return 0
+}
+
+// notPostal reports whether the word before position k of a label that
+// starts at a makes "address" something else: an IP, e-mail, MAC or web
+// address.
+func notPostal(s string, a, k int) bool {
+	if k == a {
+		return false
+	}
+	j := k - 1
+	for j > a && s[j-1] == ' ' {
+		j--
+	}
+	w := j
+	for w > a && s[w-1] != ' ' {
+		w--
+	}
+	switch word := strings.ToLower(strings.Trim(s[w:j], " -_")); word {
+	case "ip", "ipv4", "ipv6", "email", "e-mail", "mail", "mac", "web", "internet", "network", "wallet",
+		"server", "host", "url", "ethernet", "hardware", "bitcoin":
+		return true
+	}
+	return false
 }

@@ -22,6 +22,8 @@ func TestLabelledNumbersAndExtensions(t *testing.T) {
 		{"Fax: (617) 555-0100", "phone", "(617) 555-0100", "parenthesised area code"},
 		{"Call 345-899-3560x4587 today", "phone", "345-899-3560x4587", "an attached extension belongs to the number"},
 		{"Call 3458993560ext.12 today", "phone", "3458993560ext.12", "ext. attached"},
+		{"Address: 806 Christopher Meadow\nNext line", "postal_address", "806 Christopher Meadow", "the house number goes with the street"},
+		{"Street Address: 6196 Douglas Green, 70394", "postal_address", "6196 Douglas Green, 70394", "number and ZIP too"},
 	}
 	for _, c := range cases {
 		fs := r.Find(c.text)
@@ -31,7 +33,7 @@ func TestLabelledNumbersAndExtensions(t *testing.T) {
 		}
 		assert.Contains(t, got, c.entity+"="+c.value, c.why)
 	}
-	for _, clean := range []string{"Phone: 911", "Room: 12", "SSN: none", "Desk: B-12", "Tel: see above", "Meeting: 10:30"} {
+	for _, clean := range []string{"Phone: 911", "Room: 12", "SSN: none", "Desk: B-12", "Tel: see above", "Meeting: 10:30", "Address: none"} {
 		assert.Empty(t, r.Find(clean), "%q: nothing to report", clean)
 	}
 }

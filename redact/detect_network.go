@@ -25,13 +25,12 @@ func (sc *scanner) ipv4(i int, g *groups) {
 	if !numEnd(s, end) {
 		return
 	}
-	score := 0.7
-	// Loopback (127/8) and unspecified (0.0.0.0) addresses identify no one;
-	// like their IPv6 forms they score below the default minimum.
+	// Loopback (127/8) and unspecified (0.0.0.0) addresses identify no one:
+	// like their IPv6 forms they are never reported, whatever the context.
 	if atoi(s[g.a[0]:g.b[0]]) == 127 || s[i:end] == "0.0.0.0" {
-		score = 0.4
+		return
 	}
-	sc.emit(eIPAddress, i, end, score, "ipv4")
+	sc.emit(eIPAddress, i, end, 0.7, "ipv4")
 }
 
 func isHexColon(c byte) bool { return isHex(c) || c == ':' }
@@ -83,11 +82,13 @@ func (sc *scanner) hexColon(i int) int {
 	if err != nil || !ip.Is6() {
 		return b
 	}
-	score := 0.8
+	// A loopback or unspecified address identifies nobody: never reported,
+	// whatever the context (a context word, or a box a first pass left
+	// beside it, must not make a second pass find it).
 	if ip.IsLoopback() || ip.IsUnspecified() {
-		score = 0.4
+		return b
 	}
-	sc.emit(eIPAddress, a, b, score, "ipv6")
+	sc.emit(eIPAddress, a, b, 0.8, "ipv6")
 	return b
 }
 
