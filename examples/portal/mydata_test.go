@@ -66,6 +66,9 @@ func TestStaffRecordsAndMyData(t *testing.T) {
 	r = tp.get(alice, "/mydata")
 	require.Equal(t, http.StatusOK, r.Status)
 	assert.Contains(t, r.Body, fakePerson.Address)
+	assert.Contains(t, r.Body, `id="mydata-payments"`, "the payment history is on My data")
+	assert.Contains(t, r.Body, "$12.00")
+	assert.Contains(t, r.Body, "ending in 1111")
 	r = tp.get(alice, "/mydata/export.json")
 	require.Equal(t, http.StatusOK, r.Status)
 	var ex struct {

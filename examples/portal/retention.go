@@ -97,8 +97,18 @@ type export struct {
 	Records     *retention.AccessExport `json:"records"`
 	Consent     []consent.PurposeStatus `json:"consent_status,omitempty"`
 	History     []consent.Event         `json:"consent_history,omitempty"`
+	Payments    []paymentView           `json:"payments"`
 	Notice      consent.NoticeRef       `json:"privacy_notice"`
 	Cookies     map[string]string       `json:"cookies"`
+}
+
+// paymentView is one payment in the holder's own data: no card token,
+// which means nothing to them.
+type paymentView struct {
+	ID          string    `json:"id"`
+	Date        time.Time `json:"date"`
+	AmountCents int64     `json:"amount_cents"`
+	CardLast4   string    `json:"card_last4"`
 }
 
 func (a *app) buildExport(ctx context.Context, acct *account) (*export, error) {
@@ -118,6 +128,13 @@ func (a *app) buildExport(ctx context.Context, acct *account) (*export, error) {
 		Records: rec,
 		Notice:  a.notice.Ref(),
 		Cookies: map[string]string{a.sessions.Name(): "a random session id, encrypted; no personal data"},
+	}
+	ps, err := a.payments(ctx, acct.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range ps {
+		ex.Payments = append(ex.Payments, paymentView{ID: p.ID, Date: p.CreatedAt, AmountCents: p.AmountCents, CardLast4: p.CardLast4})
 	}
 	if acct.ConsentSubject != "" {
 		if ex.Consent, err = a.ledger.Statuses(ctx, acct.ConsentSubject); err != nil && !errors.Is(err, consent.ErrNotFound) {
