@@ -107,6 +107,17 @@ func (c *emailCtx) walk(p *enmime.Part) *enmime.Part {
 	}
 	disp := strings.ToLower(p.Disposition)
 	attached := disp == "attachment" || p.FileName != ""
+	if cte := transferEncoding(p); cte != "" {
+		// An encoding nobody decoded (x-uuencode, ...): the content is
+		// still encoded, so detection cannot read it. Withheld.
+		var loc string
+		if attached {
+			loc = c.nextAttachment(p)
+		} else {
+			loc = c.nextText()
+		}
+		return c.withhold(loc, ReasonUnsupported, "transfer encoding "+cte)
+	}
 	for _, e := range p.Errors {
 		if e.Severe { // part of the content was lost while decoding
 			var loc string
@@ -406,4 +417,25 @@ func validText(text string) string {
 		return s
 	}
 	return strings.ToValidUTF8(text, "\uFFFD")
+}
+
+// transferEncoding returns a part's Content-Transfer-Encoding when it is
+// one enmime does not decode (and so the content is still encoded), or "".
+// Misspellings of the identity encodings ("8bits") are taken for them.
+func transferEncoding(p *enmime.Part) string {
+	cte := strings.ToLower(strings.TrimSpace(p.Header.Get("Content-Transfer-Encoding")))
+	for _, ok := range []string{"", "7bit", "8bit", "binary", "base64", "quoted-printable"} {
+		if cte == ok || (ok != "" && strings.HasPrefix(cte, ok)) {
+			return ""
+		}
+	}
+	if len(cte) > 40 {
+		cte = cte[:40]
+	}
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r > 0x7e {
+			return -1
+		}
+		return r
+	}, cte)
 }

@@ -285,6 +285,10 @@ func TestEmailCases(t *testing.T) {
 			[]string{"512-44-7301", "Ruiz", "YmluYXJ5"}, []string{"see attached", "Withheld from this release: attachment 1"}, 1, "an unknown attachment is withheld and its file name redacted"},
 		{"html attachment", "Subject: x\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/html\r\nContent-Disposition: attachment; filename=page.html\r\n\r\n<p>Email <a href=\"mailto:ana.ruiz@example.com\">me</a> or call (617) 555-0143</p>\r\n--b--\r\n",
 			[]string{"ana.ruiz", "555-0143"}, []string{"Email", "or call"}, 0, "an HTML attachment is released as its text"},
+		{"uuencode text part", "Subject: x\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: x-uuencode\r\n\r\nbegin 600 note.txt\r\nM4U-.(#4Q,BTT-\"TW,S`Q\r\nend\r\n",
+			[]string{"begin 600", "M4U-"}, []string{"Withheld from this release: body: unsupported format (transfer encoding x-uuencode)"}, 1, "a text part in an encoding nobody decoded is withheld, not released encoded"},
+		{"misspelt 8bit", "Subject: x\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: 8bits\r\n\r\nCall (617) 555-0143 today.\r\n",
+			[]string{"555-0143"}, []string{"today"}, 0, "8bits is 8bit"},
 		{"uuencode", "Subject: x\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: application/msword; name=a.doc\r\nContent-Transfer-Encoding: x-uuencode\r\n\r\nbegin 600 a.doc\r\nM4U-.(#4Q,BTT-\"TW,S`Q\r\nend\r\n--b--\r\n",
 			[]string{"begin 600", "M4U-"}, []string{"Withheld"}, 1, "an encoding we do not decode is withheld, never passed through"},
 	}
