@@ -154,9 +154,12 @@ type pdfWriter struct {
 	// readable).
 	rasterAll bool
 	copied    int // clean pages copied so far
-	// layer is the released text of the page being written, for the
-	// invisible text layer of a rendered page (set by redactText).
-	layer []layerLine
+	// curText and curEdits are the text of the page being written and
+	// its redactions (set by redactText), for the invisible text layer of
+	// a rendered page; copied pages need no layer, so it is built only in
+	// rasterPage.
+	curText  *pageText
+	curEdits []edit
 }
 
 // errRasterAll restarts a document in rasterAll mode when the need for it
@@ -284,7 +287,7 @@ func pageRef(p references.FPDF_PAGE) requests.Page { return requests.Page{ByRefe
 // page redacts page i into the new document.
 func (w *pdfWriter) page(i int) error {
 	inst := w.inst
-	w.layer = nil
+	w.curText, w.curEdits = nil, nil
 	pagePart := joinPart(w.part, fmt.Sprintf("page %d", i+1))
 	page, err := w.loadPage(i)
 	if err != nil {
@@ -646,7 +649,7 @@ func (w *pdfWriter) pageText(tp references.FPDF_TEXTPAGE) (*pageText, error) {
 func (w *pdfWriter) redactText(pagePart string, pt *pageText) ([]pdfBox, error) {
 	base := len(w.res.Entries)
 	eds := w.rq.segment(w.res, pagePart, "", pt.text)
-	w.layer = textLayer(pt, eds)
+	w.curText, w.curEdits = pt, eds
 	if len(eds) == 0 {
 		return nil, nil
 	}
@@ -867,7 +870,11 @@ func (w *pdfWriter) rasterPage(i int, page references.FPDF_PAGE, boxes []pdfBox)
 	// An invisible text layer of what is released, so that the rendered
 	// page can still be searched, selected and read aloud. It is built
 	// from the page's text with every redacted span replaced by its box.
-	for _, l := range w.layer {
+	var layer []layerLine
+	if w.curText != nil {
+		layer = textLayer(w.curText, w.curEdits)
+	}
+	for _, l := range layer {
 		x0, y0, err := w.toDevice(page, wpx, hpx, l.x, l.y)
 		if err != nil {
 			return err
