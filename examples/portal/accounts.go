@@ -197,16 +197,21 @@ func (a *app) login(ctx context.Context, email pii.String, password string) (*ac
 // accountBySession loads and opens the account bound to an unexpired
 // session, in one query (one round trip: it runs on every signed-in page).
 func (a *app) accountBySession(ctx context.Context, sessionID string, now time.Time) (*account, error) {
+	return a.scanAccount(a.rdb.QueryRowContext(ctx, a.q(`SELECT a.id, a.sealed, a.consent_subject, a.staff, a.created_at
+		FROM portal_sessions s JOIN portal_accounts a ON a.id = s.account_id
+		WHERE s.id = ? AND s.expires_at > ?`), sessionID, now.Unix()))
+}
+
+// scanAccount reads and opens the account of a row of id, sealed,
+// consent_subject, staff and created_at; errNoSuchRecord when there is none.
+func (a *app) scanAccount(row *sql.Row) (*account, error) {
 	var (
 		acct    account
 		blob    string
 		staff   int
 		created int64
 	)
-	err := a.rdb.QueryRowContext(ctx, a.q(`SELECT a.id, a.sealed, a.consent_subject, a.staff, a.created_at
-		FROM portal_sessions s JOIN portal_accounts a ON a.id = s.account_id
-		WHERE s.id = ? AND s.expires_at > ?`), sessionID, now.Unix()).
-		Scan(&acct.ID, &blob, &acct.ConsentSubject, &staff, &created)
+	err := row.Scan(&acct.ID, &blob, &acct.ConsentSubject, &staff, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errNoSuchRecord
 	}
@@ -232,24 +237,5 @@ func (a *app) setConsentSubject(ctx context.Context, accountID, subject string) 
 
 // accountByID loads and opens one account.
 func (a *app) accountByID(ctx context.Context, id string) (*account, error) {
-	var (
-		acct    account
-		blob    string
-		staff   int
-		created int64
-	)
-	err := a.db.QueryRowContext(ctx, a.q(`SELECT id, sealed, consent_subject, staff, created_at FROM portal_accounts WHERE id = ?`), id).
-		Scan(&acct.ID, &blob, &acct.ConsentSubject, &staff, &created)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errNoSuchRecord
-	}
-	if err != nil {
-		return nil, fmt.Errorf("portal: load account: %w", err)
-	}
-	if err := a.openAccount(&acct, blob); err != nil {
-		return nil, err
-	}
-	acct.Staff = staff != 0
-	acct.CreatedAt = time.Unix(created, 0).UTC()
-	return &acct, nil
+	return a.scanAccount(a.db.QueryRowContext(ctx, a.q(`SELECT id, sealed, consent_subject, staff, created_at FROM portal_accounts WHERE id = ?`), id))
 }

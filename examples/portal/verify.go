@@ -217,18 +217,29 @@ func (a *app) verifyForm(w http.ResponseWriter, r *http.Request) {
 		Data: verifyPage{Action: "/verify", Token: tok, Text: "Press the button to confirm your e-mail address and sign in.", Button: "Confirm my address"}})
 }
 
-func (a *app) verifyPost(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	t, err := a.openToken(tokenVerify, r.PostFormValue("token"))
+// takeToken checks the posted token of kind and marks it used; when it
+// cannot be used it answers (again names the way to a new link) and
+// reports false.
+func (a *app) takeToken(w http.ResponseWriter, r *http.Request, kind, again string) (accountToken, bool) {
+	t, err := a.openToken(kind, r.PostFormValue("token"))
 	if err == nil {
-		err = a.useToken(ctx, t)
+		err = a.useToken(r.Context(), t)
 	}
 	if errors.Is(err, errBadToken) {
-		a.fail(w, r, http.StatusBadRequest, "This link is not valid, has expired or was used already. Log in to get a new one.")
-		return
+		a.fail(w, r, http.StatusBadRequest, "This link is not valid, has expired or was used already. "+again)
+		return t, false
 	}
 	if err != nil {
 		a.internal(w, r, err)
+		return t, false
+	}
+	return t, true
+}
+
+func (a *app) verifyPost(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	t, ok := a.takeToken(w, r, tokenVerify, "Log in to get a new one.")
+	if !ok {
 		return
 	}
 	if err := a.markVerified(ctx, t.Account); err != nil {
@@ -295,16 +306,8 @@ func (a *app) resetConfirmPost(w http.ResponseWriter, r *http.Request) {
 			Data: verifyPage{Action: "/reset/confirm", Token: r.PostFormValue("token"), Password: true, Text: "At least 10 characters.", Button: "Set my password"}})
 		return
 	}
-	t, err := a.openToken(tokenReset, r.PostFormValue("token"))
-	if err == nil {
-		err = a.useToken(ctx, t)
-	}
-	if errors.Is(err, errBadToken) {
-		a.fail(w, r, http.StatusBadRequest, "This link is not valid, has expired or was used already. Ask for a new one.")
-		return
-	}
-	if err != nil {
-		a.internal(w, r, err)
+	t, ok := a.takeToken(w, r, tokenReset, "Ask for a new one.")
+	if !ok {
 		return
 	}
 	hash, err := hashPassword(a.cfg.argon, password)
