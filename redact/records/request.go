@@ -406,24 +406,12 @@ func (rq *Request) redactText(res *Result, data []byte) error {
 	res.Entries = make([]LogEntry, 0, len(fs))
 	res.spans = make([]span, 0, len(fs))
 	last := 0
-	// line and col are those of byte offset pos; both only move forward,
-	// so locating every finding costs one pass over the text.
-	line, col, pos := 1, 1, 0
+	lc := newLineCol()
 	for _, f := range fs {
 		if f.Start < last || f.End > len(text) {
 			continue
 		}
-		for pos < f.Start {
-			nl := strings.IndexByte(text[pos:f.Start], '\n')
-			if nl < 0 {
-				col += utf8.RuneCountInString(text[pos:f.Start])
-				pos = f.Start
-				break
-			}
-			line++
-			col = 1
-			pos += nl + 1
-		}
+		line, col := lc.at(text, f.Start)
 		e := LogEntry{Document: res.Document, Line: line, Column: col}
 		out = append(out, text[last:f.Start]...)
 		start := len(out)

@@ -59,25 +59,14 @@ func (rq *Request) segment(res *Result, part, key, text string) []edit {
 	var spans []span
 	var entries []LogEntry
 	last := 0
-	line, col, pos := 1, 1, 0
+	lc := newLineCol()
 	for _, f := range fs {
 		if f.Start < last || f.End > len(text) {
 			continue
 		}
 		e := LogEntry{Document: res.Document, Part: part}
 		if multiline {
-			for pos < f.Start {
-				nl := strings.IndexByte(text[pos:f.Start], '\n')
-				if nl < 0 {
-					col += utf8.RuneCountInString(text[pos:f.Start])
-					pos = f.Start
-					break
-				}
-				line++
-				col = 1
-				pos += nl + 1
-			}
-			e.Line, e.Column = line, col
+			e.Line, e.Column = lc.at(text, f.Start)
 		}
 		out = append(out, text[last:f.Start]...)
 		start := len(out)
@@ -168,4 +157,27 @@ func joinPart(parent, child string) string {
 		return parent
 	}
 	return parent + " > " + child
+}
+
+// lineCol locates byte offsets of a text by line and column (1-based;
+// columns count characters). Offsets must not decrease, so locating every
+// finding of a text costs one pass over it.
+type lineCol struct{ line, col, pos int }
+
+func newLineCol() lineCol { return lineCol{line: 1, col: 1} }
+
+// at returns the line and column of offset off in text.
+func (lc *lineCol) at(text string, off int) (int, int) {
+	for lc.pos < off {
+		nl := strings.IndexByte(text[lc.pos:off], '\n')
+		if nl < 0 {
+			lc.col += utf8.RuneCountInString(text[lc.pos:off])
+			lc.pos = off
+			break
+		}
+		lc.line++
+		lc.col = 1
+		lc.pos += nl + 1
+	}
+	return lc.line, lc.col
 }
