@@ -110,23 +110,11 @@ func (c *emailCtx) walk(p *enmime.Part) *enmime.Part {
 	if cte := transferEncoding(p); cte != "" {
 		// An encoding nobody decoded (x-uuencode, ...): the content is
 		// still encoded, so detection cannot read it. Withheld.
-		var loc string
-		if attached {
-			loc = c.nextAttachment(p)
-		} else {
-			loc = c.nextText()
-		}
-		return c.withhold(loc, ReasonUnsupported, "transfer encoding "+cte)
+		return c.withhold(c.nextPart(p, attached), ReasonUnsupported, "transfer encoding "+cte)
 	}
 	for _, e := range p.Errors {
 		if e.Severe { // part of the content was lost while decoding
-			var loc string
-			if attached {
-				loc = c.nextAttachment(p)
-			} else {
-				loc = c.nextText()
-			}
-			return c.withhold(loc, ReasonUnreadable, strings.ToLower(e.Name))
+			return c.withhold(c.nextPart(p, attached), ReasonUnreadable, strings.ToLower(e.Name))
 		}
 	}
 	switch {
@@ -164,14 +152,29 @@ func (c *emailCtx) nextText() string {
 	return c.loc("body part " + strconv.Itoa(c.textN))
 }
 
+// nextPart names the next attachment, or the next text part.
+func (c *emailCtx) nextPart(p *enmime.Part, attached bool) string {
+	if attached {
+		return c.nextAttachment(p)
+	}
+	return c.nextText()
+}
+
 // nextAttachment names the next attachment, its file name redacted.
 func (c *emailCtx) nextAttachment(p *enmime.Part) string {
+	loc, _ := c.nextAttachmentName(p)
+	return loc
+}
+
+// nextAttachmentName is nextAttachment that also returns the redacted
+// file name, so that it is redacted once.
+func (c *emailCtx) nextAttachmentName(p *enmime.Part) (loc, name string) {
 	c.attN++
-	name := c.fileName(p)
+	name = c.fileName(p)
 	if name == "" {
-		return c.loc("attachment " + strconv.Itoa(c.attN))
+		return c.loc("attachment " + strconv.Itoa(c.attN)), ""
 	}
-	return c.loc("attachment " + strconv.Itoa(c.attN) + " (" + name + ")")
+	return c.loc("attachment " + strconv.Itoa(c.attN) + " (" + name + ")"), name
 }
 
 // fileName returns p's file name redacted (a file is often named after
@@ -239,7 +242,7 @@ func (c *emailCtx) message(p *enmime.Part) *enmime.Part {
 // attachment releases an attachment redacted by its own format, or a
 // notice when it cannot be.
 func (c *emailCtx) attachment(p *enmime.Part, ct string) *enmime.Part {
-	loc := c.nextAttachment(p)
+	loc, redactedName := c.nextAttachmentName(p)
 	name := p.FileName
 	f, ok := DetectFormat(name, p.Content)
 	if !ok {
@@ -273,7 +276,7 @@ func (c *emailCtx) attachment(p *enmime.Part, ct string) *enmime.Part {
 	if p.Disposition != "" && strings.ToLower(p.Disposition) == "inline" {
 		out.Disposition = "inline"
 	}
-	out.FileName = c.fileName(p)
+	out.FileName = redactedName
 	if f == DocMSG { // released as e-mail
 		out.ContentType = "message/rfc822"
 		out.FileName += ".eml"
