@@ -44,24 +44,13 @@ func (sc *scanner) labelledNumber(i int) int {
 	id := -1
 	// The longest label first, then shorter ones word by word from the
 	// left ("Customer SSN" is read as "SSN").
-	for k := a; k < i && id < 0; k++ {
-		if k > a && s[k-1] != ' ' {
-			continue
-		}
-		var buf [32]byte
-		n := 0
-		for j := k; j < i && n < len(buf); j++ {
-			switch c := s[j]; {
-			case c == ' ' || c == '-' || c == '.' || c == '#' || c == '_':
-			default:
-				buf[n] = lower(c)
-				n++
-			}
-		}
-		if e, ok := labelNumberEntities[string(buf[:n])]; ok && n > 0 {
+	labelKeys(s, a, i, func(_ int, key string) bool {
+		e, ok := labelNumberEntities[key]
+		if ok {
 			id = e
 		}
-	}
+		return ok
+	})
 	if id < 0 || !sc.r.on[id] {
 		return 0
 	}
@@ -146,21 +135,9 @@ func (sc *scanner) labelledAddress(i int) int {
 	if a == i || !tokenStart(s, a) || !sc.r.on[ePostalAddress] {
 		return 0
 	}
-	found := false
-	for k := a; k < i && !found; k++ {
-		if k > a && s[k-1] != ' ' {
-			continue
-		}
-		var buf [24]byte
-		n := 0
-		for j := k; j < i && n < len(buf); j++ {
-			if c := s[j]; c != ' ' && c != '-' && c != '_' {
-				buf[n] = lower(c)
-				n++
-			}
-		}
-		found = labelAddress[string(buf[:n])] && !notPostal(s, a, k)
-	}
+	found := labelKeys(s, a, i, func(k int, key string) bool {
+		return labelAddress[key] && !notPostal(s, a, k)
+	})
 	if !found {
 		return 0
 	}
@@ -214,6 +191,31 @@ func notPostal(s string, a, k int) bool {
 	case "ip", "ipv4", "ipv6", "email", "e-mail", "mail", "mac", "web", "internet", "network", "wallet",
 		"server", "host", "url", "ethernet", "hardware", "bitcoin":
 		return true
+	}
+	return false
+}
+
+// labelKeys calls fn with each word-start suffix of the label s[a:i]
+// (from the longest) and its key: lower case, without spaces, '-', '.',
+// '#' and '_'. It stops and reports true when fn does.
+func labelKeys(s string, a, i int, fn func(k int, key string) bool) bool {
+	for k := a; k < i; k++ {
+		if k > a && s[k-1] != ' ' {
+			continue
+		}
+		var buf [32]byte
+		n := 0
+		for j := k; j < i && n < len(buf); j++ {
+			switch c := s[j]; c {
+			case ' ', '-', '.', '#', '_':
+			default:
+				buf[n] = lower(c)
+				n++
+			}
+		}
+		if n > 0 && fn(k, string(buf[:n])) {
+			return true
+		}
 	}
 	return false
 }
