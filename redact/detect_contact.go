@@ -180,10 +180,7 @@ func countryCodeLen(d []byte) int {
 // or +1 555 010 0199.
 func (sc *scanner) plus(i int) int {
 	s := sc.s
-	// Glued to a word, or to a box a first pass left ("[IP_ADDRESS]+5623..."
-	// was "::13+5623..."), a '+' starts no number: redacting twice must
-	// change nothing.
-	if i+1 >= len(s) || !isDigit(s[i+1]) || (i > 0 && (isWord(s[i-1]) || s[i-1] == '+' || s[i-1] == ']')) {
+	if i+1 >= len(s) || !isDigit(s[i+1]) || glued(s, i) || (i > 0 && s[i-1] == '+') {
 		return i + 1
 	}
 	g := parseGroups(s, i+1)

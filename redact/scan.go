@@ -55,6 +55,13 @@ func lower(c byte) byte {
 // or follows a byte that is not part of a word.
 func tokenStart(s string, i int) bool { return i == 0 || !isWord(s[i-1]) }
 
+// glued reports whether position i follows a word byte or the closing
+// bracket of a box a first pass left: a candidate starting there is part
+// of something else ("[IP_ADDRESS]+5623..." was "::13+5623...", and
+// "[PERSON_NAME]::12" was "Dear Ann::12"), so redacting twice changes
+// nothing.
+func glued(s string, i int) bool { return i > 0 && (isWord(s[i-1]) || s[i-1] == ']') }
+
 // wordEnd reports whether position j ends a word: it is past the end or
 // at a byte that is not part of a word.
 func wordEnd(s string, j int) bool { return j >= len(s) || !isWord(s[j]) }
