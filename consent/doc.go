@@ -94,6 +94,19 @@
 // withdrawal, in the chain and in MayContact, and nothing but withdrawals
 // follows once Forget returns.
 //
+// # A new address
+//
+// Ledger.MoveContact gives a subject a new contact point of the same kind
+// when a person changes their address: the subject keeps its id and every
+// event, so consent and withdrawals follow the person, and the new
+// contact point is sealed under the subject's own key. The caller proves
+// first that the person controls the new address; the move is not an
+// event in the chain, so record it in an audit log of your own. A new
+// address that is already another subject's is refused with
+// ErrContactInUse. Stores implement the optional ContactMover interface
+// for it, under the same lock as CreateSubject, so a move and a sign-up of
+// the same address never leave two subjects with it.
+//
 // # Stores
 //
 // MemoryStore is for tests and examples; consent/sqlstore is the

@@ -55,3 +55,26 @@ func Example() {
 	// after unsubscribing: false ConsentWithdrawn by one_click_unsubscribe
 	// chain intact: true
 }
+
+func ExampleLedger_MoveContact() {
+	ctx := context.Background()
+	enc, _ := pii.NewKeyring(pii.Encryption)
+	idx, _ := pii.NewKeyring(pii.Indexing)
+	tok, _ := pii.NewKeyring(pii.Encryption)
+	shredder, _ := pii.NewShredder(enc, &pii.MemoryKeyStore{})
+	indexer, _ := pii.NewIndexer(idx, nil)
+	l, _ := consent.New(consent.NewMemoryStore(), consent.Keys{Shredder: shredder, Indexer: indexer, Tokens: tok}, nil)
+	id, _ := l.Enroll(ctx, pii.New(pii.Email, "resident@example.com"))
+	_, _ = l.Record(ctx, consent.Event{Subject: id, Type: consent.Given, Purpose: "eline:weekly-news",
+		Channel: consent.Email, Method: consent.WebForm, Actor: "subject"})
+
+	// The resident proved, through a link sent there, that the new address
+	// is theirs: their consent follows them.
+	if err := l.MoveContact(ctx, id, pii.New(pii.Email, "resident.new@example.com")); err != nil {
+		panic(err)
+	}
+	found, _ := l.Find(ctx, pii.New(pii.Email, "resident.new@example.com"))
+	d, _ := l.MayContact(ctx, id, "eline:weekly-news", consent.Email)
+	fmt.Println(found == id, d.Allowed)
+	// Output: true true
+}

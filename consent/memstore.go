@@ -22,6 +22,7 @@ type MemoryStore struct {
 var (
 	_ Store         = (*MemoryStore)(nil)
 	_ BatchAppender = (*MemoryStore)(nil)
+	_ ContactMover  = (*MemoryStore)(nil)
 )
 
 // NewMemoryStore returns an empty MemoryStore.
@@ -89,6 +90,38 @@ func (m *MemoryStore) CreateSubject(_ context.Context, rec SubjectRecord, same f
 	r := cloneRecord(rec)
 	m.subjects[rec.ID] = &r
 	return rec.ID, true, nil
+}
+
+// MoveContact implements ContactMover. same is called with the store
+// locked.
+func (m *MemoryStore) MoveContact(_ context.Context, rec SubjectRecord, same func([]SubjectRecord) (string, error)) (string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.init()
+	r, ok := m.subjects[rec.ID]
+	switch {
+	case !ok:
+		return "", ErrNotFound
+	case r.Forgotten():
+		return "", ErrForgotten
+	case r.Kind != rec.Kind:
+		return "", fmt.Errorf("consent: move contact point: subject %s has kind %s, not %s", rec.ID, r.Kind, rec.Kind)
+	}
+	var others []SubjectRecord
+	for _, c := range m.byIndex(rec.Kind, rec.Index) {
+		if c.ID != rec.ID {
+			others = append(others, c)
+		}
+	}
+	if len(others) > 0 && same != nil {
+		id, err := same(others)
+		if err != nil || id != "" {
+			return id, err
+		}
+	}
+	clear(r.Contact)
+	r.Contact, r.Index = bytes.Clone(rec.Contact), bytes.Clone(rec.Index)
+	return "", nil
 }
 
 // Subject implements Store.

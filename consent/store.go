@@ -32,6 +32,10 @@ var (
 	// ErrNoticeConflict means a notice version was stored again with
 	// different text: publish a new version instead.
 	ErrNoticeConflict = errors.New("consent: notice version already stored with different text")
+	// ErrContactInUse means Ledger.MoveContact was asked to give a subject
+	// a contact point that is already another subject's. Nothing changed;
+	// Find names the other subject.
+	ErrContactInUse = errors.New("consent: contact point belongs to another subject")
 )
 
 // Store keeps subjects, notices and the append-only event log. The Ledger
@@ -111,6 +115,24 @@ var errDuplicateSubject = errors.New("consent: subject id already exists")
 // LatestRequested.
 type StateReader interface {
 	State(ctx context.Context, subject, purpose string, ch Channel) (SubjectRecord, *Event, error)
+}
+
+// ContactMover is an optional interface for a Store that can give a
+// subject a new contact point, for a person who changed their address
+// (Ledger.MoveContact needs it). Both stores in this module implement it;
+// consenttest checks it.
+type ContactMover interface {
+	// MoveContact replaces the sealed contact point and blind index of the
+	// subject rec.ID with rec.Contact and rec.Index; rec.Kind must be the
+	// subject's kind and the other fields of rec are ignored. Under the lock
+	// that keeps CreateSubject's concurrent creators apart, it calls same
+	// with the remembered subjects other than rec.ID that share rec's kind
+	// and index; if same returns a non-empty id, nothing changes and that id
+	// is returned. Otherwise it returns "". It returns ErrNotFound if there
+	// is no such subject and ErrForgotten if the subject was forgotten
+	// (a forgotten subject never takes a contact point again). Its events
+	// are untouched.
+	MoveContact(ctx context.Context, rec SubjectRecord, same func([]SubjectRecord) (string, error)) (other string, err error)
 }
 
 // BatchAppender is an optional interface for a Store that can append many

@@ -125,6 +125,9 @@ func Run(t *testing.T, newStore func(t *testing.T) consent.Store) {
 	t.Run("LedgerImport", func(t *testing.T) { testLedgerImport(t, newStore(t)) })
 	t.Run("LedgerCollisions", func(t *testing.T) { testLedgerCollisions(t, newStore(t)) })
 	t.Run("LedgerConcurrentEnroll", func(t *testing.T) { testLedgerConcurrentEnroll(t, newStore(t)) })
+	t.Run("MoveContact", func(t *testing.T) { testMoveContact(t, newStore(t)) })
+	t.Run("LedgerMoveContact", func(t *testing.T) { testLedgerMove(t, newStore(t)) })
+	t.Run("LedgerMoveContactRace", func(t *testing.T) { testLedgerMoveRace(t, newStore(t)) })
 }
 
 func testSubjects(t *testing.T, s consent.Store) {

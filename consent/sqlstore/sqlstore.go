@@ -293,7 +293,7 @@ func (s *Store) CreateSubject(ctx context.Context, rec consent.SubjectRecord, sa
 		}
 		var fresh []consent.SubjectRecord
 		for _, c := range cands {
-			if !seen[c.ID] {
+			if !seen[seenKey(c)] {
 				fresh = append(fresh, c)
 			}
 		}
@@ -307,7 +307,7 @@ func (s *Store) CreateSubject(ctx context.Context, rec consent.SubjectRecord, sa
 			}
 		}
 		for _, c := range fresh {
-			seen[c.ID] = true
+			seen[seenKey(c)] = true
 		}
 		ok, err := s.insertIfUnchanged(ctx, rec, seen)
 		if err != nil {
@@ -319,6 +319,10 @@ func (s *Store) CreateSubject(ctx context.Context, rec consent.SubjectRecord, sa
 	}
 	return "", false, errors.New("consent/sqlstore: create subject: too much contention on one blind index")
 }
+
+// seenKey names a candidate as same saw it: its id and its sealed contact
+// point, since MoveContact can give a subject already seen a new one.
+func seenKey(c consent.SubjectRecord) string { return c.ID + "\x00" + string(c.Contact) }
 
 func (s *Store) insertIfUnchanged(ctx context.Context, rec consent.SubjectRecord, seen map[string]bool) (bool, error) {
 	defer s.lockWrites()()
@@ -345,7 +349,7 @@ func (s *Store) insertIfUnchanged(ctx context.Context, rec consent.SubjectRecord
 		return false, err
 	}
 	for _, c := range cands {
-		if !seen[c.ID] {
+		if !seen[seenKey(c)] {
 			return false, nil // a new candidate: check it first
 		}
 	}
@@ -563,10 +567,10 @@ func (s *Store) Notice(ctx context.Context, id string, version int) (consent.Not
 type queries struct {
 	pg bool
 
-	takeLock, byIndex, insertSubject, subject, forget, list string
-	useToken, insertEvent, events, latest                   string
-	latestRequested, resting, state, putNotice, notice      string
-	pgLockHeads, pgInsertEvents, pgSetSeqs, sqliteSetSeq    string
+	takeLock, byIndex, insertSubject, subject, forget, list, move string
+	useToken, insertEvent, events, latest                         string
+	latestRequested, resting, state, putNotice, notice            string
+	pgLockHeads, pgInsertEvents, pgSetSeqs, sqliteSetSeq          string
 }
 
 func newQueries(d pii.Dialect) queries {
@@ -576,6 +580,7 @@ func newQueries(d pii.Dialect) queries {
 	q.insertSubject = q.rebind(`INSERT INTO consent_subjects (id, kind, contact, idx, created_at) VALUES (?, ?, ?, ?, ?)`)
 	q.subject = q.rebind(`SELECT ` + subjectCols + ` FROM consent_subjects WHERE id = ?`)
 	q.forget = q.rebind(`UPDATE consent_subjects SET contact = NULL, idx = NULL, forgotten_at = COALESCE(forgotten_at, ?) WHERE id = ?`)
+	q.move = q.rebind(`UPDATE consent_subjects SET contact = ?, idx = ? WHERE id = ? AND kind = ? AND forgotten_at IS NULL`)
 	q.list = q.rebind(`SELECT id FROM consent_subjects WHERE id > ? ORDER BY id LIMIT ?`)
 	q.useToken = q.rebind(`INSERT INTO consent_used_tokens (id, subject, used_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`)
 	q.insertEvent = q.rebind(`INSERT INTO consent_events (` + eventCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
