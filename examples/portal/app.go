@@ -235,7 +235,7 @@ func (a *app) cookieConsent(r *http.Request, c cookies.Category) bool {
 var pageNames = []string{
 	"home", "signup", "login", "account", "subscriptions", "confirm", "outbox", "message",
 	"pay", "paid", "mydata", "erased", "records", "cookies", "privacy", "error",
-	"checkmail", "verify", "reset", "edit",
+	"checkmail", "verify", "reset", "edit", "email",
 }
 
 func parsePages() (map[string]*template.Template, error) {
@@ -290,6 +290,10 @@ func (a *app) Handler() http.Handler {
 	handle("GET /account", a.requireLogin(a.accountPage))
 	handle("GET /account/edit", a.requireLogin(a.editForm))
 	handle("POST /account/edit", a.requireLogin(a.editPost))
+	handle("GET /account/email", a.requireLogin(a.emailForm))
+	handle("POST /account/email", a.requireLogin(a.emailPost))
+	handle("GET /account/email/confirm", a.emailConfirmForm)
+	handle("POST /account/email/confirm", a.emailConfirmPost)
 
 	handle("GET /subscriptions", a.subscriptionsPage)
 	handle("POST /subscriptions", a.subscribe)

@@ -230,6 +230,31 @@ func TestBrowser(t *testing.T) {
 	step("correct my data", chromedp.Navigate(base+"/account/edit"), chromedp.WaitVisible(chromedp.CSS(`#edit-form`)))
 	a11y("correct my data")
 	shot("03-correct-my-data")
+	// A new e-mail address: asked for with the password, made by the
+	// button behind the link mailed to it.
+	newEmail := "alice.new@example.com"
+	step("change my e-mail address",
+		chromedp.Navigate(base+"/account/email"),
+		chromedp.WaitVisible(chromedp.CSS(`#email-form`)),
+	)
+	a11y("change my e-mail address")
+	step("ask for the change",
+		chromedp.SendKeys(chromedp.CSS(`#email`), newEmail),
+		chromedp.SendKeys(chromedp.CSS(`#password`), p.Password),
+		chromedp.Click(chromedp.CSS(`#email-submit`)),
+		chromedp.WaitVisible(chromedp.CSS(`#checkmail`)),
+	)
+	emailURL := emailLinkRE.FindString(tp.lastMail())
+	require.NotEmpty(t, emailURL, "the new address gets a link")
+	step("confirm the new address",
+		chromedp.Navigate(emailURL),
+		chromedp.Click(chromedp.CSS(`#verify-submit`)),
+		chromedp.WaitVisible(chromedp.CSS(`#account-facts`)),
+	)
+	assert.Contains(t, text(`#account-facts`), newEmail)
+	assert.Contains(t, text(`#flash`), "Your e-mail address is changed")
+	p.Email = newEmail
+	checkCookies(t, bctx, p)
 	step("payment form", chromedp.Navigate(base+"/pay"), chromedp.WaitVisible(chromedp.CSS(`#pay-form`)))
 	a11y("payment form")
 	step("pay a bill",

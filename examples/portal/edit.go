@@ -12,8 +12,8 @@ import (
 // Correct my data: a resident changes their name, service address or
 // phone. The account's fields are sealed again (AES-256-GCM bound to the
 // account id) and replace the old ones in one statement. The e-mail
-// address, which is also the log-in and the consent contact point, is not
-// changed here.
+// address, which is also the log-in and the consent contact point, is
+// changed in email.go, since the new one is confirmed first.
 
 type editView struct {
 	Name, Address, Phone string

@@ -113,6 +113,22 @@ func TestNoLeaks(t *testing.T) {
 	assert.Equal(t, http.StatusUnprocessableEntity, r.Status)
 	assert.Equal(t, "no-store", r.Header.Get("Cache-Control"), "the holder's typed data is not cached")
 	tp.post(c, "/account/edit", url.Values{"name": {p.Name}, "address": {p.Address}, "phone": {p.Phone}})
+	// Changing the e-mail address to another canary: a wrong password shows
+	// the holder's own form again; then the link, a forged token, and the
+	// change itself. From here on the account's address is the new one.
+	newEmail := cs.Email().Value()
+	r = tp.post(&own, "/account/email", url.Values{"email": {newEmail}, "password": {"not the password"}})
+	assert.Equal(t, http.StatusUnauthorized, r.Status)
+	assert.Equal(t, "no-store", r.Header.Get("Cache-Control"), "the holder's typed data is not cached")
+	tp.post(c, "/account/email", url.Values{"email": {newEmail}, "password": {p.Password}})
+	emailLink := emailLinkRE.FindString(tp.lastMail())
+	require.NotEmpty(t, emailLink)
+	tp.get(c, emailLink)
+	tp.post(c, "/account/email/confirm", url.Values{"token": {tokenOf(t, emailLink)}})
+	tp.post(c, "/account/email/confirm", url.Values{"token": {p.Email}})
+	tp.get(c, "/account/email/confirm?token="+url.QueryEscape(newEmail))
+	require.Contains(t, tp.get(&own, "/account").Body, newEmail, "the address was changed")
+	p.Email = newEmail
 	tp.post(c, "/logout", url.Values{})
 	tp.post(c, "/login", url.Values{"email": {p.Email}, "password": {"not the password"}})
 	tp.post(c, "/login", url.Values{"email": {"nobody@example.com"}, "password": {p.Password}})
@@ -137,7 +153,9 @@ func TestNoLeaks(t *testing.T) {
 	var links strings.Builder
 	for _, f := range tp.outboxFiles() {
 		m := readAll(t, f)
-		for _, l := range append(confirmLinkRE.FindAllString(m, -1), unsubLinkRE.FindAllString(m, -1)...) {
+		found := append(confirmLinkRE.FindAllString(m, -1), unsubLinkRE.FindAllString(m, -1)...)
+		found = append(found, emailLinkRE.FindAllString(m, -1)...)
+		for _, l := range found {
 			links.WriteString(l + "\n")
 		}
 	}

@@ -232,7 +232,11 @@ func (a *app) signInTo(w http.ResponseWriter, r *http.Request, acct *account, ev
 }
 
 func (a *app) loginForm(w http.ResponseWriter, r *http.Request) {
-	a.render(w, r, http.StatusOK, "login", pageData{Title: "Log in", Data: map[string]string{"Next": localNext(r.URL.Query().Get("next"))}})
+	flash := emailOutcomes[r.URL.Query().Get("email")]
+	if flash != "" {
+		flash += " Log in with your new address."
+	}
+	a.render(w, r, http.StatusOK, "login", pageData{Title: "Log in", Flash: flash, Data: map[string]string{"Next": localNext(r.URL.Query().Get("next"))}})
 }
 
 // localNext is where to go after logging in: a local path, or "" for the
@@ -317,7 +321,7 @@ type accountView struct {
 }
 
 func (a *app) accountPage(w http.ResponseWriter, r *http.Request, acct *account) {
-	a.render(w, r, http.StatusOK, "account", pageData{Title: "My account", Data: accountView{
+	a.render(w, r, http.StatusOK, "account", pageData{Title: "My account", Flash: emailOutcomes[r.URL.Query().Get("email")], Data: accountView{
 		ID:      acct.ID,
 		Name:    acct.Data.Name.Reveal(),
 		Email:   acct.Data.Email.Reveal(),

@@ -23,7 +23,9 @@ import (
 // buttons). A password reset works the same way and confirms the address
 // too. Tokens are sealed with Tink AEAD (the portal's token keyring, bound
 // to their kind as associated data), hold an account id, an expiry and a
-// random nonce, never PII, and work once: the nonce is stored when used.
+// random nonce, and work once: the nonce is stored when used. Only the
+// e-mail change token (email.go) also holds personal data, the new
+// address, and only inside the ciphertext.
 //
 // Sign-up and reset never say whether an address has an account: both
 // answer "check your e-mail" whatever the case; the owner of an address
@@ -47,17 +49,24 @@ type accountToken struct {
 	Account string `json:"a"`
 	Expires int64  `json:"e"`
 	Nonce   string `json:"n"`
+	Email   string `json:"m,omitempty"` // the new address, for tokenEmail only
 }
 
 func tokenAD(kind string) []byte { return []byte("civickit/portal/" + kind + "/v1") }
 
 // sealToken makes a token of kind for an account.
 func (a *app) sealToken(kind, accountID string, ttl time.Duration) (string, error) {
+	return a.sealTokenFor(accountToken{Kind: kind, Account: accountID}, ttl)
+}
+
+// sealTokenFor seals t, with its expiry and a fresh nonce set.
+func (a *app) sealTokenFor(t accountToken, ttl time.Duration) (string, error) {
 	n := make([]byte, 16)
 	if _, err := rand.Read(n); err != nil {
 		return "", err
 	}
-	b, err := json.Marshal(accountToken{Kind: kind, Account: accountID, Expires: time.Now().Add(ttl).Unix(), Nonce: hex.EncodeToString(n)})
+	t.Expires, t.Nonce = time.Now().Add(ttl).Unix(), hex.EncodeToString(n)
+	b, err := json.Marshal(t)
 	if err != nil {
 		return "", err
 	}
@@ -65,7 +74,7 @@ func (a *app) sealToken(kind, accountID string, ttl time.Duration) (string, erro
 	if err != nil {
 		return "", err
 	}
-	ct, err := aead.Encrypt(b, tokenAD(kind))
+	ct, err := aead.Encrypt(b, tokenAD(t.Kind))
 	if err != nil {
 		return "", err
 	}
@@ -87,7 +96,8 @@ func (a *app) openToken(kind, s string) (accountToken, error) {
 		return t, err
 	}
 	b, err := aead.Decrypt(ct, tokenAD(kind))
-	if err != nil || json.Unmarshal(b, &t) != nil || t.Kind != kind || time.Now().Unix() > t.Expires || t.Account == "" {
+	if err != nil || json.Unmarshal(b, &t) != nil || t.Kind != kind || time.Now().Unix() > t.Expires || t.Account == "" ||
+		(kind == tokenEmail) != (t.Email != "") {
 		return accountToken{}, errBadToken
 	}
 	return t, nil
