@@ -33,7 +33,11 @@
 // wrapped by a key-encryption key: a KMS AEAD in production (tink-go-gcpkms,
 // tink-go-awskms, tink-go-hcvault), or a development master key file from
 // GenerateMasterKey. Rotate adds a primary; Rewrap moves old ciphertext to
-// it; Disable and Destroy retire old keys.
+// it; Disable and Destroy retire old keys. Key files are written atomically
+// with mode 0600: CreateFile and GenerateMasterKey never replace a file,
+// even one another process created at the same moment (fs.ErrExist), and
+// WriteFile replaces one after Rotate. LoadMasterKey refuses a file its
+// group or others may read (ErrKeyFileMode), as ssh does.
 //
 // # Sealing fields
 //
@@ -55,7 +59,12 @@
 // Shredder seals values under a per-subject data key kept in a KeyStore
 // (MemoryKeyStore, or SQLKeyStore on SQLite or PostgreSQL). Forget destroys
 // the key: the subject's values then fail with ErrForgotten, wherever copies
-// of them went, and nobody else's data is touched.
+// of them went, and nobody else's data is touched. Subject keys are wrapped
+// with associated data of their own domain, so one Encryption keyring may
+// serve a Sealer and a Shredder: no wrapped key opens as a sealed field.
+// Keys wrapped before that separation still open, the Sealer refuses the
+// record type "subject-key" they were bound to, and Shredder.Rewrap moves
+// them.
 //
 // # Validation
 //

@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -383,13 +385,27 @@ func ReadKeyring(r io.Reader, p Purpose, kek tink.AEAD) (*Keyring, error) {
 }
 
 // WriteFile writes the wrapped keyring to path atomically (temp file,
-// fsync, rename) with mode 0600.
+// fsync, rename) with mode 0600, replacing any file there: use it to save
+// a keyring after Rotate. To write a new keyring, use CreateFile.
 func (k *Keyring) WriteFile(path string, kek tink.AEAD) error {
 	var buf bytes.Buffer
 	if err := k.Write(&buf, kek); err != nil {
 		return err
 	}
-	return writeFileAtomic(path, buf.Bytes())
+	return writeFileAtomic(path, buf.Bytes(), false)
+}
+
+// CreateFile writes the wrapped keyring to a new file at path, as
+// WriteFile does, but fails with an error wrapping fs.ErrExist if the file
+// exists, even one created at the same moment by another process: two
+// servers starting together never replace each other's new keyring, and
+// the loser reads the winner's with ReadKeyringFile.
+func (k *Keyring) CreateFile(path string, kek tink.AEAD) error {
+	var buf bytes.Buffer
+	if err := k.Write(&buf, kek); err != nil {
+		return err
+	}
+	return writeFileAtomic(path, buf.Bytes(), true)
 }
 
 // ReadKeyringFile reads a keyring written by WriteFile.
@@ -404,7 +420,8 @@ func ReadKeyringFile(path string, p Purpose, kek tink.AEAD) (*Keyring, error) {
 
 // GenerateMasterKey writes a new cleartext AES-256-GCM keyset to path (mode
 // 0600) for use as a development key-encryption key, and returns its AEAD.
-// It refuses to overwrite an existing file.
+// It refuses to overwrite an existing file, even one created at the same
+// moment by another process (the error wraps fs.ErrExist).
 //
 // A master key file is for development and tests only: anyone who can read
 // the file can unwrap every keyring wrapped with it. In production, wrap
@@ -418,10 +435,7 @@ func GenerateMasterKey(path string) (tink.AEAD, error) {
 	if err := insecurecleartextkeyset.Write(h, keyset.NewJSONWriter(&buf)); err != nil {
 		return nil, fmt.Errorf("pii: write master key: %w", err)
 	}
-	if _, err := os.Stat(path); err == nil {
-		return nil, fmt.Errorf("pii: master key file %s already exists", path)
-	}
-	if err := writeFileAtomic(path, buf.Bytes()); err != nil {
+	if err := writeFileAtomic(path, buf.Bytes(), true); err != nil {
 		return nil, err
 	}
 	return aead.New(h)
@@ -429,8 +443,23 @@ func GenerateMasterKey(path string) (tink.AEAD, error) {
 
 // LoadMasterKey reads a development master key file written by
 // GenerateMasterKey and returns its AEAD for use as a key-encryption key.
+//
+// Like ssh with a private key, it refuses a file that its group or others
+// may read or write (on systems with Unix permissions): chmod 600 it.
 func LoadMasterKey(path string) (tink.AEAD, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("pii: %w", err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("pii: %w", err)
+	}
+	if perm := fi.Mode().Perm(); unixPerms && perm&0o077 != 0 {
+		return nil, fmt.Errorf("pii: master key file %s is open to group or others (mode %04o): run chmod 600 on it: %w", path, perm, ErrKeyFileMode)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, 1<<20))
 	if err != nil {
 		return nil, fmt.Errorf("pii: %w", err)
 	}
@@ -445,7 +474,17 @@ func LoadMasterKey(path string) (tink.AEAD, error) {
 	return a, nil
 }
 
-func writeFileAtomic(path string, data []byte) error {
+// ErrKeyFileMode means a key file's permissions let others read it.
+var ErrKeyFileMode = errors.New("pii: key file permissions too open")
+
+// unixPerms reports whether file modes carry Unix permissions: on Windows
+// they do not, and access is governed by ACLs instead.
+const unixPerms = runtime.GOOS != "windows"
+
+// writeFileAtomic writes data to path through a temporary file, fsynced.
+// With exclusive, the file is linked into place, which fails if path
+// exists; otherwise it is renamed over any file there.
+func writeFileAtomic(path string, data []byte, exclusive bool) error {
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
@@ -473,9 +512,42 @@ func writeFileAtomic(path string, data []byte) error {
 	if err := f.Close(); err != nil {
 		return fmt.Errorf("pii: %w", err)
 	}
+	if exclusive {
+		// link(2) fails with EEXIST if path exists, atomically, where a
+		// check before rename would race with another process.
+		err := os.Link(tmp, path)
+		if err != nil && !errors.Is(err, fs.ErrExist) {
+			// A file system without hard links: create exclusively in place.
+			err = writeFileExclusive(path, data)
+		}
+		if err != nil {
+			return fmt.Errorf("pii: %w", err)
+		}
+		return nil // the deferred Remove drops the temporary name
+	}
 	if err := os.Rename(tmp, path); err != nil {
 		return fmt.Errorf("pii: %w", err)
 	}
 	ok = true
 	return nil
+}
+
+// writeFileExclusive creates path, which must not exist, with mode 0600 and
+// writes data to it; on failure it removes what it created.
+func writeFileExclusive(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(path)
+	}
+	return err
 }

@@ -133,8 +133,16 @@ func NewSealer(kr *Keyring) (*Sealer, error) {
 	return &Sealer{kr: kr}, nil
 }
 
-// Seal encrypts v for the place ad names.
+// errReservedRecord is Seal's answer for the record type kept for
+// Shredder's wrapped keys.
+var errReservedRecord = errors.New(`pii: the record type "subject-key" is reserved for Shredder's keys`)
+
+// Seal encrypts v for the place ad names. The record type "subject-key" is
+// reserved (see Shredder).
 func (s *Sealer) Seal(v String, ad AD) (Sealed, error) {
+	if ad.Record == reservedRecord {
+		return nil, errReservedRecord
+	}
 	a := s.kr.state.Load().aead
 	bp := adPool.Get().(*[]byte)
 	buf := ad.appendTo((*bp)[:0])
@@ -153,6 +161,9 @@ func (s *Sealer) Seal(v String, ad AD) (Sealed, error) {
 
 // Open decrypts c made by Seal for the same ad. Any failure is ErrInvalid.
 func (s *Sealer) Open(c Sealed, ad AD) (String, error) {
+	if ad.Record == reservedRecord {
+		return String{}, ErrInvalid
+	}
 	a := s.kr.state.Load().aead
 	bp := adPool.Get().(*[]byte)
 	buf := ad.appendTo((*bp)[:0])
@@ -176,6 +187,9 @@ func newFromPlaintext(pt []byte) String {
 // ad, without returning the plaintext. Run it over stored values after
 // Keyring.Rotate, before disabling the old key.
 func (s *Sealer) Rewrap(c Sealed, ad AD) (Sealed, error) {
+	if ad.Record == reservedRecord {
+		return nil, ErrInvalid
+	}
 	out, err := s.kr.Rewrap(c, ad.Bytes())
 	if err != nil {
 		return nil, err

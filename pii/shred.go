@@ -61,8 +61,37 @@ func NewShredder(kr *Keyring, store KeyStore) (*Shredder, error) {
 	return &Shredder{kr: kr, store: store}, nil
 }
 
+// Wrapped subject keys are bound to associated data of their own domain:
+// subjectKeyDomain cannot begin any AD's encoding (those begin with
+// adVersion), so with one Encryption keyring shared by a Shredder and a
+// Sealer (which the docs allow) no wrapped subject key opens as a sealed
+// field and no sealed field as a key.
+const subjectKeyDomain = "civickit/pii/subject-key/v2\x00"
+
+// reservedRecord is the AD record type that keys wrapped before v2 were
+// bound to, in Sealer's own format. Sealer refuses it, so those keys are
+// safe too; Shredder still reads them, and Rewrap moves them to v2.
+const reservedRecord = "subject-key"
+
 func subjectKeyAD(subject string) []byte {
-	return AD{Record: "subject-key", ID: subject}.Bytes()
+	return append([]byte(subjectKeyDomain), subject...)
+}
+
+func legacySubjectKeyAD(subject string) []byte {
+	return AD{Record: reservedRecord, ID: subject}.Bytes()
+}
+
+// readSubjectKey unwraps a subject key, wrapped under the current domain
+// or, for keys made before it, the legacy one.
+func readSubjectKey(wrapped []byte, kek tink.AEAD, subject string) (*keyset.Handle, error) {
+	h, err := keyset.ReadWithAssociatedData(keyset.NewBinaryReader(bytes.NewReader(wrapped)), kek, subjectKeyAD(subject))
+	if err != nil {
+		h, err = keyset.ReadWithAssociatedData(keyset.NewBinaryReader(bytes.NewReader(wrapped)), kek, legacySubjectKeyAD(subject))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("pii: subject key does not unwrap with this keyring: %w", ErrInvalid)
+	}
+	return h, nil
 }
 
 func wrapSubjectKey(h *keyset.Handle, kek tink.AEAD, subject string) ([]byte, error) {
@@ -78,9 +107,9 @@ func (s *Shredder) unwrap(subject string, wrapped []byte) (tink.AEAD, error) {
 	if err != nil {
 		return nil, err
 	}
-	h, err := keyset.ReadWithAssociatedData(keyset.NewBinaryReader(bytes.NewReader(wrapped)), kek, subjectKeyAD(subject))
+	h, err := readSubjectKey(wrapped, kek, subject)
 	if err != nil {
-		return nil, fmt.Errorf("pii: subject key does not unwrap with this keyring: %w", ErrInvalid)
+		return nil, err
 	}
 	a, err := aead.New(h)
 	if err != nil {
@@ -167,9 +196,9 @@ type KeyReplacer interface {
 }
 
 // Rewrap re-wraps subject's data key under the keyring's current primary
-// key, after Keyring.Rotate, so the old keyring key can be disabled. The
-// subject's sealed values are unchanged. The store must implement
-// KeyReplacer.
+// key, after Keyring.Rotate, so the old keyring key can be disabled; a key
+// wrapped before v2's domain separation is moved to it. The subject's
+// sealed values are unchanged. The store must implement KeyReplacer.
 func (s *Shredder) Rewrap(ctx context.Context, subject string) error {
 	r, ok := s.store.(KeyReplacer)
 	if !ok {
@@ -183,9 +212,9 @@ func (s *Shredder) Rewrap(ctx context.Context, subject string) error {
 	if err != nil {
 		return err
 	}
-	h, err := keyset.ReadWithAssociatedData(keyset.NewBinaryReader(bytes.NewReader(wrapped)), kek, subjectKeyAD(subject))
+	h, err := readSubjectKey(wrapped, kek, subject)
 	if err != nil {
-		return fmt.Errorf("pii: subject key does not unwrap with this keyring: %w", ErrInvalid)
+		return err
 	}
 	out, err := wrapSubjectKey(h, kek, subject)
 	if err != nil {

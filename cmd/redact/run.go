@@ -296,7 +296,7 @@ func keygen(keyPath, masterPath string) error {
 	if err != nil {
 		return err
 	}
-	return kr.WriteFile(keyPath, kek)
+	return kr.CreateFile(keyPath, kek) // never replaces a key made meanwhile
 }
 
 // job is one input file and where its output goes.

@@ -66,6 +66,9 @@ func loadOrCreateKeys(dir string, w io.Writer) (*keys, error) {
 	var err error
 	if _, statErr := os.Stat(masterPath); errors.Is(statErr, fs.ErrNotExist) {
 		kek, err = pii.GenerateMasterKey(masterPath)
+		if errors.Is(err, fs.ErrExist) {
+			kek, err = pii.LoadMasterKey(masterPath) // another process made it first
+		}
 	} else {
 		kek, err = pii.LoadMasterKey(masterPath)
 	}
@@ -78,7 +81,11 @@ func loadOrCreateKeys(dir string, w io.Writer) (*keys, error) {
 		kr, err := pii.ReadKeyringFile(path, f.purpose, kek)
 		if errors.Is(err, fs.ErrNotExist) {
 			if kr, err = pii.NewKeyring(f.purpose); err == nil {
-				err = kr.WriteFile(path, kek)
+				err = kr.CreateFile(path, kek)
+			}
+			if errors.Is(err, fs.ErrExist) {
+				// Another process created it first: use that one.
+				kr, err = pii.ReadKeyringFile(path, f.purpose, kek)
 			}
 		}
 		if err != nil {
