@@ -87,6 +87,13 @@ func newApp(ctx context.Context, cfg config, stdout io.Writer) (*app, error) {
 		}
 	}
 
+	if a.secure && !cfg.DevKeysInProduction {
+		// This example wraps its keyrings with a plaintext master key file
+		// only: a production deployment must say in so many words that it
+		// accepts that.
+		return nil, errors.New("portal: production mode (an https -base-url) refuses to run on the development master key: anyone who can read " +
+			"the key file can open every sealed value. Wrap the keyrings with a KMS key (see the README), or pass -dev-keys-in-production to accept the risk")
+	}
 	var banner io.Writer = stdout
 	if cfg.quietBanner {
 		banner = nil

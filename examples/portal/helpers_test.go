@@ -82,6 +82,7 @@ func newTestPortal(t testing.TB, o portalOpts) *testPortal {
 		cfg.logOutput = io.MultiWriter(tp.logs, o.logs)
 	}
 	cfg.quietBanner = true
+	cfg.DevKeysInProduction = o.tls // the tests' keys are throwaway
 	a, err := newApp(context.Background(), cfg, io.Discard)
 	require.NoError(t, err)
 	tp.app = a

@@ -22,6 +22,9 @@ type config struct {
 	PGConns    int           // PostgreSQL pool size; 0 means pgConns()
 	BaseURL    string        // public URL for links in e-mails; default from Addr
 	SweepEvery time.Duration // retention sweeper interval; 0 disables it
+	// DevKeysInProduction lets production mode (an https base URL) run on
+	// the development master key file, which it refuses otherwise.
+	DevKeysInProduction bool
 
 	// Fields below have no flags; tests set them.
 
@@ -50,6 +53,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&cfg.PGConns, "pg-conns", 0, "size of the PostgreSQL connection pool; idle connections are kept for 5 minutes (default 4 per core: 4*GOMAXPROCS, at least 4)")
 	fs.StringVar(&cfg.BaseURL, "base-url", "", "public base URL for links in e-mails (default http://ADDR); an https URL turns on __Host- Secure cookies")
 	fs.DurationVar(&cfg.SweepEvery, "sweep-every", cfg.SweepEvery, "how often the retention sweeper runs (0 disables it)")
+	fs.BoolVar(&cfg.DevKeysInProduction, "dev-keys-in-production", false, "run in production mode (an https -base-url) on the development master key file, which anyone who can read it can use to open every sealed value; refused without this flag")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}

@@ -3,7 +3,10 @@ package main
 import (
 	"context"
 	"io"
+	"io/fs"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -117,6 +120,7 @@ func TestProductionNeedsHTTPS(t *testing.T) {
 	cfg.DataDir = t.TempDir()
 	cfg.BaseURL = "http://127.0.0.1:8080"
 	cfg.secure = true
+	cfg.DevKeysInProduction = true
 	cfg.quietBanner = true
 	cfg.argon = testArgon
 	a, err := newApp(context.Background(), cfg, io.Discard)
@@ -124,4 +128,29 @@ func TestProductionNeedsHTTPS(t *testing.T) {
 		a.Close()
 	}
 	require.ErrorContains(t, err, "https base URL")
+}
+
+// Production mode refuses the development master key unless told so in so
+// many words.
+func TestProductionRefusesDevelopmentKeys(t *testing.T) {
+	for _, allow := range []bool{false, true} {
+		cfg := defaultConfig()
+		cfg.DataDir = t.TempDir()
+		cfg.BaseURL = "https://portal.example.com"
+		cfg.quietBanner = true
+		cfg.argon = testArgon
+		cfg.DevKeysInProduction = allow
+		a, err := newApp(context.Background(), cfg, io.Discard)
+		if err == nil {
+			a.Close()
+		}
+		if allow {
+			assert.NoError(t, err, "-dev-keys-in-production accepts the risk")
+			continue
+		}
+		require.ErrorContains(t, err, "refuses to run on the development master key")
+		assert.ErrorContains(t, err, "-dev-keys-in-production")
+		_, statErr := os.Stat(filepath.Join(cfg.DataDir, "keys", "master.key"))
+		assert.ErrorIs(t, statErr, fs.ErrNotExist, "no key is made when refusing")
+	}
 }
