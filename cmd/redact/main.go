@@ -45,7 +45,9 @@
 //	-report FILE         HTML review report (default DIR/review.html)
 //	-key FILE            keyring for the log's keyed hashes (pii Indexing keyring)
 //	-master-key FILE     key-encryption key file the keyring is wrapped with
-//	-keygen              create -master-key (if missing) and -key, then exit
+//	-kek-uri URI         instead of -master-key, a KMS key that wraps -key
+//	                     (aws-kms://, gcp-kms://, hcvault:// with VAULT_TOKEN)
+//	-keygen              create -key (and -master-key if missing), then exit
 //	-workers N           files processed in parallel (default: number of CPUs)
 //	-quiet               no progress bar and no summary line
 //	-version             print the version and exit

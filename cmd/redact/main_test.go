@@ -125,6 +125,19 @@ func TestCLI(t *testing.T) {
 	assert.Equal(t, exitError, code, "keygen must not overwrite a key")
 	assert.Contains(t, stderr, "not overwriting")
 
+	// A keyring wrapped by a key URI (the development scheme stands in for
+	// a KMS here; pii/kms's packages are tested against KMS APIs).
+	kmsKey := filepath.Join(work, "keys", "kms-log-key.json")
+	uri := "dev-master-key://" + master
+	code, stderr = runCLI(t, bin, "-keygen", "-key", kmsKey, "-kek-uri", uri)
+	require.Equal(t, exitClean, code, stderr)
+	code, stderr = runCLI(t, bin, "-keygen", "-key", filepath.Join(work, "keys", "both.json"), "-kek-uri", uri, "-master-key", master)
+	assert.Equal(t, exitError, code, "one key-encryption key, not two")
+	assert.Contains(t, stderr, "not both")
+	code, stderr = runCLI(t, bin, "-out", filepath.Join(work, "out-kek-uri"), "-key", kmsKey, "-kek-uri", uri, filepath.Join(in, "alerts.jsonl"))
+	assert.NotEqual(t, exitError, code, stderr)
+	assert.NotContains(t, stderr, "ephemeral", "the -kek-uri key was used")
+
 	t.Run("records set: outputs match the package's golden files", func(t *testing.T) {
 		out := filepath.Join(work, "out-golden")
 		before := snapshot(t, in)

@@ -1,6 +1,9 @@
 package main
 
 import (
+	"context"
+
+	"github.com/civickit/privacy/internal/kekuri"
 	"github.com/civickit/privacy/redact/records"
 
 	"errors"
@@ -62,7 +65,7 @@ type config struct {
 	minScore                          float64
 	out, logCSV, logJSON, summary     string
 	summaryJSON, mode                 string
-	report, key, masterKey            string
+	report, key, masterKey, kekURI    string
 	fileMode, dirMode                 os.FileMode
 	keygen, quiet                     bool
 	workers                           int
@@ -97,7 +100,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fl.StringVar(&cfg.report, "report", "", "HTML review report `file` (default OUT/review.html)")
 	fl.StringVar(&cfg.key, "key", "", "keyring `file` for the log's keyed hashes (pii Indexing keyring)")
 	fl.StringVar(&cfg.masterKey, "master-key", "", "key-encryption key `file` that wraps -key")
-	fl.BoolVar(&cfg.keygen, "keygen", false, "create -master-key (if missing) and -key, then exit")
+	fl.StringVar(&cfg.kekURI, "kek-uri", "", "instead of -master-key, a KMS `key URI` that wraps -key: "+kekuri.Usage)
+	fl.BoolVar(&cfg.keygen, "keygen", false, "create -key (and -master-key if missing), then exit")
 	fl.IntVar(&cfg.workers, "workers", runtime.GOMAXPROCS(0), "files processed in parallel")
 	fl.BoolVar(&cfg.quiet, "quiet", false, "no progress bar and no summary line")
 	if err := fl.Parse(args); err != nil {
@@ -115,10 +119,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return exitError
 	}
 	if cfg.keygen {
-		if err := keygen(cfg.key, cfg.masterKey); err != nil {
+		if err := keygen(cfg.key, cfg.masterKey, cfg.kekURI); err != nil {
 			return fail("%v", err)
 		}
-		fmt.Fprintf(stdout, "redact: wrote keyring %s wrapped by %s\n", cfg.key, cfg.masterKey)
+		by := cfg.masterKey
+		if cfg.kekURI != "" {
+			by = "the -kek-uri key"
+		}
+		fmt.Fprintf(stdout, "redact: wrote keyring %s wrapped by %s\n", cfg.key, by)
 		return exitClean
 	}
 	if cfg.out == "" {
@@ -136,7 +144,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	cfg.fileMode = os.FileMode(m)
 	cfg.dirMode = cfg.fileMode | (cfg.fileMode&0o444)>>2
-	key, err := loadKey(cfg.key, cfg.masterKey, stderr)
+	key, err := loadKey(cfg.key, cfg.masterKey, cfg.kekURI, stderr)
 	if err != nil {
 		return fail("%v", err)
 	}
@@ -252,7 +260,7 @@ func newRequest(cfg config, key redact.PRF) (*records.Request, error) {
 
 // loadKey reads the keyring for the log's keyed hashes, or makes an
 // ephemeral one with a warning.
-func loadKey(keyPath, masterPath string, stderr io.Writer) (redact.PRF, error) {
+func loadKey(keyPath, masterPath, kekURI string, stderr io.Writer) (redact.PRF, error) {
 	if keyPath == "" {
 		fmt.Fprintln(stderr, "redact: warning: no -key given; using an ephemeral key, so the value hashes in this log cannot be matched with other runs or used in an allow-list")
 		kr, err := pii.NewKeyring(pii.Indexing)
@@ -261,10 +269,7 @@ func loadKey(keyPath, masterPath string, stderr io.Writer) (redact.PRF, error) {
 		}
 		return kr.PRF()
 	}
-	if masterPath == "" {
-		return nil, errors.New("-key needs -master-key, the key-encryption key file it is wrapped with")
-	}
-	kek, err := pii.LoadMasterKey(masterPath)
+	kek, err := openKEK(masterPath, kekURI)
 	if err != nil {
 		return nil, err
 	}
@@ -275,20 +280,35 @@ func loadKey(keyPath, masterPath string, stderr io.Writer) (redact.PRF, error) {
 	return kr.PRF()
 }
 
-func keygen(keyPath, masterPath string) error {
-	if keyPath == "" || masterPath == "" {
-		return errors.New("-keygen needs -key and -master-key")
+// openKEK opens the key-encryption key of -key: -kek-uri or -master-key,
+// exactly one.
+func openKEK(masterPath, kekURI string) (tink.AEAD, error) {
+	switch {
+	case masterPath != "" && kekURI != "":
+		return nil, errors.New("give -master-key or -kek-uri, not both")
+	case kekURI != "":
+		return kekuri.Open(context.Background(), kekURI)
+	case masterPath != "":
+		return pii.LoadMasterKey(masterPath)
+	}
+	return nil, errors.New("-key needs -master-key (a key-encryption key file) or -kek-uri (a KMS key) that it is wrapped with")
+}
+
+func keygen(keyPath, masterPath, kekURI string) error {
+	if keyPath == "" || masterPath == "" && kekURI == "" {
+		return errors.New("-keygen needs -key and -master-key or -kek-uri")
 	}
 	if _, err := os.Stat(keyPath); err == nil {
 		return fmt.Errorf("%s exists; not overwriting a key", keyPath)
 	}
-	var kek tink.AEAD
-	var err error
-	if _, serr := os.Stat(masterPath); serr == nil {
-		kek, err = pii.LoadMasterKey(masterPath)
-	} else {
-		kek, err = pii.GenerateMasterKey(masterPath)
+	if masterPath != "" && kekURI == "" {
+		if _, err := os.Stat(masterPath); err != nil {
+			if _, err := pii.GenerateMasterKey(masterPath); err != nil {
+				return err
+			}
+		}
 	}
+	kek, err := openKEK(masterPath, kekURI)
 	if err != nil {
 		return err
 	}

@@ -36,6 +36,7 @@ type app struct {
 	rdb       *sql.DB // read pool: the portal's own queries (on PostgreSQL the same pool as db)
 	dialect   pii.Dialect
 	keys      *keys
+	keyrings  *pii.Keyrings // for Reload after a rotation (SIGHUP)
 	sealer    *pii.Sealer
 	indexer   *pii.Indexer
 	shredder  *pii.Shredder
@@ -87,18 +88,17 @@ func newApp(ctx context.Context, cfg config, stdout io.Writer) (*app, error) {
 		}
 	}
 
-	if a.secure && !cfg.DevKeysInProduction {
-		// This example wraps its keyrings with a plaintext master key file
-		// only: a production deployment must say in so many words that it
-		// accepts that.
+	if a.secure && !cfg.DevKeysInProduction && (cfg.KEKURI == "" || strings.HasPrefix(cfg.KEKURI, pii.DevMasterKeyScheme)) {
+		// A plaintext master key file in production: the deployment must
+		// say in so many words that it accepts that.
 		return nil, errors.New("portal: production mode (an https -base-url) refuses to run on the development master key: anyone who can read " +
-			"the key file can open every sealed value. Wrap the keyrings with a KMS key (see the README), or pass -dev-keys-in-production to accept the risk")
+			"the key file can open every sealed value. Wrap the keyrings with a KMS key (-kek-uri), or pass -dev-keys-in-production to accept the risk")
 	}
 	var banner io.Writer = stdout
 	if cfg.quietBanner {
 		banner = nil
 	}
-	if a.keys, err = loadOrCreateKeys(cfg.DataDir, banner); err != nil {
+	if a.keys, a.keyrings, _, err = loadKeys(ctx, cfg.DataDir, cfg.KEKURI, cfg.CreateKeys, banner); err != nil {
 		return nil, err
 	}
 	if a.db, a.rdb, a.dialect, err = openDB(ctx, cfg.DataDir, cfg.Postgres, cfg.PGConns); err != nil {

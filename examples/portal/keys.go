@@ -1,15 +1,18 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
+	"os/signal"
 	"path/filepath"
+	"syscall"
 
+	"github.com/civickit/privacy/internal/kekuri"
 	"github.com/civickit/privacy/pii"
-	"github.com/tink-crypto/tink-go/v2/tink"
 )
 
 // keys are the portal's keyrings. Each job has a keyring of its own, so that
@@ -47,58 +50,83 @@ const devKeyWarning = `
 #  token. They are for trying the portal on your own machine ONLY.             #
 #                                                                              #
 #  In production, wrap the keyrings with a KMS key instead of master.key:      #
-#  read them with pii.ReadKeyring(r, purpose, kmsAEAD) where kmsAEAD comes     #
-#  from tink-go-gcpkms, tink-go-awskms or tink-go-hcvault, and never store a   #
-#  cleartext master key next to the data.                                      #
+#  start with -kek-uri aws-kms://..., gcp-kms://... or hcvault://... (and      #
+#  -create-keys on the very first start only), and never keep a cleartext     #
+#  master key next to the data.                                                #
 ################################################################################
 `
 
-// loadOrCreateKeys reads the development master key and keyrings from
-// dir/keys, generating whatever is missing, and prints the development-key
-// warning to w (unless w is nil).
-func loadOrCreateKeys(dir string, w io.Writer) (*keys, error) {
+// loadKeys opens the key-encryption key and the portal's keyrings in
+// dir/keys. With no kekURI it uses (and on the first start generates) the
+// development master key dir/keys/master.key, creates the keyrings on the
+// first start, and prints the development-key warning to w (unless w is
+// nil). With a kekURI (a KMS key) it creates keyrings only when create is
+// set; restarts read them, and a keyring missing beside others is an error
+// (a new key could not open what the lost one sealed).
+func loadKeys(ctx context.Context, dir, kekURI string, create bool, w io.Writer) (*keys, *pii.Keyrings, *pii.KEK, error) {
 	kdir := filepath.Join(dir, "keys")
 	if err := os.MkdirAll(kdir, 0o700); err != nil {
-		return nil, fmt.Errorf("keys: %w", err)
+		return nil, nil, nil, fmt.Errorf("keys: %w", err)
 	}
-	masterPath := filepath.Join(kdir, "master.key")
-	var kek tink.AEAD
-	var err error
-	if _, statErr := os.Stat(masterPath); errors.Is(statErr, fs.ErrNotExist) {
-		kek, err = pii.GenerateMasterKey(masterPath)
-		if errors.Is(err, fs.ErrExist) {
-			kek, err = pii.LoadMasterKey(masterPath) // another process made it first
+	if kekURI == "" {
+		masterPath := filepath.Join(kdir, "master.key")
+		if _, err := os.Stat(masterPath); errors.Is(err, fs.ErrNotExist) {
+			// Another process may make it at the same moment: both then use
+			// the one that won.
+			if _, err := pii.GenerateMasterKey(masterPath); err != nil && !errors.Is(err, fs.ErrExist) {
+				return nil, nil, nil, fmt.Errorf("keys: master key: %w", err)
+			}
 		}
-	} else {
-		kek, err = pii.LoadMasterKey(masterPath)
+		kekURI, create = pii.DevMasterKeyScheme+masterPath, true
 	}
+	kek, err := kekuri.Open(ctx, kekURI)
 	if err != nil {
-		return nil, fmt.Errorf("keys: master key: %w", err)
+		return nil, nil, nil, fmt.Errorf("keys: %w", err)
+	}
+	specs := make([]pii.KeyringSpec, len(keyFiles))
+	for i, f := range keyFiles {
+		specs[i] = pii.KeyringSpec{Name: f.name, Purpose: f.purpose}
+	}
+	rings, err := pii.LoadKeyrings(ctx, kdir, kek, specs, &pii.LoadOptions{Create: create})
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("keys: %w", err)
 	}
 	k := new(keys)
 	for _, f := range keyFiles {
-		path := filepath.Join(kdir, f.name)
-		kr, err := pii.ReadKeyringFile(path, f.purpose, kek)
-		if errors.Is(err, fs.ErrNotExist) {
-			if kr, err = pii.NewKeyring(f.purpose); err == nil {
-				err = kr.CreateFile(path, kek)
-			}
-			if errors.Is(err, fs.ErrExist) {
-				// Another process created it first: use that one.
-				kr, err = pii.ReadKeyringFile(path, f.purpose, kek)
-			}
-		}
-		if err != nil {
-			return nil, fmt.Errorf("keys: %s: %w", f.name, err)
-		}
-		*f.dst(k) = kr
+		*f.dst(k) = rings.Get(f.name)
 	}
-	if w != nil {
+	if w != nil && kek.Development() {
 		abs, err := filepath.Abs(kdir)
 		if err != nil {
 			abs = kdir
 		}
 		fmt.Fprintf(w, devKeyWarning, abs)
 	}
-	return k, nil
+	return k, rings, kek, nil
+}
+
+// reloadOnHangup reloads the keyrings from their files whenever the process
+// gets SIGHUP, until ctx ends: after an operator rotated a keyring (and
+// saved it) every running portal picks up the new key without a restart.
+func (a *app) reloadOnHangup(ctx context.Context) {
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-hup:
+			a.reloadKeys(ctx)
+		}
+	}
+}
+
+// reloadKeys reloads the keyrings once and logs the outcome.
+func (a *app) reloadKeys(ctx context.Context) {
+	if err := a.keyrings.Reload(ctx); err != nil {
+		a.log.ErrorContext(ctx, "keyring reload failed; the keys in use are unchanged", "error", err)
+		return
+	}
+	a.log.InfoContext(ctx, "keyrings reloaded")
 }

@@ -76,7 +76,7 @@ func TestRun(t *testing.T) {
 	// (The master key file is loaded, not generated again.)
 	kr1, err := os.ReadFile(filepath.Join(dir, "keys", "fields.json"))
 	require.NoError(t, err)
-	k, err := loadOrCreateKeys(dir, nil)
+	k, _, _, err := loadKeys(context.Background(), dir, "", false, nil)
 	require.NoError(t, err)
 	kr2, err := os.ReadFile(filepath.Join(dir, "keys", "fields.json"))
 	require.NoError(t, err)
@@ -102,6 +102,10 @@ func TestParseFlags(t *testing.T) {
 	assert.Error(t, err)
 	_, err = parseFlags([]string{"-nope"}, io.Discard)
 	assert.Error(t, err)
+	cfg, err = parseFlags([]string{"-kek-uri", "aws-kms://arn:aws:kms:us-east-1:111122223333:key/k", "-create-keys"}, io.Discard)
+	require.NoError(t, err)
+	assert.Equal(t, "aws-kms://arn:aws:kms:us-east-1:111122223333:key/k", cfg.KEKURI)
+	assert.True(t, cfg.CreateKeys)
 }
 
 // flow runs the whole visitor journey against tp and checks each step.

@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/civickit/privacy/internal/kekuri"
 )
 
 // config is what the flags set.
@@ -25,6 +27,11 @@ type config struct {
 	// DevKeysInProduction lets production mode (an https base URL) run on
 	// the development master key file, which it refuses otherwise.
 	DevKeysInProduction bool
+	// KEKURI is the key-encryption key that wraps the keyrings (a KMS
+	// key URI); empty means the development master key file.
+	KEKURI string
+	// CreateKeys lets the first start with a KEKURI create the keyrings.
+	CreateKeys bool
 
 	// Fields below have no flags; tests set them.
 
@@ -53,6 +60,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&cfg.PGConns, "pg-conns", 0, "size of the PostgreSQL connection pool; idle connections are kept for 5 minutes (default 4 per core: 4*GOMAXPROCS, at least 4)")
 	fs.StringVar(&cfg.BaseURL, "base-url", "", "public base URL for links in e-mails (default http://ADDR); an https URL turns on __Host- Secure cookies")
 	fs.DurationVar(&cfg.SweepEvery, "sweep-every", cfg.SweepEvery, "how often the retention sweeper runs (0 disables it)")
+	fs.StringVar(&cfg.KEKURI, "kek-uri", "", kekuri.Usage+"; default: the development master key in DATA/keys/master.key")
+	fs.BoolVar(&cfg.CreateKeys, "create-keys", false, "with -kek-uri: create the keyrings (first start only; a restart never needs it)")
 	fs.BoolVar(&cfg.DevKeysInProduction, "dev-keys-in-production", false, "run in production mode (an https -base-url) on the development master key file, which anyone who can read it can use to open every sealed value; refused without this flag")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
@@ -110,6 +119,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
+	go a.reloadOnHangup(ctx)
 	sweepDone := make(chan struct{})
 	go func() { defer close(sweepDone); a.runSweeper(ctx, cfg.SweepEvery) }()
 

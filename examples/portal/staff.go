@@ -38,6 +38,7 @@ func runStaff(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.SetOutput(stderr)
 	fs.StringVar(&cfg.DataDir, "data", cfg.DataDir, "data directory of the portal (SQLite database and keys)")
 	fs.StringVar(&cfg.Postgres, "postgres", "", "PostgreSQL DSN, if the portal runs on PostgreSQL")
+	fs.StringVar(&cfg.KEKURI, "kek-uri", "", "the portal's -kek-uri, if it runs on a KMS key")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -49,7 +50,7 @@ func runStaff(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	cfg.quietBanner = true
 	cfg.logOutput = io.Discard
 	cfg.BaseURL = "http://localhost"
-	if err := requireKeys(cfg.DataDir); err != nil {
+	if err := requireKeys(cfg.DataDir, cfg.KEKURI); err != nil {
 		return err
 	}
 	a, err := newApp(ctx, cfg, io.Discard)
@@ -91,11 +92,18 @@ func (a *app) setStaff(ctx context.Context, email pii.String, staff bool) error 
 	return a.execTx(ctx, `UPDATE portal_accounts SET staff = ? WHERE id = ?`, v, acct.ID)
 }
 
-// requireKeys fails when the data directory has no master key: the staff
-// command acts on an existing portal and must not create keys.
-func requireKeys(dir string) error {
-	if _, err := os.Stat(filepath.Join(dir, "keys", "master.key")); err != nil {
-		return fmt.Errorf("staff: no portal keys in %s (run the portal first, or pass -data)", dir)
+// requireKeys fails when the data directory has no keyrings (or, without a
+// KEK URI, no development master key): the staff command acts on an
+// existing portal and must not create keys.
+func requireKeys(dir, kekURI string) error {
+	need := []string{"fields.json"}
+	if kekURI == "" {
+		need = append(need, "master.key")
+	}
+	for _, n := range need {
+		if _, err := os.Stat(filepath.Join(dir, "keys", n)); err != nil {
+			return fmt.Errorf("staff: no portal keys in %s (run the portal first, or pass -data)", dir)
+		}
 	}
 	return nil
 }
