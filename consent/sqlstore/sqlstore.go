@@ -137,6 +137,7 @@ func (s *Store) runner() (*migrate.Runner, error) {
 	}
 	return &migrate.Runner{
 		DB: s.db, Dialect: s.dialect, Table: "consent_schema_migrations", Lock: "consent",
+		LockKey:    0x636f6e73656e74, // "consent", the key of the store's runner before internal/migrate
 		Migrations: ms, Mu: &s.wmu, Prefix: "consent/sqlstore",
 	}, nil
 }

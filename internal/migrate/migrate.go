@@ -62,7 +62,11 @@ type Runner struct {
 	Table string
 	// Lock names the lock that serialises concurrent runs across
 	// processes (hashed into an advisory lock key on PostgreSQL).
-	Lock       string
+	Lock string
+	// LockKey, if not 0, is the PostgreSQL advisory lock key, for a store
+	// whose own migration code used a fixed key: servers of the old and
+	// the new version starting together then still wait for each other.
+	LockKey    int64
 	Migrations []Migration
 	Baseline   *Baseline
 	// Mu, if set, is held around each migration's transaction on SQLite,
@@ -121,6 +125,9 @@ type execer interface {
 }
 
 func (r *Runner) lockKey() int64 {
+	if r.LockKey != 0 {
+		return r.LockKey
+	}
 	h := fnv.New64a()
 	h.Write([]byte("civickit/migrate/" + r.Lock))
 	return int64(h.Sum64())

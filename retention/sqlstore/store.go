@@ -184,6 +184,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 	p := s.prefix
 	r := &migrate.Runner{
 		DB: s.db, Dialect: s.dialect, Table: p + "schema_migrations", Lock: "retention/" + p, Migrations: ms,
+		LockKey:  s.lockKey ^ 1, // the key of the store's Migrate before internal/migrate
 		Baseline: &migrate.Baseline{Version: 1, Tables: []string{p + "holds", p + "disposition_log", p + "sweep_cursor", p + "shred_queue"}},
 		Prefix:   "sqlstore",
 	}
