@@ -84,10 +84,14 @@ func bulkLoad(b *testing.B, db *sql.DB, d sqldialect.Dialect, n int) {
 		flush(false)
 	}
 	flush(true)
-	if d == sqldialect.Postgres {
+	switch d {
+	case sqldialect.Postgres:
 		_, err := db.ExecContext(ctx, `ANALYZE consent_events; ANALYZE consent_subjects`)
 		require.NoError(b, err)
-	} else {
+	case sqldialect.MySQL:
+		_, err := db.ExecContext(ctx, `ANALYZE TABLE consent_events, consent_subjects`)
+		require.NoError(b, err)
+	default:
 		_, err := db.ExecContext(ctx, `ANALYZE`)
 		require.NoError(b, err)
 	}
@@ -147,6 +151,7 @@ func benchDBs() []struct {
 			return db, sqldialect.SQLite
 		}},
 		{"postgres", func(b *testing.B) (*sql.DB, sqldialect.Dialect) { return testdb.Postgres(b), sqldialect.Postgres }},
+		{"mysql", func(b *testing.B) (*sql.DB, sqldialect.Dialect) { return testdb.MySQL(b), sqldialect.MySQL }},
 	}
 }
 
@@ -361,12 +366,15 @@ func BenchmarkMayContact(b *testing.B) {
 
 // logPlan logs the query plan of State, MayContact's one query, on a
 // loaded subject: EXPLAIN QUERY PLAN on SQLite, EXPLAIN ANALYZE on
-// PostgreSQL.
+// PostgreSQL and MySQL.
 func logPlan(b *testing.B, db *sql.DB, d sqldialect.Dialect, s *sqlstore.Store) {
 	b.Helper()
 	q := "EXPLAIN QUERY PLAN " + s.StateQuery()
-	if d == sqldialect.Postgres {
+	switch d {
+	case sqldialect.Postgres:
 		q = "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + s.StateQuery()
+	case sqldialect.MySQL:
+		q = "ANALYZE FORMAT=JSON " + s.StateQuery() // MariaDB; MySQL 8 says EXPLAIN ANALYZE
 	}
 	rows, err := db.QueryContext(context.Background(), q, benchPurposes[0], "email", benchPurposes[0], "email", benchSubject(7))
 	require.NoError(b, err)

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io/fs"
+	"strings"
 	"sync"
 	"time"
 
@@ -614,6 +615,16 @@ func newQueries(d sqldialect.Dialect) queries {
 		  AND e.seq = (SELECT MAX(x.seq) FROM consent_events x
 		               WHERE x.subject = e.subject AND x.purpose = e.purpose AND x.channel = e.channel AND x.type <> 'requested')
 		ORDER BY e.subject`)
+	if d == sqldialect.MySQL {
+		// MySQL has no partial indexes: its migration 0002 adds the
+		// generated column requested and indexes it (see there).
+		for _, p := range []*string{&q.latest, &q.latestRequested, &q.state, &q.resting} {
+			*p = strings.NewReplacer(
+				`x.type <> 'requested'`, `x.requested = 0`, `x.type = 'requested'`, `x.requested = 1`,
+				`AND type <> 'requested'`, `AND requested = 0`, `AND type = 'requested'`, `AND requested = 1`,
+			).Replace(*p)
+		}
+	}
 	q.putNotice = q.rebind(`INSERT INTO consent_notices (id, version, text_sha256, url, effective_at) VALUES (?, ?, ?, ?, ?)` + onConflict)
 	q.notice = q.rebind(`SELECT id, version, text_sha256, url, effective_at FROM consent_notices WHERE id = ? AND version = ?`)
 	return q
