@@ -30,8 +30,9 @@
 // on those tables.
 //
 // Migration 0002 replaces the (subject, purpose, channel, seq) index with
-// (on MySQL, which has no partial indexes, one index that adds the event
-// type; elsewhere) two partial indexes on the same columns, one for requests and one for
+// two partial indexes on the same columns (on MySQL, which has none, with a
+// generated column "requested" and one index on (subject, purpose,
+// channel, requested, seq)), one for requests and one for
 // every other event, so that the newest event of either kind for a
 // subject, purpose and channel is one index seek. MayContact reads the
 // subject, its latest decided event and, failing that, its latest request
