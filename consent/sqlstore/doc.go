@@ -30,11 +30,11 @@
 // on those tables.
 //
 // Migration 0002 replaces the (subject, purpose, channel, seq) index with
-// two partial indexes on the same columns (on MySQL, which has none, with a
-// generated column "requested" and one index on (subject, purpose,
-// channel, requested, seq)), one for requests and one for
+// two partial indexes on the same columns, one for requests and one for
 // every other event, so that the newest event of either kind for a
-// subject, purpose and channel is one index seek. MayContact reads the
+// subject, purpose and channel is one index seek. MySQL has no partial
+// indexes: there a generated column "requested" and one index on
+// (subject, purpose, channel, requested, seq) do the same. MayContact reads the
 // subject, its latest decided event and, failing that, its latest request
 // in one query (State) of three index point lookups. There is no derived
 // "current state" table: the events stay the only record, and Verify's
