@@ -4,8 +4,11 @@
 //
 // # Where it sits
 //
-// pii imports no other package of this module; every other package may
-// import it.
+// pii imports no other package of this module but its own pii/sqldialect
+// (the SQL dialect type its SQLKeyStore takes, which imports only the
+// standard library) and internal/migrate and internal/sqlq (the module's
+// one migration runner and SQL helpers); every other package may import
+// it.
 //
 // It keeps the policy promises "credit card and payment information is
 // protected by encryption" and "only employees who need it have access":
@@ -57,14 +60,14 @@
 // # Crypto-shredding
 //
 // Shredder seals values under a per-subject data key kept in a KeyStore
-// (MemoryKeyStore, or SQLKeyStore on SQLite or PostgreSQL). Forget destroys
-// the key: the subject's values then fail with ErrForgotten, wherever copies
-// of them went, and nobody else's data is touched. Subject keys are wrapped
-// with associated data of their own domain, so one Encryption keyring may
-// serve a Sealer and a Shredder: no wrapped key opens as a sealed field.
-// Keys wrapped before that separation still open, the Sealer refuses the
-// record type "subject-key" they were bound to, and Shredder.Rewrap moves
-// them.
+// (MemoryKeyStore, or SQLKeyStore on SQLite, PostgreSQL or MySQL). Forget
+// destroys the key: the subject's values then fail with ErrForgotten,
+// wherever copies of them went, and nobody else's data is touched. Subject
+// keys are wrapped with associated data of their own domain, so one
+// Encryption keyring may serve a Sealer and a Shredder: no wrapped key
+// opens as a sealed field. Keys wrapped before that separation still open,
+// the Sealer refuses the record type "subject-key" they were bound to, and
+// Shredder.Rewrap moves them.
 //
 // # Validation
 //

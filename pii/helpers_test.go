@@ -20,3 +20,13 @@ func postgresOrNil(t *testing.T) *sql.DB {
 	}
 	return testdb.Postgres(t)
 }
+
+// mysqlOrNil is postgresOrNil for MySQL/MariaDB.
+func mysqlOrNil(t *testing.T) *sql.DB {
+	t.Helper()
+	if os.Getenv(testdb.EnvMySQLDSN) == "" && os.Getenv(testdb.EnvRequireMySQL) != "1" {
+		t.Logf("MySQL store skipped: set %s to run it", testdb.EnvMySQLDSN)
+		return nil
+	}
+	return testdb.MySQL(t)
+}

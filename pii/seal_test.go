@@ -9,6 +9,7 @@ import (
 
 	"github.com/civickit/privacy/internal/testdb"
 	"github.com/civickit/privacy/pii"
+	"github.com/civickit/privacy/pii/sqldialect"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -224,15 +225,21 @@ func TestShredderForget(t *testing.T) {
 func keyStores(t *testing.T) map[string]pii.KeyStore {
 	ctx := context.Background()
 	stores := map[string]pii.KeyStore{"memory": &pii.MemoryKeyStore{}}
-	lite, err := pii.NewSQLKeyStore(testdb.SQLite(t), pii.SQLite, nil)
+	lite, err := pii.NewSQLKeyStore(testdb.SQLite(t), sqldialect.SQLite, nil)
 	require.NoError(t, err)
 	require.NoError(t, lite.Migrate(ctx))
 	stores["sqlite"] = lite
 	if pgdb := postgresOrNil(t); pgdb != nil {
-		pg, err := pii.NewSQLKeyStore(pgdb, pii.Postgres, nil)
+		pg, err := pii.NewSQLKeyStore(pgdb, sqldialect.Postgres, nil)
 		require.NoError(t, err)
 		require.NoError(t, pg.Migrate(ctx))
 		stores["postgres"] = pg
+	}
+	if mydb := mysqlOrNil(t); mydb != nil {
+		my, err := pii.NewSQLKeyStore(mydb, sqldialect.MySQL, nil)
+		require.NoError(t, err)
+		require.NoError(t, my.Migrate(ctx))
+		stores["mysql"] = my
 	}
 	return stores
 }
@@ -293,7 +300,7 @@ func TestSQLKeyStoreForgetRestoresSecureDelete(t *testing.T) {
 	ctx := context.Background()
 	db := testdb.SQLite(t)
 	db.SetMaxOpenConns(1) // the store and the check share one connection
-	ks, err := pii.NewSQLKeyStore(db, pii.SQLite, nil)
+	ks, err := pii.NewSQLKeyStore(db, sqldialect.SQLite, nil)
 	require.NoError(t, err)
 	require.NoError(t, ks.Migrate(ctx))
 	var before int

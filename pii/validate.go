@@ -75,13 +75,13 @@ func ValidEmail(s string) bool {
 			return false
 		}
 	}
-	return ValidDomain(domain)
+	return validDomain(domain)
 }
 
-// ValidDomain reports whether s is a DNS host name of at least two labels of
+// validDomain reports whether s is a DNS host name of at least two labels of
 // letters, digits and inner hyphens, each 1 to 63 bytes, with an alphabetic
 // top-level label of two or more letters.
-func ValidDomain(s string) bool {
+func validDomain(s string) bool {
 	if len(s) < 4 || len(s) > 253 {
 		return false
 	}
@@ -155,12 +155,12 @@ func ValidPhone(s string) bool {
 	if len(d) == 11 && d[0] == '1' {
 		d = d[1:]
 	}
-	return len(d) == 10 && ValidNANP(d)
+	return len(d) == 10 && validNANP(d)
 }
 
-// ValidNANP reports whether ten ASCII digits form a valid NANP number (see
+// validNANP reports whether ten ASCII digits form a valid NANP number (see
 // ValidPhone).
-func ValidNANP(d string) bool {
+func validNANP(d string) bool {
 	if len(d) != 10 {
 		return false
 	}
@@ -212,12 +212,12 @@ func ValidLuhn(s string) bool {
 			return false
 		}
 	}
-	return n >= 12 && LuhnDigits(d[:n])
+	return n >= 12 && luhnDigits(d[:n])
 }
 
-// LuhnDigits reports whether the digit values (0-9, not ASCII) pass the
+// luhnDigits reports whether the digit values (0-9, not ASCII) pass the
 // Luhn check.
-func LuhnDigits(d []byte) bool {
+func luhnDigits(d []byte) bool {
 	sum := 0
 	for i := len(d) - 1; i >= 0; i-- {
 		v := int(d[i])

@@ -6,10 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/civickit/privacy/consent"
-	"github.com/civickit/privacy/pii"
+	"github.com/civickit/privacy/internal/sqlq"
+	"github.com/civickit/privacy/pii/sqldialect"
 )
 
 // appendReq is one queued Append: the writer sets res and err, then closes
@@ -206,11 +206,11 @@ func (s *Store) appendTx(ctx context.Context, tx *sql.Tx, reqs []*appendReq) err
 		e := r.e
 		e.OccurredAt, e.RecordedAt = e.OccurredAt.UTC(), e.RecordedAt.UTC()
 		if r.token != nil {
-			res, err := tx.ExecContext(ctx, s.q.useToken, r.token, e.Subject, nanos(e.RecordedAt))
+			inserted, err := s.insertOnce(ctx, tx, s.q.useToken, r.token, e.Subject, nanos(e.RecordedAt))
 			if err != nil {
 				return fmt.Errorf("consent/sqlstore: append: use token: %w", err)
 			}
-			if n, err := res.RowsAffected(); err != nil || n == 0 {
+			if !inserted {
 				r.err = consent.ErrTokenUsed
 				continue
 			}
@@ -262,13 +262,17 @@ func (s *Store) lockHeads(ctx context.Context, tx *sql.Tx, ids []string) (map[st
 		}
 		return nil
 	}
-	if s.dialect == pii.Postgres {
+	if s.dialect == sqldialect.Postgres {
 		return heads, scan(tx.QueryContext(ctx, s.q.pgLockHeads, ids))
 	}
-	// Write before reading, so that the transaction holds SQLite's write
-	// lock from its start even when the DSN does not ask for immediate
-	// transactions.
-	if _, err := tx.ExecContext(ctx, s.q.takeLock, ids[0]); err != nil {
+	// SQLite: write before reading, so that the transaction holds SQLite's
+	// write lock from its start even when the DSN does not ask for
+	// immediate transactions. MySQL: lock the subject rows in id order, as
+	// on PostgreSQL.
+	lock := ""
+	if s.dialect == sqldialect.MySQL {
+		lock = ` ORDER BY s.id FOR UPDATE`
+	} else if _, err := tx.ExecContext(ctx, s.q.takeLock, ids[0]); err != nil {
 		return nil, fmt.Errorf("consent/sqlstore: append: lock: %w", err)
 	}
 	const per = 500
@@ -280,7 +284,7 @@ func (s *Store) lockHeads(ctx context.Context, tx *sql.Tx, ids []string) (map[st
 		}
 		q := `SELECT s.id, s.last_seq, s.forgotten_at IS NOT NULL, e.hash FROM consent_subjects s
 			LEFT JOIN consent_events e ON e.subject = s.id AND e.seq = s.last_seq
-			WHERE s.id IN (` + strings.TrimSuffix(strings.Repeat("?,", len(chunk)), ",") + `)`
+			WHERE s.id IN (` + sqlq.Placeholders(len(chunk)) + `)` + lock
 		if err := scan(tx.QueryContext(ctx, q, args...)); err != nil {
 			return nil, err
 		}
@@ -290,9 +294,9 @@ func (s *Store) lockHeads(ctx context.Context, tx *sql.Tx, ids []string) (map[st
 
 // insertEvents inserts sealed events: one statement over arrays on
 // PostgreSQL, one prepared statement per event on SQLite (in-process, so
-// statements cost no round trip).
+// statements cost no round trip) and MySQL.
 func (s *Store) insertEvents(ctx context.Context, tx *sql.Tx, events []*consent.Event) error {
-	if s.dialect == pii.Postgres {
+	if s.dialect == sqldialect.Postgres {
 		n := len(events)
 		var (
 			subject, typ, purpose, ch, method, noticeID, actor, detail = make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
@@ -337,7 +341,7 @@ func (s *Store) setSeqs(ctx context.Context, tx *sql.Tx, ids []string, heads map
 			dirty, seqs = append(dirty, id), append(seqs, h.seq)
 		}
 	}
-	if s.dialect == pii.Postgres {
+	if s.dialect == sqldialect.Postgres {
 		res, err := tx.ExecContext(ctx, s.q.pgSetSeqs, dirty, seqs)
 		if err != nil {
 			return err

@@ -23,6 +23,7 @@ import (
 	"github.com/civickit/privacy/consent/sqlstore"
 	"github.com/civickit/privacy/internal/testdb"
 	"github.com/civickit/privacy/pii"
+	"github.com/civickit/privacy/pii/sqldialect"
 )
 
 // EnvBenchLarge, set to 1, loads 1,000,000 events before the MayContact
@@ -45,7 +46,7 @@ func benchSubject(i int) string { return fmt.Sprintf("sbench%08d", i) }
 // bulkLoad writes n events, eventsPerSubject per subject, with valid hash
 // chains, straight into the tables: COPY on PostgreSQL, multi-row INSERTs
 // in large transactions on SQLite.
-func bulkLoad(b *testing.B, db *sql.DB, d pii.Dialect, n int) {
+func bulkLoad(b *testing.B, db *sql.DB, d sqldialect.Dialect, n int) {
 	b.Helper()
 	ctx := context.Background()
 	rng := rand.New(rand.NewPCG(6, 6))
@@ -83,20 +84,24 @@ func bulkLoad(b *testing.B, db *sql.DB, d pii.Dialect, n int) {
 		flush(false)
 	}
 	flush(true)
-	if d == pii.Postgres {
+	switch d {
+	case sqldialect.Postgres:
 		_, err := db.ExecContext(ctx, `ANALYZE consent_events; ANALYZE consent_subjects`)
 		require.NoError(b, err)
-	} else {
+	case sqldialect.MySQL:
+		_, err := db.ExecContext(ctx, `ANALYZE TABLE consent_events, consent_subjects`)
+		require.NoError(b, err)
+	default:
 		_, err := db.ExecContext(ctx, `ANALYZE`)
 		require.NoError(b, err)
 	}
 }
 
-func insertRows(ctx context.Context, db *sql.DB, d pii.Dialect, table string, cols []string, rows [][]any) error {
+func insertRows(ctx context.Context, db *sql.DB, d sqldialect.Dialect, table string, cols []string, rows [][]any) error {
 	if len(rows) == 0 {
 		return nil
 	}
-	if d == pii.Postgres {
+	if d == sqldialect.Postgres {
 		conn, err := db.Conn(ctx)
 		if err != nil {
 			return err
@@ -130,30 +135,31 @@ func insertRows(ctx context.Context, db *sql.DB, d pii.Dialect, table string, co
 
 func benchDBs() []struct {
 	name string
-	open func(b *testing.B) (*sql.DB, pii.Dialect)
+	open func(b *testing.B) (*sql.DB, sqldialect.Dialect)
 } {
 	return []struct {
 		name string
-		open func(b *testing.B) (*sql.DB, pii.Dialect)
+		open func(b *testing.B) (*sql.DB, sqldialect.Dialect)
 	}{
-		{"sqlite", func(b *testing.B) (*sql.DB, pii.Dialect) { return testdb.SQLite(b), pii.SQLite }},
-		{"sqlite-sync-normal", func(b *testing.B) (*sql.DB, pii.Dialect) {
+		{"sqlite", func(b *testing.B) (*sql.DB, sqldialect.Dialect) { return testdb.SQLite(b), sqldialect.SQLite }},
+		{"sqlite-sync-normal", func(b *testing.B) (*sql.DB, sqldialect.Dialect) {
 			// WAL with synchronous=NORMAL: durable across application
 			// crashes, may lose the last commits on power loss.
 			db, err := sql.Open("sqlite", testdb.SQLiteDSN(filepath.Join(b.TempDir(), "n.db"))+"&_pragma=synchronous(NORMAL)")
 			require.NoError(b, err)
 			b.Cleanup(func() { db.Close() })
-			return db, pii.SQLite
+			return db, sqldialect.SQLite
 		}},
-		{"postgres", func(b *testing.B) (*sql.DB, pii.Dialect) { return testdb.Postgres(b), pii.Postgres }},
+		{"postgres", func(b *testing.B) (*sql.DB, sqldialect.Dialect) { return testdb.Postgres(b), sqldialect.Postgres }},
+		{"mysql", func(b *testing.B) (*sql.DB, sqldialect.Dialect) { return testdb.MySQL(b), sqldialect.MySQL }},
 	}
 }
 
-func benchLedger(b *testing.B, db *sql.DB, d pii.Dialect) *consent.Ledger {
+func benchLedger(b *testing.B, db *sql.DB, d sqldialect.Dialect) *consent.Ledger {
 	return benchLedgerOpts(b, db, d, nil)
 }
 
-func benchLedgerOpts(b *testing.B, db *sql.DB, d pii.Dialect, opts *sqlstore.Options) *consent.Ledger {
+func benchLedgerOpts(b *testing.B, db *sql.DB, d sqldialect.Dialect, opts *sqlstore.Options) *consent.Ledger {
 	s, err := sqlstore.New(db, d, opts)
 	require.NoError(b, err)
 	require.NoError(b, s.Migrate(context.Background()))
@@ -247,7 +253,7 @@ func BenchmarkAppend(b *testing.B) {
 					_, err := conn.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS plain_events (subject TEXT, type TEXT, purpose TEXT, channel TEXT, method TEXT, actor TEXT, occurred_at BIGINT)`)
 					require.NoError(b, err)
 					q := `INSERT INTO plain_events VALUES (?, ?, ?, ?, ?, ?, ?)`
-					if d == pii.Postgres {
+					if d == sqldialect.Postgres {
 						q = `INSERT INTO plain_events VALUES ($1, $2, $3, $4, $5, $6, $7)`
 					}
 					warmPool(b, conn, poolSize)
@@ -360,12 +366,15 @@ func BenchmarkMayContact(b *testing.B) {
 
 // logPlan logs the query plan of State, MayContact's one query, on a
 // loaded subject: EXPLAIN QUERY PLAN on SQLite, EXPLAIN ANALYZE on
-// PostgreSQL.
-func logPlan(b *testing.B, db *sql.DB, d pii.Dialect, s *sqlstore.Store) {
+// PostgreSQL and MySQL.
+func logPlan(b *testing.B, db *sql.DB, d sqldialect.Dialect, s *sqlstore.Store) {
 	b.Helper()
 	q := "EXPLAIN QUERY PLAN " + s.StateQuery()
-	if d == pii.Postgres {
+	switch d {
+	case sqldialect.Postgres:
 		q = "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + s.StateQuery()
+	case sqldialect.MySQL:
+		q = "ANALYZE FORMAT=JSON " + s.StateQuery() // MariaDB; MySQL 8 says EXPLAIN ANALYZE
 	}
 	rows, err := db.QueryContext(context.Background(), q, benchPurposes[0], "email", benchPurposes[0], "email", benchSubject(7))
 	require.NoError(b, err)

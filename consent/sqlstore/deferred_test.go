@@ -11,7 +11,7 @@ import (
 	"github.com/civickit/privacy/consent"
 	"github.com/civickit/privacy/consent/consenttest"
 	"github.com/civickit/privacy/internal/testdb"
-	"github.com/civickit/privacy/pii"
+	"github.com/civickit/privacy/pii/sqldialect"
 )
 
 // TestSQLiteDeferredTransactions runs the suite on a DSN without
@@ -22,6 +22,6 @@ func TestSQLiteDeferredTransactions(t *testing.T) {
 		db, err := sql.Open("sqlite", dsn)
 		require.NoError(t, err)
 		t.Cleanup(func() { db.Close() })
-		return open(t, db, pii.SQLite)
+		return open(t, db, sqldialect.SQLite)
 	})
 }

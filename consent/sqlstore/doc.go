@@ -1,24 +1,30 @@
 // Package sqlstore is the database/sql consent.Store, for SQLite
-// (modernc.org/sqlite, driver "sqlite"; the embedded default) and
-// PostgreSQL (github.com/jackc/pgx/v5/stdlib, driver "pgx"). One
-// implementation serves both; the dialect is chosen by a pii.Dialect.
+// (modernc.org/sqlite, driver "sqlite"; the embedded default), PostgreSQL
+// (github.com/jackc/pgx/v5/stdlib, driver "pgx") and MySQL 8 / MariaDB
+// 10.6+ (github.com/go-sql-driver/mysql, driver "mysql"). One
+// implementation serves all three; the dialect is a sqldialect.Dialect,
+// detected from the driver when it is sqldialect.Auto.
 //
 // # Where it sits
 //
-// sqlstore imports consent and pii, and internal/ for tests only.
+// sqlstore imports consent, pii, pii/sqldialect, and internal/migrate and
+// internal/sqlq (the module's one migration runner and SQL helpers).
 //
 // # Schema and migrations
 //
 // Migrate applies the embedded, versioned migrations (migrations/<dialect>)
 // that are not yet recorded in consent_schema_migrations, each in its own
-// transaction; concurrent Migrate calls wait for each other. The tables are
+// transaction, with internal/migrate's runner; concurrent Migrate calls
+// wait for each other. Migrations(d) returns the same goose-style files as
+// an fs.FS for DBAs who apply schema changes themselves. The tables are
 // consent_subjects (opaque id, contact kind, sealed contact point, blind
 // index, a per-subject sequence counter), consent_events (append-only;
 // primary key (subject, seq)), consent_used_tokens and consent_notices. No
 // table holds a contact point in plaintext.
 //
 // Triggers reject UPDATE and DELETE on consent_events and consent_notices
-// on both databases (and TRUNCATE on PostgreSQL). They keep honest code and
+// on every database (and TRUNCATE on PostgreSQL; MySQL fires no trigger on
+// TRUNCATE). They keep honest code and
 // mistakes out; they do not stop the database owner, who can drop them.
 // In PostgreSQL, run the application as a role with only SELECT and INSERT
 // on those tables.
@@ -26,7 +32,9 @@
 // Migration 0002 replaces the (subject, purpose, channel, seq) index with
 // two partial indexes on the same columns, one for requests and one for
 // every other event, so that the newest event of either kind for a
-// subject, purpose and channel is one index seek. MayContact reads the
+// subject, purpose and channel is one index seek. MySQL has no partial
+// indexes: there a generated column "requested" and one index on
+// (subject, purpose, channel, requested, seq) do the same. MayContact reads the
 // subject, its latest decided event and, failing that, its latest request
 // in one query (State) of three index point lookups. There is no derived
 // "current state" table: the events stay the only record, and Verify's
@@ -50,7 +58,7 @@
 // # Concurrency
 //
 // A batch first locks its subjects' rows, in id order (SELECT ... FOR
-// UPDATE on PostgreSQL; the write lock on SQLite), and reads each chain
+// UPDATE on PostgreSQL and MySQL; the write lock on SQLite), and reads each chain
 // head (the subject's sequence counter and its last event's hash); it then
 // inserts the events (one statement over arrays on PostgreSQL) and moves
 // the counters. Appends for one subject therefore serialise, also across
@@ -65,8 +73,14 @@
 // subject (one round trip less per event).
 //
 // CreateSubject takes a transaction-scoped advisory lock on the blind index
-// (PostgreSQL) or the write lock (SQLite) so that concurrent enrolments of
-// one contact point agree on one subject.
+// (PostgreSQL), a named lock (GET_LOCK, MySQL) or the write lock (SQLite)
+// so that concurrent enrolments of one contact point agree on one subject.
+//
+// On MySQL, token and notice inserts recognise the duplicate-key error
+// rather than use INSERT IGNORE (which would turn every error into a
+// warning) or ON DUPLICATE KEY UPDATE (which would fire the append-only
+// triggers), and RowsAffected counts changed rows, which ForgetSubject
+// allows for.
 //
 // Open SQLite with WAL, a busy timeout and immediate transactions, as
 // New's documentation shows; the store also works without _txlock=immediate.

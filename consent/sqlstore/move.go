@@ -7,7 +7,6 @@ import (
 	"fmt"
 
 	"github.com/civickit/privacy/consent"
-	"github.com/civickit/privacy/pii"
 )
 
 var _ consent.ContactMover = (*Store)(nil)
@@ -52,18 +51,11 @@ func (s *Store) MoveContact(ctx context.Context, rec consent.SubjectRecord, same
 
 func (s *Store) moveIfUnchanged(ctx context.Context, rec consent.SubjectRecord, seen map[string]bool) (bool, error) {
 	defer s.lockWrites()()
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, done, err := s.beginIndexLocked(ctx, rec.Kind, rec.Index, rec.ID)
 	if err != nil {
 		return false, fmt.Errorf("consent/sqlstore: move contact point: %w", err)
 	}
-	defer tx.Rollback()
-	lock, arg := s.q.takeLock, any(rec.ID)
-	if s.dialect == pii.Postgres {
-		lock, arg = `SELECT pg_advisory_xact_lock($1)`, lockKey(rec.Kind, rec.Index)
-	}
-	if _, err := tx.ExecContext(ctx, lock, arg); err != nil {
-		return false, fmt.Errorf("consent/sqlstore: move contact point: lock: %w", err)
-	}
+	defer done()
 	cands, err := s.candidates(ctx, tx, rec.Kind, rec.Index)
 	if err != nil {
 		return false, err
@@ -89,8 +81,10 @@ func (s *Store) moveIfUnchanged(ctx context.Context, rec consent.SubjectRecord, 
 			return false, fmt.Errorf("consent/sqlstore: move contact point: %w", err)
 		case cur.Forgotten():
 			return false, consent.ErrForgotten
+		case cur.Kind != rec.Kind:
+			return false, fmt.Errorf("consent/sqlstore: move contact point: subject %s has kind %s, not %s", rec.ID, cur.Kind, rec.Kind)
 		}
-		return false, fmt.Errorf("consent/sqlstore: move contact point: subject %s has kind %s, not %s", rec.ID, cur.Kind, rec.Kind)
+		// MySQL counts changed rows only: the row already held these values.
 	}
 	if err := tx.Commit(); err != nil {
 		return false, fmt.Errorf("consent/sqlstore: move contact point: %w", err)

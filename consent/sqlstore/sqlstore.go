@@ -9,24 +9,24 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io/fs"
-	"path"
-	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/civickit/privacy/consent"
-	"github.com/civickit/privacy/pii"
+	"github.com/civickit/privacy/internal/migrate"
+	"github.com/civickit/privacy/internal/sqlq"
+	"github.com/civickit/privacy/pii/sqldialect"
 )
 
 //go:embed migrations
 var migrations embed.FS
 
-// Store is a consent.Store on database/sql, for SQLite and PostgreSQL.
+// Store is a consent.Store on database/sql, for SQLite, PostgreSQL and
+// MySQL/MariaDB.
 type Store struct {
 	db      *sql.DB
-	dialect pii.Dialect
+	dialect sqldialect.Dialect
 	q       queries
 	retries int
 	// wmu serialises this process's write transactions on SQLite, which
@@ -43,9 +43,9 @@ type Store struct {
 }
 
 // lockWrites takes the in-process write lock on SQLite; the returned
-// function releases it. On PostgreSQL it does nothing.
+// function releases it. On PostgreSQL and MySQL it does nothing.
 func (s *Store) lockWrites() func() {
-	if s.dialect != pii.SQLite {
+	if s.dialect != sqldialect.SQLite {
 		return func() {}
 	}
 	s.wmu.Lock()
@@ -69,9 +69,12 @@ type Options struct {
 	MaxBatch int
 }
 
-// New returns a Store on db, whose dialect d is pii.SQLite (driver
-// "sqlite", modernc.org/sqlite) or pii.Postgres (driver "pgx",
-// github.com/jackc/pgx/v5/stdlib). Call Migrate before first use.
+// New returns a Store on db, whose dialect d is sqldialect.SQLite (driver
+// "sqlite", modernc.org/sqlite), sqldialect.Postgres (driver "pgx",
+// github.com/jackc/pgx/v5/stdlib) or sqldialect.MySQL (driver "mysql",
+// github.com/go-sql-driver/mysql; MySQL 8 or MariaDB 10.6+);
+// sqldialect.Auto detects it from the driver. Call Migrate before first
+// use.
 //
 // For SQLite, open db with WAL journaling, a busy timeout and immediate
 // transactions, for example
@@ -79,12 +82,13 @@ type Options struct {
 //	file:consent.db?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_txlock=immediate
 //
 // so that concurrent writers wait for each other instead of failing.
-func New(db *sql.DB, d pii.Dialect, opts *Options) (*Store, error) {
+func New(db *sql.DB, d sqldialect.Dialect, opts *Options) (*Store, error) {
 	if db == nil {
 		return nil, errors.New("consent/sqlstore: New needs a database")
 	}
-	if d != pii.SQLite && d != pii.Postgres {
-		return nil, fmt.Errorf("consent/sqlstore: unknown dialect %q", d)
+	d, err := sqldialect.Resolve(db, d)
+	if err != nil {
+		return nil, fmt.Errorf("consent/sqlstore: %w", err)
 	}
 	s := &Store{db: db, dialect: d, q: newQueries(d), retries: 10, maxBatch: 256}
 	if opts != nil {
@@ -104,121 +108,63 @@ func New(db *sql.DB, d pii.Dialect, opts *Options) (*Store, error) {
 // DB returns the store's database.
 func (s *Store) DB() *sql.DB { return s.db }
 
-// Migration is one schema version.
-type Migration struct {
-	Version int
-	Name    string
-	SQL     string
-}
+// Dialect returns the store's dialect.
+func (s *Store) Dialect() sqldialect.Dialect { return s.dialect }
 
-// Migrations returns the embedded migrations for dialect d, in order.
-func Migrations(d pii.Dialect) ([]Migration, error) {
-	dir := "migrations/" + string(d)
-	entries, err := fs.ReadDir(migrations, dir)
+// Migrations returns the migrations for dialect d as goose-style .sql
+// files (NNNN_name.sql with "-- +goose Up" and "-- +goose Down" sections),
+// the very files Migrate applies, for DBAs who apply schema changes under
+// change control. Migrate records applied versions in
+// consent_schema_migrations; goose keeps its own table.
+func Migrations(d sqldialect.Dialect) (fs.FS, error) {
+	if !d.Valid() {
+		return nil, fmt.Errorf("consent/sqlstore: no migrations for dialect %q", string(d))
+	}
+	sub, err := fs.Sub(migrations, "migrations/"+string(d))
 	if err != nil {
-		return nil, fmt.Errorf("consent/sqlstore: no migrations for dialect %q", d)
+		return nil, fmt.Errorf("consent/sqlstore: %w", err)
 	}
-	var out []Migration
-	for _, e := range entries {
-		name := e.Name()
-		v, err := strconv.Atoi(strings.SplitN(name, "_", 2)[0])
-		if err != nil || !strings.HasSuffix(name, ".sql") {
-			return nil, fmt.Errorf("consent/sqlstore: bad migration file name %s", name)
-		}
-		b, err := migrations.ReadFile(path.Join(dir, name))
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, Migration{Version: v, Name: strings.TrimSuffix(name, ".sql"), SQL: string(b)})
-	}
-	slices.SortFunc(out, func(a, b Migration) int { return a.Version - b.Version })
-	return out, nil
+	return sub, nil
 }
 
-// migrationLock is the PostgreSQL advisory lock key that serialises
-// Migrate across processes.
-const migrationLock = 0x636f6e73656e74 // "consent"
+func (s *Store) runner() (*migrate.Runner, error) {
+	fsys, err := Migrations(s.dialect)
+	if err != nil {
+		return nil, err
+	}
+	ms, err := migrate.Load(fsys)
+	if err != nil {
+		return nil, fmt.Errorf("consent/sqlstore: %w", err)
+	}
+	return &migrate.Runner{
+		DB: s.db, Dialect: s.dialect, Table: "consent_schema_migrations", Lock: "consent",
+		LockKey:    0x636f6e73656e74, // "consent", the key of the store's runner before internal/migrate
+		Migrations: ms, Mu: &s.wmu, Prefix: "consent/sqlstore",
+	}, nil
+}
 
 // Migrate applies the migrations not yet recorded in the
 // consent_schema_migrations table, each in its own transaction with its
-// version row, so a failed migration leaves nothing behind. Concurrent
+// version row, so a failed migration leaves nothing behind (on MySQL,
+// which commits each DDL statement, it can leave part of one). Concurrent
 // Migrate calls (several app servers starting at once) wait for each other
-// on PostgreSQL (advisory lock) and SQLite (write lock).
+// (an advisory lock on PostgreSQL, GET_LOCK on MySQL, the write lock on
+// SQLite). See internal/migrate.
 func (s *Store) Migrate(ctx context.Context) error {
-	ms, err := Migrations(s.dialect)
+	r, err := s.runner()
 	if err != nil {
 		return err
 	}
-	for _, m := range ms {
-		for attempt := 1; ; attempt++ {
-			err := s.apply(ctx, m)
-			if err == nil {
-				break
-			}
-			// Several servers opening a new SQLite database at once race to
-			// switch it to WAL; SQLite then answers SQLITE_BUSY without
-			// waiting. A migration is idempotent: try again.
-			if s.dialect != pii.SQLite || !strings.Contains(err.Error(), "SQLITE_BUSY") || attempt == 20 {
-				return err
-			}
-			select {
-			case <-ctx.Done():
-				return err
-			case <-time.After(time.Duration(attempt) * 10 * time.Millisecond):
-			}
-		}
-	}
-	return nil
-}
-
-func (s *Store) apply(ctx context.Context, m Migration) error {
-	defer s.lockWrites()()
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("consent/sqlstore: migrate: begin: %w", err)
-	}
-	defer tx.Rollback()
-	if s.dialect == pii.Postgres {
-		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(migrationLock)); err != nil {
-			return fmt.Errorf("consent/sqlstore: migrate: lock: %w", err)
-		}
-	}
-	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS consent_schema_migrations (
-		version    INTEGER PRIMARY KEY,
-		name       TEXT NOT NULL,
-		applied_at BIGINT NOT NULL
-	)`); err != nil {
-		return fmt.Errorf("consent/sqlstore: migrate: %w", err)
-	}
-	var one int
-	err = tx.QueryRowContext(ctx, s.q.rebind(`SELECT 1 FROM consent_schema_migrations WHERE version = ?`), m.Version).Scan(&one)
-	if err == nil {
-		return nil // applied already
-	}
-	if !errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("consent/sqlstore: migrate: %w", err)
-	}
-	if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
-		return fmt.Errorf("consent/sqlstore: migration %s: %w", m.Name, err)
-	}
-	if _, err := tx.ExecContext(ctx, s.q.rebind(`INSERT INTO consent_schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`),
-		m.Version, m.Name, time.Now().UnixNano()); err != nil {
-		return fmt.Errorf("consent/sqlstore: migration %s: %w", m.Name, err)
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("consent/sqlstore: migration %s: %w", m.Name, err)
-	}
-	return nil
+	return r.Up(ctx)
 }
 
 // SchemaVersion returns the highest applied migration version, 0 if none.
 func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
-	var v sql.NullInt64
-	err := s.db.QueryRowContext(ctx, `SELECT MAX(version) FROM consent_schema_migrations`).Scan(&v)
+	r, err := s.runner()
 	if err != nil {
-		return 0, nil //nolint:nilerr // no table: nothing applied
+		return 0, err
 	}
-	return int(v.Int64), nil
+	return r.Version(ctx)
 }
 
 func nanos(t time.Time) int64 { return t.UTC().UnixNano() }
@@ -324,26 +270,73 @@ func (s *Store) CreateSubject(ctx context.Context, rec consent.SubjectRecord, sa
 // point, since MoveContact can give a subject already seen a new one.
 func seenKey(c consent.SubjectRecord) string { return c.ID + "\x00" + string(c.Contact) }
 
-func (s *Store) insertIfUnchanged(ctx context.Context, rec consent.SubjectRecord, seen map[string]bool) (bool, error) {
-	defer s.lockWrites()()
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return false, fmt.Errorf("consent/sqlstore: create subject: %w", err)
-	}
-	defer tx.Rollback()
-	if s.dialect == pii.Postgres {
-		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, lockKey(rec.Kind, rec.Index)); err != nil {
-			return false, fmt.Errorf("consent/sqlstore: create subject: lock: %w", err)
+// beginIndexLocked begins a transaction that holds the lock keeping
+// writers of one blind index apart: an advisory lock on the index in
+// PostgreSQL, a named lock on a connection of its own in MySQL, and in
+// SQLite the database's write lock, taken by writing the row of subject
+// (which need not exist). done rolls back what was not committed and
+// releases the lock.
+func (s *Store) beginIndexLocked(ctx context.Context, kind consent.ContactKind, index []byte, subject string) (*sql.Tx, func(), error) {
+	var tx *sql.Tx
+	var err error
+	var cleanup []func()
+	done := func() {
+		for i := len(cleanup) - 1; i >= 0; i-- {
+			cleanup[i]()
 		}
-	} else {
+	}
+	if s.dialect == sqldialect.MySQL {
+		// MySQL's named locks belong to a session, not a transaction: take
+		// one on a connection of our own, run the transaction on it, and
+		// release the lock after the transaction ends.
+		conn, err := s.db.Conn(ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		cleanup = append(cleanup, func() { conn.Close() })
+		name := fmt.Sprintf("consent-subject-%016x", uint64(lockKey(kind, index)))
+		release, err := sqlq.LockMySQL(ctx, conn, name)
+		if err != nil {
+			done()
+			return nil, nil, fmt.Errorf("lock: %w", err)
+		}
+		cleanup = append(cleanup, release)
+		if tx, err = conn.BeginTx(ctx, nil); err != nil {
+			done()
+			return nil, nil, err
+		}
+	} else if tx, err = s.db.BeginTx(ctx, nil); err != nil {
+		return nil, nil, err
+	}
+	cleanup = append(cleanup, func() { _ = tx.Rollback() })
+	switch s.dialect {
+	case sqldialect.MySQL:
+		// Locked above.
+	case sqldialect.Postgres:
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, lockKey(kind, index)); err != nil {
+			done()
+			return nil, nil, fmt.Errorf("lock: %w", err)
+		}
+	default:
 		// Write before reading, so that the transaction holds SQLite's write
 		// lock from its start even when the DSN does not ask for immediate
 		// transactions; upgrading a read transaction later fails at once with
 		// SQLITE_BUSY if another writer committed meanwhile.
-		if _, err := tx.ExecContext(ctx, s.q.takeLock, rec.ID); err != nil {
-			return false, fmt.Errorf("consent/sqlstore: create subject: lock: %w", err)
+		if _, err := tx.ExecContext(ctx, s.q.takeLock, subject); err != nil {
+			done()
+			return nil, nil, fmt.Errorf("lock: %w", err)
 		}
 	}
+	return tx, done, nil
+}
+
+func (s *Store) insertIfUnchanged(ctx context.Context, rec consent.SubjectRecord, seen map[string]bool) (bool, error) {
+	defer s.lockWrites()()
+	tx, done, err := s.beginIndexLocked(ctx, rec.Kind, rec.Index, rec.ID)
+	if err != nil {
+		return false, fmt.Errorf("consent/sqlstore: create subject: %w", err)
+	}
+	defer done()
 	cands, err := s.candidates(ctx, tx, rec.Kind, rec.Index)
 	if err != nil {
 		return false, err
@@ -391,6 +384,13 @@ func (s *Store) ForgetSubject(ctx context.Context, id string, at time.Time) erro
 		return fmt.Errorf("consent/sqlstore: forget subject: %w", err)
 	}
 	if n, err := res.RowsAffected(); err == nil && n == 0 {
+		// MySQL counts changed rows, not matched ones: forgetting a
+		// forgotten subject changes nothing.
+		if s.dialect == sqldialect.MySQL {
+			if _, err := s.Subject(ctx, id); err == nil {
+				return nil
+			}
+		}
 		return consent.ErrNotFound
 	}
 	return nil
@@ -529,13 +529,29 @@ func (s *Store) Resting(ctx context.Context, purpose, noticeID string, version i
 	return scanIDs(rows)
 }
 
+// insertOnce runs an INSERT of one row that may meet a duplicate key and
+// reports whether it inserted the row.
+func (s *Store) insertOnce(ctx context.Context, x interface {
+	ExecContext(context.Context, string, ...any) (sql.Result, error)
+}, query string, args ...any) (bool, error) {
+	res, err := x.ExecContext(ctx, query, args...)
+	if s.dialect == sqldialect.MySQL && sqlq.IsDuplicateKey(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return err == nil && n == 1, nil
+}
+
 // PutNotice implements consent.Store.
 func (s *Store) PutNotice(ctx context.Context, n consent.Notice) error {
-	res, err := s.db.ExecContext(ctx, s.q.putNotice, n.ID, n.Version, n.TextSHA256, n.URL, nanos(n.EffectiveAt))
+	inserted, err := s.insertOnce(ctx, s.db, s.q.putNotice, n.ID, n.Version, n.TextSHA256, n.URL, nanos(n.EffectiveAt))
 	if err != nil {
 		return fmt.Errorf("consent/sqlstore: put notice: %w", err)
 	}
-	if k, err := res.RowsAffected(); err == nil && k == 1 {
+	if inserted {
 		return nil
 	}
 	old, err := s.Notice(ctx, n.ID, n.Version)
@@ -565,6 +581,7 @@ func (s *Store) Notice(ctx context.Context, id string, version int) (consent.Not
 
 // queries holds the SQL for one dialect, with placeholders rebound.
 type queries struct {
+	d  sqldialect.Dialect
 	pg bool
 
 	takeLock, byIndex, insertSubject, subject, forget, list, move string
@@ -573,8 +590,8 @@ type queries struct {
 	pgLockHeads, pgInsertEvents, pgSetSeqs, sqliteSetSeq          string
 }
 
-func newQueries(d pii.Dialect) queries {
-	q := queries{pg: d == pii.Postgres}
+func newQueries(d sqldialect.Dialect) queries {
+	q := queries{d: d, pg: d == sqldialect.Postgres}
 	q.takeLock = q.rebind(`UPDATE consent_subjects SET last_seq = last_seq WHERE id = ?`)
 	q.byIndex = q.rebind(`SELECT ` + subjectCols + ` FROM consent_subjects WHERE kind = ? AND idx = ? AND forgotten_at IS NULL ORDER BY id`)
 	q.insertSubject = q.rebind(`INSERT INTO consent_subjects (id, kind, contact, idx, created_at) VALUES (?, ?, ?, ?, ?)`)
@@ -582,7 +599,13 @@ func newQueries(d pii.Dialect) queries {
 	q.forget = q.rebind(`UPDATE consent_subjects SET contact = NULL, idx = NULL, forgotten_at = COALESCE(forgotten_at, ?) WHERE id = ?`)
 	q.move = q.rebind(`UPDATE consent_subjects SET contact = ?, idx = ? WHERE id = ? AND kind = ? AND forgotten_at IS NULL`)
 	q.list = q.rebind(`SELECT id FROM consent_subjects WHERE id > ? ORDER BY id LIMIT ?`)
-	q.useToken = q.rebind(`INSERT INTO consent_used_tokens (id, subject, used_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`)
+	// insertOnce runs useToken and putNotice: on MySQL a duplicate key
+	// is an error it recognises, elsewhere ON CONFLICT DO NOTHING.
+	onConflict := ` ON CONFLICT DO NOTHING`
+	if d == sqldialect.MySQL {
+		onConflict = ``
+	}
+	q.useToken = q.rebind(`INSERT INTO consent_used_tokens (id, subject, used_at) VALUES (?, ?, ?)` + onConflict)
 	q.insertEvent = q.rebind(`INSERT INTO consent_events (` + eventCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	// Group commit on PostgreSQL: one statement each to lock and read the
 	// batch's chain heads (rows locked in id order, so that batches in
@@ -620,26 +643,21 @@ func newQueries(d pii.Dialect) queries {
 		  AND e.seq = (SELECT MAX(x.seq) FROM consent_events x
 		               WHERE x.subject = e.subject AND x.purpose = e.purpose AND x.channel = e.channel AND x.type <> 'requested')
 		ORDER BY e.subject`)
-	q.putNotice = q.rebind(`INSERT INTO consent_notices (id, version, text_sha256, url, effective_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`)
+	if d == sqldialect.MySQL {
+		// MySQL has no partial indexes: its migration 0002 adds the
+		// generated column requested and indexes it (see there).
+		for _, p := range []*string{&q.latest, &q.latestRequested, &q.state, &q.resting} {
+			*p = strings.NewReplacer(
+				`x.type <> 'requested'`, `x.requested = 0`, `x.type = 'requested'`, `x.requested = 1`,
+				`AND type <> 'requested'`, `AND requested = 0`, `AND type = 'requested'`, `AND requested = 1`,
+			).Replace(*p)
+		}
+	}
+	q.putNotice = q.rebind(`INSERT INTO consent_notices (id, version, text_sha256, url, effective_at) VALUES (?, ?, ?, ?, ?)` + onConflict)
 	q.notice = q.rebind(`SELECT id, version, text_sha256, url, effective_at FROM consent_notices WHERE id = ? AND version = ?`)
 	return q
 }
 
-// rebind turns ? placeholders into $1, $2... for PostgreSQL. The queries
-// here hold no ? inside string literals.
-func (q queries) rebind(s string) string {
-	if !q.pg {
-		return s
-	}
-	var b strings.Builder
-	n := 0
-	for i := 0; i < len(s); i++ {
-		if s[i] == '?' {
-			n++
-			b.WriteString("$" + strconv.Itoa(n))
-			continue
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
-}
+// rebind rewrites ? placeholders for the store's dialect ($1, $2... on
+// PostgreSQL). The queries here hold no ? inside string literals.
+func (q queries) rebind(s string) string { return sqlq.Rebind(q.d, s) }

@@ -15,11 +15,13 @@ import (
 	"github.com/civickit/privacy/consent"
 	"github.com/civickit/privacy/consent/consenttest"
 	"github.com/civickit/privacy/consent/sqlstore"
+	"github.com/civickit/privacy/internal/migrate"
 	"github.com/civickit/privacy/internal/testdb"
 	"github.com/civickit/privacy/pii"
+	"github.com/civickit/privacy/pii/sqldialect"
 )
 
-func open(t *testing.T, db *sql.DB, d pii.Dialect) *sqlstore.Store {
+func open(t *testing.T, db *sql.DB, d sqldialect.Dialect) *sqlstore.Store {
 	t.Helper()
 	s, err := sqlstore.New(db, d, nil)
 	require.NoError(t, err)
@@ -28,18 +30,39 @@ func open(t *testing.T, db *sql.DB, d pii.Dialect) *sqlstore.Store {
 }
 
 func TestSQLiteConformance(t *testing.T) {
-	consenttest.Run(t, func(t *testing.T) consent.Store { return open(t, testdb.SQLite(t), pii.SQLite) })
+	consenttest.Run(t, func(t *testing.T) consent.Store { return open(t, testdb.SQLite(t), sqldialect.SQLite) })
 }
 
 func TestPostgresConformance(t *testing.T) {
-	consenttest.Run(t, func(t *testing.T) consent.Store { return open(t, testdb.Postgres(t), pii.Postgres) })
+	consenttest.Run(t, func(t *testing.T) consent.Store { return open(t, testdb.Postgres(t), sqldialect.Postgres) })
 }
 
-func dialects(t *testing.T) map[string]func(t *testing.T) (*sql.DB, pii.Dialect) {
-	return map[string]func(t *testing.T) (*sql.DB, pii.Dialect){
-		"sqlite":   func(t *testing.T) (*sql.DB, pii.Dialect) { return testdb.SQLite(t), pii.SQLite },
-		"postgres": func(t *testing.T) (*sql.DB, pii.Dialect) { return testdb.Postgres(t), pii.Postgres },
+func TestMySQLConformance(t *testing.T) {
+	consenttest.Run(t, func(t *testing.T) consent.Store { return open(t, testdb.MySQL(t), sqldialect.MySQL) })
+}
+
+func TestDialectDetected(t *testing.T) {
+	s, err := sqlstore.New(testdb.SQLite(t), sqldialect.Auto, nil)
+	require.NoError(t, err)
+	assert.Equal(t, sqldialect.SQLite, s.Dialect(), "Auto detects modernc sqlite")
+}
+
+func dialects(t *testing.T) map[string]func(t *testing.T) (*sql.DB, sqldialect.Dialect) {
+	return map[string]func(t *testing.T) (*sql.DB, sqldialect.Dialect){
+		"sqlite":   func(t *testing.T) (*sql.DB, sqldialect.Dialect) { return testdb.SQLite(t), sqldialect.SQLite },
+		"postgres": func(t *testing.T) (*sql.DB, sqldialect.Dialect) { return testdb.Postgres(t), sqldialect.Postgres },
+		"mysql":    func(t *testing.T) (*sql.DB, sqldialect.Dialect) { return testdb.MySQL(t), sqldialect.MySQL },
 	}
+}
+
+// loadMigrations returns the store's migrations for d, parsed.
+func loadMigrations(t *testing.T, d sqldialect.Dialect) []migrate.Migration {
+	t.Helper()
+	fsys, err := sqlstore.Migrations(d)
+	require.NoError(t, err)
+	ms, err := migrate.Load(fsys)
+	require.NoError(t, err)
+	return ms
 }
 
 func TestEventsAreAppendOnly(t *testing.T) {
@@ -65,7 +88,7 @@ func TestEventsAreAppendOnly(t *testing.T) {
 				{"rewriting a notice", `UPDATE consent_notices SET url = 'https://example.invalid/'`},
 				{"deleting a notice", `DELETE FROM consent_notices`},
 			}
-			if d == pii.Postgres {
+			if d == sqldialect.Postgres {
 				cases = append(cases, struct{ why, stmt string }{"truncating the events", `TRUNCATE consent_events`})
 			}
 			for _, c := range cases {
@@ -100,8 +123,7 @@ func TestMigrate(t *testing.T) {
 			assert.Equal(t, 0, v, "a fresh database has no schema")
 			require.NoError(t, s.Migrate(ctx))
 			require.NoError(t, s.Migrate(ctx), "migrating again is harmless")
-			ms, err := sqlstore.Migrations(d)
-			require.NoError(t, err)
+			ms := loadMigrations(t, d)
 			require.NotEmpty(t, ms)
 			v, err = s.SchemaVersion(ctx)
 			require.NoError(t, err)
@@ -138,10 +160,21 @@ func TestMigrateConcurrently(t *testing.T) {
 			}
 			return dbs
 		},
+		"mysql": func(t *testing.T) []*sql.DB {
+			first, dsn := testdb.MySQLDSN(t)
+			dbs := []*sql.DB{first}
+			for range 3 {
+				db, err := sql.Open("mysql", dsn)
+				require.NoError(t, err)
+				t.Cleanup(func() { db.Close() })
+				dbs = append(dbs, db)
+			}
+			return dbs
+		},
 	} {
 		t.Run(name, func(t *testing.T) {
 			dbs := mk(t)
-			d := pii.Dialect(name)
+			d := sqldialect.Dialect(name)
 			var wg sync.WaitGroup
 			errs := make([]error, len(dbs))
 			for i, db := range dbs {
@@ -161,17 +194,16 @@ func TestMigrateConcurrently(t *testing.T) {
 			}
 			var rows int
 			require.NoError(t, dbs[0].QueryRow(`SELECT COUNT(*) FROM consent_schema_migrations`).Scan(&rows))
-			ms, err := sqlstore.Migrations(d)
-			require.NoError(t, err)
+			ms := loadMigrations(t, d)
 			assert.Equal(t, len(ms), rows, "each migration applied once")
 		})
 	}
 }
 
 func TestNew(t *testing.T) {
-	_, err := sqlstore.New(nil, pii.SQLite, nil)
+	_, err := sqlstore.New(nil, sqldialect.SQLite, nil)
 	assert.Error(t, err, "no database")
-	_, err = sqlstore.New(testdb.SQLite(t), "mysql", nil)
+	_, err = sqlstore.New(testdb.SQLite(t), "oracle", nil)
 	assert.Error(t, err, "unknown dialect")
 }
 
@@ -226,7 +258,7 @@ func TestGroupCommitIsolatesFailedTransaction(t *testing.T) {
 	// whole INSERT: the writer must then commit the batch's events one by
 	// one, so that only the bad event's caller sees an error. (The Ledger
 	// validates events first; the store must not rely on it.)
-	s := open(t, testdb.Postgres(t), pii.Postgres)
+	s := open(t, testdb.Postgres(t), sqldialect.Postgres)
 	ctx := context.Background()
 	l, err := consent.New(s, consenttest.NewKeys(t, 0), nil)
 	require.NoError(t, err)

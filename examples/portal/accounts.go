@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/civickit/privacy/pii"
+	"github.com/civickit/privacy/pii/sqldialect"
 )
 
 // accountData is the personal data of an account. Every field is sealed
@@ -94,7 +95,7 @@ func (a *app) createAccount(ctx context.Context, d accountData, password string)
 		return nil, fmt.Errorf("portal: create account: %w", err)
 	}
 	defer tx.Rollback()
-	if a.dialect == pii.Postgres {
+	if a.dialect == sqldialect.Postgres {
 		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext($1))`, "portal_accounts:"+idx); err != nil {
 			return nil, fmt.Errorf("portal: create account: %w", err)
 		}

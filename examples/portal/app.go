@@ -19,6 +19,7 @@ import (
 	consentsql "github.com/civickit/privacy/consent/sqlstore"
 	"github.com/civickit/privacy/cookies"
 	"github.com/civickit/privacy/pii"
+	"github.com/civickit/privacy/pii/sqldialect"
 	retsql "github.com/civickit/privacy/retention/sqlstore"
 )
 
@@ -34,7 +35,7 @@ type app struct {
 	cfg       config
 	db        *sql.DB // write pool: writes and the SDK's stores (on SQLite one connection; see openDB)
 	rdb       *sql.DB // read pool: the portal's own queries (on PostgreSQL the same pool as db)
-	dialect   pii.Dialect
+	dialect   sqldialect.Dialect
 	keys      *keys
 	keyrings  *pii.Keyrings // for Reload after a rotation (SIGHUP)
 	sealer    *pii.Sealer

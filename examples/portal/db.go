@@ -3,15 +3,17 @@ package main
 import (
 	"context"
 	"database/sql"
+	"embed"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
-	"strconv"
-	"strings"
 	"time"
 
-	"github.com/civickit/privacy/pii"
+	migrator "github.com/civickit/privacy/internal/migrate"
+	"github.com/civickit/privacy/internal/sqlq"
+	"github.com/civickit/privacy/pii/sqldialect"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 	_ "modernc.org/sqlite"             // registers the "sqlite" driver
 )
@@ -87,7 +89,7 @@ func configurePostgresPool(db *sql.DB, conns int) {
 //
 // On PostgreSQL, read and write are the same pool of at most conns
 // connections (pgConns() when conns is 0; see configurePostgresPool).
-func openDB(ctx context.Context, dataDir, dsn string, conns int) (write, read *sql.DB, d pii.Dialect, err error) {
+func openDB(ctx context.Context, dataDir, dsn string, conns int) (write, read *sql.DB, d sqldialect.Dialect, err error) {
 	defer func() {
 		if err != nil {
 			for _, db := range []*sql.DB{write, read} {
@@ -100,7 +102,7 @@ func openDB(ctx context.Context, dataDir, dsn string, conns int) (write, read *s
 		}
 	}()
 	if dsn != "" {
-		d = pii.Postgres
+		d = sqldialect.Postgres
 		if conns <= 0 {
 			conns = pgConns()
 		}
@@ -110,7 +112,7 @@ func openDB(ctx context.Context, dataDir, dsn string, conns int) (write, read *s
 		configurePostgresPool(write, conns)
 		read = write
 	} else {
-		d = pii.SQLite
+		d = sqldialect.SQLite
 		if err = os.MkdirAll(dataDir, 0o700); err != nil {
 			return nil, nil, "", err
 		}
@@ -147,91 +149,41 @@ func openDB(ctx context.Context, dataDir, dsn string, conns int) (write, read *s
 	return write, read, d, nil
 }
 
-// The portal's own tables. Times are Unix seconds (BIGINT), which both
-// databases store the same way. No column holds plaintext PII: contact data
-// is in sealed (a JSON object of pii.Sealed values), the e-mail is found by
-// a blind index, and payments keep a token and the last four digits.
-var schema = []string{
-	`CREATE TABLE IF NOT EXISTS portal_accounts (
-		id              TEXT PRIMARY KEY,
-		email_index     TEXT NOT NULL,
-		password_hash   TEXT NOT NULL,
-		sealed          TEXT NOT NULL,
-		consent_subject TEXT NOT NULL DEFAULT '',
-		staff           INTEGER NOT NULL DEFAULT 0,
-		created_at      BIGINT NOT NULL,
-		last_active_at  BIGINT NOT NULL
-	)`,
-	`CREATE INDEX IF NOT EXISTS portal_accounts_email_index ON portal_accounts (email_index)`,
-	`CREATE TABLE IF NOT EXISTS portal_sessions (
-		id          TEXT PRIMARY KEY,
-		account_id  TEXT NOT NULL,
-		created_at  BIGINT NOT NULL,
-		expires_at  BIGINT NOT NULL
-	)`,
-	`CREATE INDEX IF NOT EXISTS portal_sessions_account ON portal_sessions (account_id)`,
-	`CREATE TABLE IF NOT EXISTS portal_payments (
-		id           TEXT PRIMARY KEY,
-		account_id   TEXT NOT NULL,
-		card_token   TEXT NOT NULL,
-		card_last4   TEXT NOT NULL,
-		amount_cents BIGINT NOT NULL,
-		created_at   BIGINT NOT NULL
-	)`,
-	`CREATE INDEX IF NOT EXISTS portal_payments_account ON portal_payments (account_id)`,
-	// Accounts whose e-mail address was confirmed (verification or reset
-	// link), single-use token nonces, and the account e-mails sent per
-	// address (for their hourly limit).
-	`CREATE TABLE IF NOT EXISTS portal_verified (
-		account_id  TEXT PRIMARY KEY,
-		verified_at BIGINT NOT NULL
-	)`,
-	`CREATE TABLE IF NOT EXISTS portal_used_tokens (
-		nonce   TEXT PRIMARY KEY,
-		used_at BIGINT NOT NULL
-	)`,
-	`CREATE TABLE IF NOT EXISTS portal_account_mail (
-		email_index TEXT NOT NULL,
-		sent_at     BIGINT NOT NULL
-	)`,
-	`CREATE INDEX IF NOT EXISTS portal_account_mail_index ON portal_account_mail (email_index, sent_at)`,
-	// One row per payment form: its idempotency key, taken before the card
-	// is charged, so that a double submit charges once.
-	`CREATE TABLE IF NOT EXISTS portal_payment_keys (
-		idem_key    TEXT PRIMARY KEY,
-		account_id  TEXT NOT NULL,
-		payment_id  TEXT NOT NULL,
-		created_at  BIGINT NOT NULL
-	)`,
+// The portal's own tables are created and upgraded by the module's
+// migration runner (internal/migrate) from the goose-style files in
+// migrations/, shared by SQLite and PostgreSQL. No column holds plaintext
+// PII (see migrations/0001_portal.sql).
+//
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// portalTables are the tables of migration 1: a database that has them
+// all but no portal_schema_migrations (made by the portal before it had
+// versioned migrations) is adopted as version 1.
+var portalTables = []string{"portal_accounts", "portal_sessions", "portal_payments", "portal_verified",
+	"portal_used_tokens", "portal_account_mail", "portal_payment_keys"}
+
+// migrationsFS returns the portal's migration files as an fs.FS.
+func migrationsFS() fs.FS {
+	sub, err := fs.Sub(migrationFiles, "migrations")
+	if err != nil {
+		panic(err) // the embedded folder exists
+	}
+	return sub
 }
 
-func migrate(ctx context.Context, db *sql.DB, d pii.Dialect) error {
-	for _, stmt := range schema {
-		if _, err := db.ExecContext(ctx, stmt); err != nil {
-			return fmt.Errorf("migrate: %w", err)
-		}
+func migrate(ctx context.Context, db *sql.DB, d sqldialect.Dialect) error {
+	ms, err := migrator.Load(migrationsFS())
+	if err != nil {
+		return err
 	}
-	return nil
+	r := &migrator.Runner{DB: db, Dialect: d, Table: "portal_schema_migrations", Lock: "portal",
+		Migrations: ms, Baseline: &migrator.Baseline{Version: 1, Tables: portalTables}, Prefix: "portal"}
+	return r.Up(ctx)
 }
 
 // rebind turns ? placeholders into $1, $2... for PostgreSQL.
-func rebind(d pii.Dialect, q string) string {
-	if d != pii.Postgres {
-		return q
-	}
-	var b strings.Builder
-	n := 0
-	for i := 0; i < len(q); i++ {
-		if q[i] == '?' {
-			n++
-			b.WriteByte('$')
-			b.WriteString(strconv.Itoa(n))
-			continue
-		}
-		b.WriteByte(q[i])
-	}
-	return b.String()
-}
+func rebind(d sqldialect.Dialect, q string) string { return sqlq.Rebind(d, q) }
 
 // execTx runs one write statement atomically on the write pool. On
 // PostgreSQL a single statement is its own transaction, so it is sent
@@ -239,7 +191,7 @@ func rebind(d pii.Dialect, q string) string {
 // SQLite it runs in an explicit BEGIN IMMEDIATE transaction on the one
 // writer connection.
 func (a *app) execTx(ctx context.Context, query string, args ...any) error {
-	if a.dialect == pii.Postgres {
+	if a.dialect == sqldialect.Postgres {
 		_, err := a.db.ExecContext(ctx, a.q(query), args...)
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/civickit/privacy/consent"
 	"github.com/civickit/privacy/internal/testdb"
 	"github.com/civickit/privacy/pii"
+	"github.com/civickit/privacy/pii/sqldialect"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -23,7 +24,7 @@ func TestSQLitePools(t *testing.T) {
 	write, read, d, err := openDB(ctx, t.TempDir(), "", 0)
 	require.NoError(t, err)
 	t.Cleanup(func() { write.Close(); read.Close() })
-	require.Equal(t, pii.SQLite, d)
+	require.Equal(t, sqldialect.SQLite, d)
 
 	assert.Equal(t, 1, write.Stats().MaxOpenConnections, "one writer connection: writers queue in database/sql, not in SQLite's polling busy handler")
 	assert.Equal(t, sqliteReaders(), read.Stats().MaxOpenConnections)
@@ -152,7 +153,7 @@ func TestPostgresPool(t *testing.T) {
 			write, read, d, err := openDB(ctx, t.TempDir(), dsn, tc.conns)
 			require.NoError(t, err)
 			t.Cleanup(func() { write.Close() })
-			require.Equal(t, pii.Postgres, d)
+			require.Equal(t, sqldialect.Postgres, d)
 			assert.Same(t, write, read, "one pool for reads and writes on PostgreSQL")
 			assert.Equal(t, tc.want, write.Stats().MaxOpenConnections, tc.why)
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/civickit/privacy/consent"
 	"github.com/civickit/privacy/pii"
+	"github.com/civickit/privacy/pii/sqldialect"
 )
 
 // Changing the e-mail address. The address is the log-in and the consent
@@ -272,7 +273,7 @@ func (a *app) updateEmail(ctx context.Context, accountID string, d accountData, 
 		return fmt.Errorf("portal: change e-mail: %w", err)
 	}
 	defer tx.Rollback()
-	if a.dialect == pii.Postgres {
+	if a.dialect == sqldialect.Postgres {
 		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext($1))`, "portal_accounts:"+idx); err != nil {
 			return fmt.Errorf("portal: change e-mail: %w", err)
 		}

@@ -39,11 +39,7 @@ func (a *app) initRetention(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("retention schedule: %w", err)
 	}
-	d := retsql.SQLite
-	if a.dialect == "postgres" {
-		d = retsql.Postgres
-	}
-	a.retStore, err = retsql.New(a.db, &retsql.Options{Dialect: d})
+	a.retStore, err = retsql.New(a.db, &retsql.Options{Dialect: a.dialect})
 	if err != nil {
 		return err
 	}

@@ -1,10 +1,12 @@
 // Package testdb opens throwaway databases for this module's tests: an
-// SQLite file in t.TempDir(), and a PostgreSQL schema of its own per test.
+// SQLite file in t.TempDir(), a PostgreSQL schema of its own per test, and
+// a MySQL/MariaDB database of its own per test.
 //
-// PostgreSQL tests read the DSN from PRIVACY_TEST_POSTGRES_DSN. Without it
-// they skip with a message, so `go test ./...` passes on a laptop with no
-// database; .ci/run sets it and also sets PRIVACY_TEST_REQUIRE_POSTGRES=1,
-// which turns that skip into a failure.
+// PostgreSQL tests read the DSN from PRIVACY_TEST_POSTGRES_DSN, MySQL tests
+// from PRIVACY_TEST_MYSQL_DSN. Without it they skip with a message, so
+// `go test ./...` passes on a laptop with no database; .ci/run sets them
+// and also sets PRIVACY_TEST_REQUIRE_POSTGRES=1 and
+// PRIVACY_TEST_REQUIRE_MYSQL=1, which turn that skip into a failure.
 package testdb
 
 import (
@@ -20,6 +22,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-sql-driver/mysql"   // registers the "mysql" driver
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 	_ "modernc.org/sqlite"             // registers the "sqlite" driver
 )
@@ -30,6 +33,15 @@ const EnvDSN = "PRIVACY_TEST_POSTGRES_DSN"
 // EnvRequire names the environment variable that, set to 1, makes a missing
 // or unreachable PostgreSQL a test failure instead of a skip.
 const EnvRequire = "PRIVACY_TEST_REQUIRE_POSTGRES"
+
+// EnvMySQLDSN names the environment variable holding the MySQL/MariaDB
+// test DSN (go-sql-driver/mysql syntax, for example
+// root@tcp(127.0.0.1:3306)/test).
+const EnvMySQLDSN = "PRIVACY_TEST_MYSQL_DSN"
+
+// EnvRequireMySQL names the environment variable that, set to 1, makes a
+// missing or unreachable MySQL a test failure instead of a skip.
+const EnvRequireMySQL = "PRIVACY_TEST_REQUIRE_MYSQL"
 
 // SQLite opens a fresh SQLite database file under t.TempDir() with the
 // pragmas this module recommends (WAL, foreign keys, busy timeout) and closes
@@ -109,6 +121,71 @@ func PostgresDSN(t testing.TB) (*sql.DB, string) {
 		defer cancel()
 		if a, err := sql.Open("pgx", base); err == nil {
 			_, _ = a.ExecContext(ctx, `DROP SCHEMA `+schema+` CASCADE`)
+			a.Close()
+		}
+	})
+	return db, dsn
+}
+
+// MySQL returns a connection pool to a new, empty MySQL/MariaDB database
+// that is dropped when the test ends, so tests in different packages never
+// see each other's tables. It skips the test when PRIVACY_TEST_MYSQL_DSN is
+// unset, unless PRIVACY_TEST_REQUIRE_MYSQL=1, in which case it fails.
+func MySQL(t testing.TB) *sql.DB {
+	t.Helper()
+	db, _ := MySQLDSN(t)
+	return db
+}
+
+// MySQLDSN is MySQL, also returning a DSN that opens further connections
+// to the same database (for tests that need several pools). The DSN asks
+// for multiStatements, so that a test can run a whole migration file in
+// one Exec as a DBA's client would; the stores themselves never need it.
+func MySQLDSN(t testing.TB) (*sql.DB, string) {
+	t.Helper()
+	base := os.Getenv(EnvMySQLDSN)
+	if base == "" {
+		if os.Getenv(EnvRequireMySQL) == "1" {
+			t.Fatalf("testdb: %s is not set but %s=1", EnvMySQLDSN, EnvRequireMySQL)
+		}
+		t.Skipf("testdb: set %s to run MySQL/MariaDB-backed tests (for example root@tcp(127.0.0.1:3306)/test)", EnvMySQLDSN)
+	}
+	cfg, err := mysql.ParseDSN(base)
+	if err != nil {
+		t.Fatalf("testdb: parse %s: %v", EnvMySQLDSN, err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	admin, err := sql.Open("mysql", base)
+	if err != nil {
+		t.Fatalf("testdb: open mysql: %v", err)
+	}
+	defer admin.Close()
+	if err := admin.PingContext(ctx); err != nil {
+		t.Fatalf("testdb: MySQL at %s is unreachable: %v", EnvMySQLDSN, err)
+	}
+	var rnd [6]byte
+	_, _ = rand.Read(rnd[:])
+	name := "t_" + strings.ToLower(sanitize(t.Name())) + "_" + hex.EncodeToString(rnd[:])
+	if len(name) > 60 {
+		name = "t_" + hex.EncodeToString(rnd[:])
+	}
+	if _, err := admin.ExecContext(ctx, "CREATE DATABASE `"+name+"` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"); err != nil {
+		t.Fatalf("testdb: create database: %v", err)
+	}
+	cfg.DBName = name
+	cfg.MultiStatements = true
+	dsn := cfg.FormatDSN()
+	db, err := sql.Open("mysql", dsn)
+	if err != nil {
+		t.Fatalf("testdb: open mysql: %v", err)
+	}
+	t.Cleanup(func() {
+		db.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if a, err := sql.Open("mysql", base); err == nil {
+			_, _ = a.ExecContext(ctx, "DROP DATABASE IF EXISTS `"+name+"`")
 			a.Close()
 		}
 	})

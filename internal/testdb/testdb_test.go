@@ -25,3 +25,12 @@ func TestPostgresSchemaIsolation(t *testing.T) {
 	require.NoError(t, db.QueryRow(`SELECT current_schema()`).Scan(&schema))
 	require.Contains(t, schema, "t_")
 }
+
+func TestMySQLDatabaseIsolation(t *testing.T) {
+	db := MySQL(t)
+	_, err := db.Exec(`CREATE TABLE x (v INTEGER)`)
+	require.NoError(t, err, "a fresh database must not already hold table x")
+	var name string
+	require.NoError(t, db.QueryRow(`SELECT DATABASE()`).Scan(&name))
+	require.Contains(t, name, "t_")
+}

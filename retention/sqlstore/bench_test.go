@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/civickit/privacy/pii/sqldialect"
 	"github.com/civickit/privacy/retention"
 	"github.com/stretchr/testify/require"
 )
@@ -19,7 +20,7 @@ const (
 
 // fillBench creates the records table with benchRows rows generated in
 // SQL; every tenth is old enough to be due.
-func fillBench(b *testing.B, db *sql.DB, d Dialect) {
+func fillBench(b *testing.B, db *sql.DB, d sqldialect.Dialect) {
 	b.Helper()
 	_, _ = db.Exec(`DROP TABLE IF EXISTS records`)
 	createRecords(b, db, d)
@@ -27,14 +28,14 @@ func fillBench(b *testing.B, db *sql.DB, d Dialect) {
 		INSERT INTO records (id, category, created_at, subject, email)
 		SELECT x, 'web_usage', CASE WHEN x % 10 = 0 THEN '2020-01-01T00:00:00Z' ELSE '2022-06-01T00:00:00Z' END,
 		       'subj-' || (x % 50000), 'person' || x || '@example.com' FROM c`
-	if d == Postgres {
+	if d == sqldialect.Postgres {
 		q = `INSERT INTO records (id, category, created_at, subject, email)
 		SELECT x, 'web_usage', CASE WHEN x % 10 = 0 THEN timestamptz '2020-01-01T00:00:00Z' ELSE timestamptz '2022-06-01T00:00:00Z' END,
 		       'subj-' || (x % 50000), 'person' || x || '@example.com' FROM generate_series(1, 1000000) AS x`
 	}
 	_, err := db.Exec(q)
 	require.NoError(b, err)
-	if d == Postgres {
+	if d == sqldialect.Postgres {
 		_, err = db.Exec(`ANALYZE records`)
 		require.NoError(b, err)
 	}
@@ -74,11 +75,11 @@ func benchDBs(b *testing.B, fn func(b *testing.B, f *fixture)) {
 		db, err := sql.Open("sqlite", sqliteBenchDSN(b))
 		require.NoError(b, err)
 		b.Cleanup(func() { db.Close() })
-		fn(b, &fixture{name: "sqlite", db: db, dialect: SQLite})
+		fn(b, &fixture{name: "sqlite", db: db, dialect: sqldialect.SQLite})
 	})
 	b.Run("postgres", func(b *testing.B) {
 		db := postgresBench(b)
-		fn(b, &fixture{name: "postgres", db: db, dialect: Postgres})
+		fn(b, &fixture{name: "postgres", db: db, dialect: sqldialect.Postgres})
 	})
 }
 
@@ -130,7 +131,7 @@ func BenchmarkNaiveDelete1M(b *testing.B) {
 			b.StartTimer()
 			cutoff := any("2022-01-01T00:00:00Z")
 			q := `DELETE FROM records WHERE category = 'web_usage' AND created_at < ?`
-			if f.dialect == Postgres {
+			if f.dialect == sqldialect.Postgres {
 				cutoff = day(0).AddDate(2, 0, 0)
 				q = `DELETE FROM records WHERE category = 'web_usage' AND created_at < $1`
 			}

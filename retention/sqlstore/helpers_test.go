@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/civickit/privacy/internal/testdb"
+	"github.com/civickit/privacy/pii/sqldialect"
 	"github.com/civickit/privacy/retention"
 	"github.com/stretchr/testify/require"
 )
@@ -26,12 +27,13 @@ func day(n int) time.Time { return t0.AddDate(0, 0, n) }
 type fixture struct {
 	name    string
 	db      *sql.DB
-	dialect Dialect
+	dialect sqldialect.Dialect
 	open    func(t testing.TB) *sql.DB // opens another handle on the same database
 	dsn     string                     // the DSN open uses (for child processes)
 }
 
-// eachDB runs fn against SQLite, and against PostgreSQL when available.
+// eachDB runs fn against SQLite, and against PostgreSQL and MySQL when
+// available.
 func eachDB(t *testing.T, fn func(t *testing.T, f *fixture)) {
 	t.Run("sqlite", func(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "r.db")
@@ -41,7 +43,7 @@ func eachDB(t *testing.T, fn func(t *testing.T, f *fixture)) {
 			t.Cleanup(func() { db.Close() })
 			return db
 		}
-		fn(t, &fixture{name: "sqlite", db: open(t), dialect: SQLite, open: open, dsn: testdb.SQLiteDSN(path)})
+		fn(t, &fixture{name: "sqlite", db: open(t), dialect: sqldialect.SQLite, open: open, dsn: testdb.SQLiteDSN(path)})
 	})
 	t.Run("postgres", func(t *testing.T) {
 		db, dsn := testdb.PostgresDSN(t)
@@ -51,31 +53,45 @@ func eachDB(t *testing.T, fn func(t *testing.T, f *fixture)) {
 			t.Cleanup(func() { db.Close() })
 			return db
 		}
-		fn(t, &fixture{name: "postgres", db: db, dialect: Postgres, open: open, dsn: dsn})
+		fn(t, &fixture{name: "postgres", db: db, dialect: sqldialect.Postgres, open: open, dsn: dsn})
+	})
+	t.Run("mysql", func(t *testing.T) {
+		db, dsn := testdb.MySQLDSN(t)
+		open := func(t testing.TB) *sql.DB {
+			db, err := sql.Open("mysql", dsn)
+			require.NoError(t, err)
+			t.Cleanup(func() { db.Close() })
+			return db
+		}
+		fn(t, &fixture{name: "mysql", db: db, dialect: sqldialect.MySQL, open: open, dsn: dsn})
 	})
 }
 
-func createRecords(t testing.TB, db *sql.DB, d Dialect) {
+func createRecords(t testing.TB, db *sql.DB, d sqldialect.Dialect) {
 	ts := "TEXT"
 	id := "INTEGER PRIMARY KEY"
-	if d == Postgres {
+	subject, extra := "TEXT", ""
+	switch d {
+	case sqldialect.Postgres:
 		ts, id = "TIMESTAMPTZ", "BIGINT PRIMARY KEY"
+	case sqldialect.MySQL:
+		ts, id, subject, extra = "DATETIME(6)", "BIGINT PRIMARY KEY", "VARCHAR(191)", ", INDEX records_subject (subject)"
 	}
-	_, err := db.Exec(`CREATE TABLE records (id ` + id + `, category TEXT NOT NULL, created_at ` + ts + ` NOT NULL, last_seen ` + ts + `, closed_at ` + ts + `, txn_at ` + ts + `, superseded_at ` + ts + `, subject TEXT, email TEXT, anonymized_at ` + ts + `)`)
+	_, err := db.Exec(`CREATE TABLE records (id ` + id + `, category TEXT NOT NULL, created_at ` + ts + ` NOT NULL, last_seen ` + ts + `, closed_at ` + ts + `, txn_at ` + ts + `, superseded_at ` + ts + `, subject ` + subject + `, email TEXT, anonymized_at ` + ts + extra + `)`)
 	require.NoError(t, err)
 }
 
-func tsArg(d Dialect, t time.Time) any {
+func tsArg(d sqldialect.Dialect, t time.Time) any {
 	if t.IsZero() {
 		return nil
 	}
-	if d == SQLite {
+	if d == sqldialect.SQLite {
 		return t.UTC().Format(time.RFC3339Nano)
 	}
 	return t
 }
 
-func insertRecords(t testing.TB, db *sql.DB, d Dialect, recs []retention.Record) {
+func insertRecords(t testing.TB, db *sql.DB, d sqldialect.Dialect, recs []retention.Record) {
 	tx, err := db.Begin()
 	require.NoError(t, err)
 	defer tx.Rollback()
@@ -92,7 +108,7 @@ func insertRecords(t testing.TB, db *sql.DB, d Dialect, recs []retention.Record)
 				if j > 0 {
 					sb.WriteString(",")
 				}
-				if d == Postgres {
+				if d == sqldialect.Postgres {
 					fmt.Fprintf(&sb, "$%d", len(args)+j+1)
 				} else {
 					sb.WriteString("?")

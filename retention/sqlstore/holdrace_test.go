@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/civickit/privacy/pii/sqldialect"
 	"github.com/civickit/privacy/retention"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -29,18 +30,18 @@ func TestHoldPlacedDuringSweep(t *testing.T) {
 	const n, batch = 200, 20
 	placers := []struct {
 		name  string
-		place func(ctx context.Context, db *sql.DB, d Dialect, h retention.Hold) error
+		place func(ctx context.Context, db *sql.DB, d sqldialect.Dialect, h retention.Hold) error
 	}{
-		{"Store.Place", func(ctx context.Context, db *sql.DB, _ Dialect, h retention.Hold) error {
+		{"Store.Place", func(ctx context.Context, db *sql.DB, _ sqldialect.Dialect, h retention.Hold) error {
 			st, err := New(db, nil)
 			if err != nil {
 				return err
 			}
 			return st.Place(ctx, h)
 		}},
-		{"direct INSERT", func(ctx context.Context, db *sql.DB, d Dialect, h retention.Hold) error {
+		{"direct INSERT", func(ctx context.Context, db *sql.DB, d sqldialect.Dialect, h retention.Hold) error {
 			q := `INSERT INTO retention_holds (id, kind, source, record_id, subject, category, placed_by, reason, placed_at) VALUES (?, ?, '', '', ?, '', ?, ?, ?)`
-			if d == Postgres {
+			if d == sqldialect.Postgres {
 				q = `INSERT INTO retention_holds (id, kind, source, record_id, subject, category, placed_by, reason, placed_at) VALUES ($1, $2, '', '', $3, '', $4, $5, $6)`
 			}
 			_, err := db.ExecContext(ctx, q, h.ID, string(h.Kind), h.Scope.Subject, h.PlacedBy, h.Reason, h.PlacedAt.UnixMicro())
@@ -122,7 +123,7 @@ func TestHoldPlacedDuringSweep(t *testing.T) {
 				assert.Equal(t, gone, rep.DisposedCount())
 				t.Logf("placement returned during batch 1: %v; before record 150's batch: %v; record 5 kept: %v; record 150 kept: %v", inFlight, before150, kept5, kept150)
 
-				if p.name == "direct INSERT" && f.dialect == SQLite {
+				if p.name == "direct INSERT" && f.dialect == sqldialect.SQLite {
 					// Another writer on the SQLite file, outside this package,
 					// only has SQLite's busy handler: it cannot commit while a
 					// batch holds the write lock, and it may get in only after

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/civickit/privacy/pii/sqldialect"
 	"github.com/civickit/privacy/retention"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -20,7 +21,7 @@ import (
 
 // Environment of the helper process (see TestHelperSweepProcess).
 const (
-	envHelperDriver = "RETENTION_SWEEP_HELPER_DRIVER" // "sqlite" or "pgx"
+	envHelperDriver = "RETENTION_SWEEP_HELPER_DRIVER" // "sqlite", "pgx" or "mysql"
 	envHelperDSN    = "RETENTION_SWEEP_HELPER_DSN"
 	envHelperNow    = "RETENTION_SWEEP_HELPER_NOW" // Unix seconds
 )
@@ -76,10 +77,7 @@ func TestKilledSweepProcess(t *testing.T) {
 		want := expected(sched, recs, holds, now)
 		require.Greater(t, len(want), n/4, "many due records: many batches dispose")
 
-		driver := "sqlite"
-		if f.dialect == Postgres {
-			driver = "pgx"
-		}
+		driver := map[sqldialect.Dialect]string{sqldialect.SQLite: "sqlite", sqldialect.Postgres: "pgx", sqldialect.MySQL: "mysql"}[f.dialect]
 		child := func() *exec.Cmd {
 			cmd := exec.Command(os.Args[0], "-test.run=^TestHelperSweepProcess$", "-test.count=1")
 			cmd.Env = append(os.Environ(), envHelperDriver+"="+driver, envHelperDSN+"="+f.dsn, envHelperNow+"="+strconv.FormatInt(now.Unix(), 10))

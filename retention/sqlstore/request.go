@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/civickit/privacy/pii/sqldialect"
 	"github.com/civickit/privacy/retention"
 )
 
@@ -64,7 +65,7 @@ func (w *Sweeper) Erase(ctx context.Context, subject, requestID string) (*retent
 			q += " AND " + src.marker + " IS NULL"
 		}
 		q += " ORDER BY " + src.id
-		if s.dialect == Postgres {
+		if s.dialect != sqldialect.SQLite {
 			q += " FOR UPDATE"
 		}
 		rows, err := w.query(ctx, tx, src, q, subject)

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/civickit/privacy/pii/sqldialect"
 	"github.com/civickit/privacy/retention"
 )
 
@@ -61,7 +62,7 @@ type compiledSource struct {
 	canAnonymize                                           bool
 }
 
-func compileSource(src Source) (*compiledSource, []retention.Problem) {
+func compileSource(d sqldialect.Dialect, src Source) (*compiledSource, []retention.Problem) {
 	var ps []retention.Problem
 	bad := func(field, msg string) {
 		ps = append(ps, retention.Problem{Field: field, Message: msg})
@@ -77,7 +78,7 @@ func compileSource(src Source) (*compiledSource, []retention.Problem) {
 			}
 			return ""
 		}
-		out, err := quoteIdent(name)
+		out, err := quoteIdent(d, name)
 		if err != nil {
 			bad(field, "must be an SQL identifier")
 		}

@@ -3,45 +3,32 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"embed"
 	"errors"
 	"fmt"
 	"hash/fnv"
-	"regexp"
-	"strconv"
+	"io/fs"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/civickit/privacy/internal/migrate"
+	"github.com/civickit/privacy/internal/sqlq"
+	"github.com/civickit/privacy/pii/sqldialect"
 	"github.com/civickit/privacy/retention"
 )
 
-// Dialect is the SQL dialect of a database.
-type Dialect int
-
-// The dialects. The zero value detects the dialect from the driver.
-const (
-	DialectAuto Dialect = iota
-	SQLite              // modernc.org/sqlite (driver "sqlite")
-	Postgres            // github.com/jackc/pgx/v5/stdlib (driver "pgx")
-)
-
-// String returns "sqlite", "postgres" or "auto".
-func (d Dialect) String() string {
-	switch d {
-	case SQLite:
-		return "sqlite"
-	case Postgres:
-		return "postgres"
-	}
-	return "auto"
-}
+//go:embed migrations
+var migrationFiles embed.FS
 
 // Options configures a Store. The zero value (and nil) means: detect the
 // dialect from the driver, and name the tables retention_holds,
 // retention_disposition_log, retention_sweep_cursor and
 // retention_shred_queue.
 type Options struct {
-	Dialect Dialect
+	// Dialect is the database's SQL dialect; sqldialect.Auto (the zero
+	// value) detects it from the driver.
+	Dialect sqldialect.Dialect
 	// TablePrefix replaces "retention_" in the table names. It must be an
 	// SQL identifier (letters, digits, underscores).
 	TablePrefix string
@@ -52,12 +39,12 @@ type Options struct {
 // and several processes may share one database.
 type Store struct {
 	db      *sql.DB
-	dialect Dialect
+	dialect sqldialect.Dialect
 	holds   string // quoted table names
 	log     string
 	cursor  string
 	shred   string
-	lockKey int64 // PostgreSQL advisory lock key for hold changes (key^1: migrations)
+	lockKey int64 // PostgreSQL advisory lock key for hold changes
 	prefix  string
 
 	gateOnce sync.Once
@@ -69,26 +56,14 @@ var _ retention.HoldStore = (*Store)(nil)
 // ErrNotMigrated reports tables that do not exist yet: call Migrate.
 var ErrNotMigrated = errors.New("sqlstore: tables missing; call Migrate")
 
-var identRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,62}$`)
-
-// ValidIdentifier reports whether s is an identifier this package will put
-// into SQL: a letter or underscore, then letters, digits and underscores,
-// 63 bytes at most. Table names may be schema-qualified ("billing.receipts").
-func ValidIdentifier(s string) bool { return identRe.MatchString(s) }
-
-// quoteIdent quotes a validated identifier, or a schema-qualified one.
-func quoteIdent(s string) (string, error) {
-	parts := strings.Split(s, ".")
-	if len(parts) > 2 {
-		return "", fmt.Errorf("sqlstore: %w: identifier has more than one dot", retention.ErrInvalid)
+// quoteIdent quotes a validated identifier, or a schema-qualified one, for
+// dialect d.
+func quoteIdent(d sqldialect.Dialect, s string) (string, error) {
+	q, err := sqlq.Quote(d, s)
+	if err != nil {
+		return "", fmt.Errorf("sqlstore: %w: %q is not a valid SQL identifier", retention.ErrInvalid, clip(s))
 	}
-	for i, p := range parts {
-		if !ValidIdentifier(p) {
-			return "", fmt.Errorf("sqlstore: %w: %q is not a valid SQL identifier", retention.ErrInvalid, clip(s))
-		}
-		parts[i] = `"` + p + `"`
-	}
-	return strings.Join(parts, "."), nil
+	return q, nil
 }
 
 func clip(s string) string {
@@ -111,27 +86,19 @@ func New(db *sql.DB, opts *Options) (*Store, error) {
 	if o.TablePrefix == "" {
 		o.TablePrefix = "retention_"
 	}
-	if !ValidIdentifier(o.TablePrefix + "x") {
+	// The longest table name is the prefix and "schema_migrations".
+	if !sqlq.ValidIdent(o.TablePrefix + "schema_migrations") {
 		return nil, fmt.Errorf("sqlstore: table prefix %q: %w", clip(o.TablePrefix), retention.ErrInvalid)
 	}
-	if o.Dialect == DialectAuto {
-		switch t := fmt.Sprintf("%T", db.Driver()); {
-		case strings.Contains(t, "sqlite"):
-			o.Dialect = SQLite
-		case strings.Contains(t, "stdlib"), strings.Contains(t, "pgx"), strings.Contains(t, "pq."):
-			o.Dialect = Postgres
-		default:
-			return nil, fmt.Errorf("sqlstore: cannot detect the dialect of driver %s; set Options.Dialect", t)
-		}
+	d, err := sqldialect.Resolve(db, o.Dialect)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: %w", err)
 	}
-	if o.Dialect != SQLite && o.Dialect != Postgres {
-		return nil, fmt.Errorf("sqlstore: unknown dialect %d", o.Dialect)
-	}
-	s := &Store{db: db, dialect: o.Dialect, prefix: o.TablePrefix}
-	s.holds = `"` + o.TablePrefix + `holds"`
-	s.log = `"` + o.TablePrefix + `disposition_log"`
-	s.cursor = `"` + o.TablePrefix + `sweep_cursor"`
-	s.shred = `"` + o.TablePrefix + `shred_queue"`
+	s := &Store{db: db, dialect: d, prefix: o.TablePrefix}
+	s.holds, _ = sqlq.Quote(d, o.TablePrefix+"holds")
+	s.log, _ = sqlq.Quote(d, o.TablePrefix+"disposition_log")
+	s.cursor, _ = sqlq.Quote(d, o.TablePrefix+"sweep_cursor")
+	s.shred, _ = sqlq.Quote(d, o.TablePrefix+"shred_queue")
 	h := fnv.New64a()
 	h.Write([]byte("civickit/retention/" + o.TablePrefix))
 	s.lockKey = int64(h.Sum64() >> 1)
@@ -142,71 +109,86 @@ func New(db *sql.DB, opts *Options) (*Store, error) {
 func (s *Store) DB() *sql.DB { return s.db }
 
 // Dialect returns the store's dialect.
-func (s *Store) Dialect() Dialect { return s.dialect }
+func (s *Store) Dialect() sqldialect.Dialect { return s.dialect }
 
 // ph returns the n-th (1-based) placeholder.
-func (s *Store) ph(n int) string {
-	if s.dialect == Postgres {
-		return "$" + strconv.Itoa(n)
-	}
-	return "?"
-}
+func (s *Store) ph(n int) string { return sqlq.Placeholder(s.dialect, n) }
 
 // phs returns placeholders from..from+n-1 separated by commas.
-func (s *Store) phs(from, n int) string {
-	var b strings.Builder
-	for i := range n {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(s.ph(from + i))
+func (s *Store) phs(from, n int) string { return sqlq.PlaceholderList(s.dialect, from, n) }
+
+// insertIgnore returns INSERT INTO table (cols) VALUES (placeholders from
+// 1) that does nothing when the key exists: ON CONFLICT DO NOTHING, or on
+// MySQL a plain INSERT whose duplicate-key error execIgnore drops.
+func (s *Store) insertIgnore(table, cols string, n int) string {
+	q := `INSERT INTO ` + table + ` (` + cols + `) VALUES (` + s.phs(1, n) + `)`
+	if s.dialect != sqldialect.MySQL {
+		q += ` ON CONFLICT DO NOTHING`
 	}
-	return b.String()
+	return q
 }
 
-// Migrate creates the tables (and, on PostgreSQL, serialises concurrent
-// migrations with an advisory lock). The disposition log is made
-// append-only with triggers that reject UPDATE and DELETE.
-func (s *Store) Migrate(ctx context.Context) error {
-	tx, err := s.db.BeginTx(ctx, nil)
+// execIgnore runs an insertIgnore statement.
+func (s *Store) execIgnore(ctx context.Context, x interface {
+	ExecContext(context.Context, string, ...any) (sql.Result, error)
+}, q string, args ...any) error {
+	_, err := x.ExecContext(ctx, q, args...)
+	if s.dialect == sqldialect.MySQL && sqlq.IsDuplicateKey(err) {
+		return nil
+	}
+	return err
+}
+
+// Migrations returns the store's migrations for dialect d and table prefix
+// prefix ("" for "retention_") as goose-style .sql files, the very files
+// Migrate applies, for DBAs who apply schema changes under change control.
+// Migrate records applied versions in <prefix>schema_migrations.
+func Migrations(d sqldialect.Dialect, prefix string) (fs.FS, error) {
+	if !d.Valid() {
+		return nil, fmt.Errorf("sqlstore: no migrations for dialect %q", string(d))
+	}
+	if prefix == "" {
+		prefix = "retention_"
+	}
+	if !sqlq.ValidIdent(prefix + "schema_migrations") {
+		return nil, fmt.Errorf("sqlstore: table prefix %q: %w", clip(prefix), retention.ErrInvalid)
+	}
+	sub, err := fs.Sub(migrationFiles, "migrations/"+string(d))
 	if err != nil {
-		return fmt.Errorf("sqlstore: migrate: %w", err)
+		return nil, fmt.Errorf("sqlstore: %w", err)
 	}
-	defer tx.Rollback()
-	var stmts []string
+	out, err := migrate.Rename(sub, map[string]string{"retention_": prefix})
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: %w", err)
+	}
+	return out, nil
+}
+
+// Migrate creates or upgrades the tables with the module's migration
+// runner (internal/migrate): the migrations (see Migrations) not yet
+// recorded in <prefix>schema_migrations are applied, each in its own
+// transaction, and concurrent Migrate calls, from several processes too,
+// wait for each other. Tables made by this store before it had versioned
+// migrations are adopted as version 1. The disposition log is made
+// append-only with triggers that reject UPDATE and DELETE (and TRUNCATE on
+// PostgreSQL).
+func (s *Store) Migrate(ctx context.Context) error {
+	fsys, err := Migrations(s.dialect, s.prefix)
+	if err != nil {
+		return err
+	}
+	ms, err := migrate.Load(fsys)
+	if err != nil {
+		return fmt.Errorf("sqlstore: %w", err)
+	}
 	p := s.prefix
-	if s.dialect == Postgres {
-		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, s.lockKey^1); err != nil {
-			return fmt.Errorf("sqlstore: migrate: %w", err)
-		}
-		stmts = []string{
-			`CREATE TABLE IF NOT EXISTS ` + s.holds + ` (id TEXT PRIMARY KEY, kind TEXT NOT NULL, source TEXT NOT NULL, record_id TEXT NOT NULL, subject TEXT NOT NULL, category TEXT NOT NULL, range_from BIGINT, range_to BIGINT, placed_by TEXT NOT NULL, reason TEXT NOT NULL, placed_at BIGINT NOT NULL, expires BIGINT, released_at BIGINT, released_by TEXT)`,
-			`CREATE TABLE IF NOT EXISTS ` + s.log + ` (seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, sweep_id TEXT NOT NULL, kind TEXT NOT NULL, schedule TEXT NOT NULL, source TEXT NOT NULL, category TEXT NOT NULL, rules TEXT NOT NULL, action TEXT NOT NULL, count BIGINT NOT NULL, at BIGINT NOT NULL)`,
-			`CREATE TABLE IF NOT EXISTS ` + s.cursor + ` (source TEXT PRIMARY KEY, last_key TEXT, key_int BOOLEAN NOT NULL DEFAULT FALSE, pass BIGINT NOT NULL DEFAULT 0, updated_at BIGINT NOT NULL DEFAULT 0)`,
-			`CREATE TABLE IF NOT EXISTS ` + s.shred + ` (subject TEXT PRIMARY KEY, queued_at BIGINT NOT NULL)`,
-			`CREATE OR REPLACE FUNCTION "` + p + `log_append_only"() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'retention: the disposition log is append-only'; END $$`,
-			`CREATE OR REPLACE TRIGGER "` + p + `log_append_only" BEFORE UPDATE OR DELETE ON ` + s.log + ` FOR EACH ROW EXECUTE FUNCTION "` + p + `log_append_only"()`,
-			`CREATE OR REPLACE TRIGGER "` + p + `log_no_truncate" BEFORE TRUNCATE ON ` + s.log + ` FOR EACH STATEMENT EXECUTE FUNCTION "` + p + `log_append_only"()`,
-		}
-	} else {
-		stmts = []string{
-			`CREATE TABLE IF NOT EXISTS ` + s.holds + ` (id TEXT PRIMARY KEY, kind TEXT NOT NULL, source TEXT NOT NULL, record_id TEXT NOT NULL, subject TEXT NOT NULL, category TEXT NOT NULL, range_from INTEGER, range_to INTEGER, placed_by TEXT NOT NULL, reason TEXT NOT NULL, placed_at INTEGER NOT NULL, expires INTEGER, released_at INTEGER, released_by TEXT)`,
-			`CREATE TABLE IF NOT EXISTS ` + s.log + ` (seq INTEGER PRIMARY KEY AUTOINCREMENT, sweep_id TEXT NOT NULL, kind TEXT NOT NULL, schedule TEXT NOT NULL, source TEXT NOT NULL, category TEXT NOT NULL, rules TEXT NOT NULL, action TEXT NOT NULL, count INTEGER NOT NULL, at INTEGER NOT NULL)`,
-			`CREATE TABLE IF NOT EXISTS ` + s.cursor + ` (source TEXT PRIMARY KEY, last_key TEXT, key_int INTEGER NOT NULL DEFAULT 0, pass INTEGER NOT NULL DEFAULT 0, updated_at INTEGER NOT NULL DEFAULT 0)`,
-			`CREATE TABLE IF NOT EXISTS ` + s.shred + ` (subject TEXT PRIMARY KEY, queued_at INTEGER NOT NULL)`,
-			`CREATE TRIGGER IF NOT EXISTS "` + p + `log_no_update" BEFORE UPDATE ON ` + s.log + ` BEGIN SELECT RAISE(ABORT, 'retention: the disposition log is append-only'); END`,
-			`CREATE TRIGGER IF NOT EXISTS "` + p + `log_no_delete" BEFORE DELETE ON ` + s.log + ` BEGIN SELECT RAISE(ABORT, 'retention: the disposition log is append-only'); END`,
-		}
+	r := &migrate.Runner{
+		DB: s.db, Dialect: s.dialect, Table: p + "schema_migrations", Lock: "retention/" + p, Migrations: ms,
+		LockKey:  s.lockKey ^ 1, // the key of the store's Migrate before internal/migrate
+		Baseline: &migrate.Baseline{Version: 1, Tables: []string{p + "holds", p + "disposition_log", p + "sweep_cursor", p + "shred_queue"}},
+		Prefix:   "sqlstore",
 	}
-	for _, q := range stmts {
-		if _, err := tx.ExecContext(ctx, q); err != nil {
-			return fmt.Errorf("sqlstore: migrate: %w", err)
-		}
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("sqlstore: migrate: %w", err)
-	}
-	return nil
+	return r.Up(ctx)
 }
 
 // ---- holds ----
@@ -315,7 +297,7 @@ func scanHold(sc interface{ Scan(...any) error }) (retention.Hold, error) {
 
 func (s *Store) getHold(ctx context.Context, q queryer, id string, lock bool) (retention.Hold, error) {
 	query := `SELECT ` + holdColumns + ` FROM ` + s.holds + ` WHERE id = ` + s.ph(1)
-	if lock && s.dialect == Postgres {
+	if lock && s.dialect != sqldialect.SQLite {
 		query += ` FOR UPDATE`
 	}
 	h, err := scanHold(q.QueryRowContext(ctx, query, id))

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/civickit/privacy/pii/sqldialect"
 	"github.com/civickit/privacy/retention"
 )
 
@@ -86,7 +87,7 @@ func NewSweeper(store *Store, sched *retention.Schedule, sources []Source, opts 
 		ps = append(ps, retention.Problem{Field: "sources", Message: "needs at least one source"})
 	}
 	for i, src := range sources {
-		c, sp := compileSource(src)
+		c, sp := compileSource(store.dialect, src)
 		for _, p := range sp {
 			p.Field = fmt.Sprintf("sources[%d].%s", i, p.Field)
 			ps = append(ps, p)
@@ -340,7 +341,7 @@ func (w *Sweeper) Sweep(ctx context.Context) (*Report, error) {
 		return rep, err
 	}
 	for _, src := range w.sources {
-		if _, err := w.store.db.ExecContext(ctx, `INSERT INTO `+w.store.cursor+` (source, pass, updated_at) VALUES (`+w.store.phs(1, 3)+`) ON CONFLICT (source) DO NOTHING`, src.Name, 0, 0); err != nil {
+		if err := w.store.execIgnore(ctx, w.store.db, w.store.insertIgnore(w.store.cursor, `source, pass, updated_at`, 3), src.Name, 0, 0); err != nil {
 			return rep, fmt.Errorf("sqlstore: sweep: %w", err)
 		}
 		startPass := int64(-1)
@@ -375,7 +376,7 @@ func (w *Sweeper) sweepBatch(ctx context.Context, src *compiledSource, startPass
 	}
 	defer end()
 	q := `SELECT last_key, key_int, pass FROM ` + s.cursor + ` WHERE source = ` + s.ph(1)
-	if s.dialect == Postgres {
+	if s.dialect != sqldialect.SQLite {
 		q += ` FOR UPDATE`
 	}
 	var lastKey sql.NullString
@@ -436,7 +437,7 @@ func (w *Sweeper) sweepBatch(ctx context.Context, src *compiledSource, startPass
 		}
 	}
 	var skipped int64
-	if s.dialect == Postgres && len(dues) > 0 {
+	if s.dialect != sqldialect.SQLite && len(dues) > 0 {
 		// Lock the due rows, skipping any another transaction holds, and
 		// decide again on their current values.
 		keys := make([]any, len(dues))
@@ -473,7 +474,7 @@ func (w *Sweeper) sweepBatch(ctx context.Context, src *compiledSource, startPass
 	last := rows[len(rows)-1].key
 	_, isInt := last.(int64)
 	keyFlag := any(isInt)
-	if s.dialect == SQLite {
+	if s.dialect != sqldialect.Postgres {
 		keyFlag = map[bool]int{false: 0, true: 1}[isInt]
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE `+s.cursor+` SET last_key = `+s.ph(1)+`, key_int = `+s.ph(2)+`, updated_at = `+s.ph(3)+` WHERE source = `+s.ph(4), fmt.Sprint(last), keyFlag, now.UnixMicro(), src.Name); err != nil {
@@ -553,7 +554,7 @@ func (w *Sweeper) apply(ctx context.Context, tx *sql.Tx, src *compiledSource, du
 				sets = append(sets, src.subject+" = NULL")
 			}
 			args = append(args, now.UTC())
-			if s.dialect == SQLite {
+			if s.dialect == sqldialect.SQLite {
 				args[0] = now.UTC().Format(time.RFC3339Nano)
 			}
 			sets = append(sets, src.marker+" = "+s.ph(1))
@@ -584,7 +585,7 @@ func (w *Sweeper) apply(ctx context.Context, tx *sql.Tx, src *compiledSource, du
 				}
 			}
 			for _, subj := range slices.Sorted(maps.Keys(subjects)) {
-				if _, err := tx.ExecContext(ctx, `INSERT INTO `+s.shred+` (subject, queued_at) VALUES (`+s.phs(1, 2)+`) ON CONFLICT (subject) DO NOTHING`, subj, now.UnixMicro()); err != nil {
+				if err := s.execIgnore(ctx, tx, s.insertIgnore(s.shred, `subject, queued_at`, 2), subj, now.UnixMicro()); err != nil {
 					return nil, fmt.Errorf("sqlstore: %s %s: shred queue: %w", kind, src.Name, err)
 				}
 			}

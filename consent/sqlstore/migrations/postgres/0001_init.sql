@@ -1,4 +1,5 @@
 -- consent ledger, PostgreSQL. Times are Unix nanoseconds (UTC).
+-- +goose Up
 CREATE TABLE consent_subjects (
 	id           TEXT PRIMARY KEY,
 	kind         TEXT NOT NULL,
@@ -30,11 +31,13 @@ CREATE TABLE consent_events (
 CREATE INDEX consent_events_pair ON consent_events (subject, purpose, channel, seq);
 CREATE INDEX consent_events_notice ON consent_events (purpose, notice_id, notice_version);
 
+-- +goose StatementBegin
 CREATE FUNCTION consent_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
 	RAISE EXCEPTION 'consent: % is append-only', TG_TABLE_NAME;
 END
 $$;
+-- +goose StatementEnd
 CREATE TRIGGER consent_events_no_change BEFORE UPDATE OR DELETE ON consent_events
 	FOR EACH ROW EXECUTE FUNCTION consent_append_only();
 CREATE TRIGGER consent_events_no_truncate BEFORE TRUNCATE ON consent_events
@@ -58,3 +61,10 @@ CREATE TRIGGER consent_notices_no_change BEFORE UPDATE OR DELETE ON consent_noti
 	FOR EACH ROW EXECUTE FUNCTION consent_append_only();
 CREATE TRIGGER consent_notices_no_truncate BEFORE TRUNCATE ON consent_notices
 	FOR EACH STATEMENT EXECUTE FUNCTION consent_append_only();
+
+-- +goose Down
+DROP TABLE consent_notices;
+DROP TABLE consent_used_tokens;
+DROP TABLE consent_events;
+DROP TABLE consent_subjects;
+DROP FUNCTION consent_append_only();

@@ -1,4 +1,5 @@
 -- consent ledger, SQLite. Times are Unix nanoseconds (UTC).
+-- +goose Up
 CREATE TABLE consent_subjects (
 	id           TEXT PRIMARY KEY,
 	kind         TEXT NOT NULL,
@@ -30,14 +31,18 @@ CREATE TABLE consent_events (
 CREATE INDEX consent_events_pair ON consent_events (subject, purpose, channel, seq);
 CREATE INDEX consent_events_notice ON consent_events (purpose, notice_id, notice_version);
 
+-- +goose StatementBegin
 CREATE TRIGGER consent_events_no_update BEFORE UPDATE ON consent_events
 BEGIN
 	SELECT RAISE(ABORT, 'consent: consent_events is append-only');
 END;
+-- +goose StatementEnd
+-- +goose StatementBegin
 CREATE TRIGGER consent_events_no_delete BEFORE DELETE ON consent_events
 BEGIN
 	SELECT RAISE(ABORT, 'consent: consent_events is append-only');
 END;
+-- +goose StatementEnd
 
 CREATE TABLE consent_used_tokens (
 	id      BLOB PRIMARY KEY,
@@ -53,11 +58,21 @@ CREATE TABLE consent_notices (
 	effective_at INTEGER NOT NULL,
 	PRIMARY KEY (id, version)
 );
+-- +goose StatementBegin
 CREATE TRIGGER consent_notices_no_update BEFORE UPDATE ON consent_notices
 BEGIN
 	SELECT RAISE(ABORT, 'consent: consent_notices is append-only');
 END;
+-- +goose StatementEnd
+-- +goose StatementBegin
 CREATE TRIGGER consent_notices_no_delete BEFORE DELETE ON consent_notices
 BEGIN
 	SELECT RAISE(ABORT, 'consent: consent_notices is append-only');
 END;
+-- +goose StatementEnd
+
+-- +goose Down
+DROP TABLE consent_notices;
+DROP TABLE consent_used_tokens;
+DROP TABLE consent_events;
+DROP TABLE consent_subjects;
