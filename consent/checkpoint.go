@@ -116,28 +116,48 @@ func (c *Checkpoint) signedBytes() []byte {
 // Appends may run meanwhile: each head is read as it is at that moment,
 // and events appended later are simply not covered until the next one.
 func (l *Ledger) Checkpoint(ctx context.Context, signer tink.Signer, prev *Checkpoint) (*Checkpoint, error) {
-	if signer == nil {
-		return nil, errors.New("consent: Checkpoint needs a signer")
+	return TakeCheckpoint(ctx, l.store, signer, prev, l.now())
+}
+
+// TakeCheckpoint is Ledger.Checkpoint on a store, for tools that have no
+// ledger keys (an auditor's command): at is the checkpoint's time.
+func TakeCheckpoint(ctx context.Context, store Store, signer tink.Signer, prev *Checkpoint, at time.Time) (*Checkpoint, error) {
+	if signer == nil || store == nil {
+		return nil, errors.New("consent: a checkpoint needs a store and a signer")
 	}
-	c := &Checkpoint{Version: 1, Number: 1, CreatedAt: l.now()}
+	c := &Checkpoint{Version: 1, Number: 1, CreatedAt: at.UTC()}
 	if prev != nil {
 		c.Number, c.Prev = prev.Number+1, slices.Clone(prev.Root)
 	}
-	err := l.eachSubject(ctx, func(id string) error {
-		events, err := l.store.Events(ctx, id)
-		if err != nil {
-			return err
+	var err error
+	if hr, ok := store.(HeadReader); ok {
+		for after := ""; ; {
+			heads, err := hr.Heads(ctx, after, 1000)
+			if err != nil {
+				return nil, err
+			}
+			c.Heads = append(c.Heads, heads...)
+			if len(heads) < 1000 {
+				break
+			}
+			after = heads[len(heads)-1].Subject
 		}
-		if len(events) == 0 {
+	} else {
+		err = eachSubject(ctx, store, func(id string) error {
+			events, err := store.Events(ctx, id)
+			if err != nil || len(events) == 0 {
+				return err
+			}
+			last := events[len(events)-1]
+			c.Heads = append(c.Heads, Head{Subject: id, Seq: last.Seq, Hash: slices.Clone(last.Hash)})
 			return nil
+		})
+		if err != nil {
+			return nil, err
 		}
-		last := events[len(events)-1]
-		c.Heads = append(c.Heads, Head{Subject: id, Seq: last.Seq, Hash: slices.Clone(last.Hash)})
-		c.Events += last.Seq
-		return nil
-	})
-	if err != nil {
-		return nil, err
+	}
+	for _, h := range c.Heads {
+		c.Events += h.Seq
 	}
 	c.Root = merkleRoot(c.Heads)
 	if c.Signature, err = signer.Sign(c.signedBytes()); err != nil {
@@ -147,10 +167,10 @@ func (l *Ledger) Checkpoint(ctx context.Context, signer tink.Signer, prev *Check
 }
 
 // eachSubject calls f with every subject id, in ascending order.
-func (l *Ledger) eachSubject(ctx context.Context, f func(string) error) error {
+func eachSubject(ctx context.Context, store Store, f func(string) error) error {
 	after := ""
 	for {
-		ids, err := l.store.ListSubjects(ctx, after, 500)
+		ids, err := store.ListSubjects(ctx, after, 500)
 		if err != nil {
 			return err
 		}
@@ -164,6 +184,17 @@ func (l *Ledger) eachSubject(ctx context.Context, f func(string) error) error {
 		}
 		after = ids[len(ids)-1]
 	}
+}
+
+// HeadReader is an optional interface for a Store that can list chain
+// heads without reading whole histories, which Checkpoint then uses. Both
+// stores in this module implement it; consenttest checks it agrees with
+// Events.
+type HeadReader interface {
+	// Heads returns up to limit heads of subjects with at least one event
+	// and an id greater than after, in ascending id order: each subject's
+	// newest sequence number and hash.
+	Heads(ctx context.Context, after string, limit int) ([]Head, error)
 }
 
 // VerifyCheckpoint checks c's structure, Merkle root and signature with
@@ -253,6 +284,16 @@ func (r *AuditReport) OK() bool { return len(r.Changes) == 0 }
 // rewritten chain, a deleted subject) rather than stopping at the first.
 // Give it the latest checkpoint the city filed: an older one covers less.
 func (l *Ledger) Audit(ctx context.Context, c *Checkpoint, verifier tink.Verifier) (*AuditReport, error) {
+	return Audit(ctx, l.store, c, verifier)
+}
+
+// Audit is Ledger.Audit on a store, for an auditor's tool that has no
+// ledger keys: it needs only read access to the database and the public
+// half of the checkpoint key.
+func Audit(ctx context.Context, store Store, c *Checkpoint, verifier tink.Verifier) (*AuditReport, error) {
+	if store == nil {
+		return nil, errors.New("consent: Audit needs a store")
+	}
 	if err := VerifyCheckpoint(c, verifier); err != nil {
 		return nil, err
 	}
@@ -262,9 +303,9 @@ func (l *Ledger) Audit(ctx context.Context, c *Checkpoint, verifier tink.Verifie
 		heads[h.Subject] = h
 	}
 	seen := make(map[string]bool, len(c.Heads))
-	err := l.eachSubject(ctx, func(id string) error {
+	err := eachSubject(ctx, store, func(id string) error {
 		seen[id] = true
-		events, err := l.store.Events(ctx, id)
+		events, err := store.Events(ctx, id)
 		if err != nil {
 			return err
 		}

@@ -516,22 +516,7 @@ func (l *Ledger) Verify(ctx context.Context, subject string) error {
 
 // VerifyAll verifies every subject's chain and returns the first break.
 func (l *Ledger) VerifyAll(ctx context.Context) error {
-	after := ""
-	for {
-		ids, err := l.store.ListSubjects(ctx, after, 500)
-		if err != nil {
-			return err
-		}
-		for _, id := range ids {
-			if err := l.Verify(ctx, id); err != nil {
-				return err
-			}
-		}
-		if len(ids) < 500 {
-			return nil
-		}
-		after = ids[len(ids)-1]
-	}
+	return eachSubject(ctx, l.store, func(id string) error { return l.Verify(ctx, id) })
 }
 
 // withdrawable reports whether a withdrawal for the pair would change

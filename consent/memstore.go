@@ -23,6 +23,7 @@ var (
 	_ Store         = (*MemoryStore)(nil)
 	_ BatchAppender = (*MemoryStore)(nil)
 	_ ContactMover  = (*MemoryStore)(nil)
+	_ HeadReader    = (*MemoryStore)(nil)
 )
 
 // NewMemoryStore returns an empty MemoryStore.
@@ -327,4 +328,26 @@ func (m *MemoryStore) Notice(_ context.Context, id string, version int) (Notice,
 	}
 	n.TextSHA256 = bytes.Clone(n.TextSHA256)
 	return n, nil
+}
+
+// Heads implements HeadReader.
+func (m *MemoryStore) Heads(_ context.Context, after string, limit int) ([]Head, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	ids := make([]string, 0, len(m.events))
+	for id, ev := range m.events {
+		if id > after && len(ev) > 0 {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	if len(ids) > limit {
+		ids = ids[:limit]
+	}
+	out := make([]Head, len(ids))
+	for i, id := range ids {
+		last := m.events[id][len(m.events[id])-1]
+		out[i] = Head{Subject: id, Seq: last.Seq, Hash: bytes.Clone(last.Hash)}
+	}
+	return out, nil
 }

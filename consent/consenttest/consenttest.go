@@ -128,6 +128,8 @@ func Run(t *testing.T, newStore func(t *testing.T) consent.Store) {
 	t.Run("MoveContact", func(t *testing.T) { testMoveContact(t, newStore(t)) })
 	t.Run("LedgerMoveContact", func(t *testing.T) { testLedgerMove(t, newStore(t)) })
 	t.Run("LedgerMoveContactRace", func(t *testing.T) { testLedgerMoveRace(t, newStore(t)) })
+	t.Run("Heads", func(t *testing.T) { testHeads(t, newStore(t)) })
+	t.Run("LedgerCheckpoint", func(t *testing.T) { testLedgerCheckpoint(t, newStore(t)) })
 }
 
 func testSubjects(t *testing.T, s consent.Store) {

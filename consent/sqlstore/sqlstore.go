@@ -584,10 +584,10 @@ type queries struct {
 	d  sqldialect.Dialect
 	pg bool
 
-	takeLock, byIndex, insertSubject, subject, forget, list, move string
-	useToken, insertEvent, events, latest                         string
-	latestRequested, resting, state, putNotice, notice            string
-	pgLockHeads, pgInsertEvents, pgSetSeqs, sqliteSetSeq          string
+	takeLock, byIndex, insertSubject, subject, forget, list, move, heads string
+	useToken, insertEvent, events, latest                                string
+	latestRequested, resting, state, putNotice, notice                   string
+	pgLockHeads, pgInsertEvents, pgSetSeqs, sqliteSetSeq                 string
 }
 
 func newQueries(d sqldialect.Dialect) queries {
@@ -598,6 +598,9 @@ func newQueries(d sqldialect.Dialect) queries {
 	q.subject = q.rebind(`SELECT ` + subjectCols + ` FROM consent_subjects WHERE id = ?`)
 	q.forget = q.rebind(`UPDATE consent_subjects SET contact = NULL, idx = NULL, forgotten_at = COALESCE(forgotten_at, ?) WHERE id = ?`)
 	q.move = q.rebind(`UPDATE consent_subjects SET contact = ?, idx = ? WHERE id = ? AND kind = ? AND forgotten_at IS NULL`)
+	q.heads = q.rebind(`SELECT s.id, s.last_seq, e.hash FROM consent_subjects s
+		JOIN consent_events e ON e.subject = s.id AND e.seq = s.last_seq
+		WHERE s.id > ? ORDER BY s.id LIMIT ?`)
 	q.list = q.rebind(`SELECT id FROM consent_subjects WHERE id > ? ORDER BY id LIMIT ?`)
 	// insertOnce runs useToken and putNotice: on MySQL a duplicate key
 	// is an error it recognises, elsewhere ON CONFLICT DO NOTHING.
