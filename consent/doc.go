@@ -107,6 +107,18 @@
 // for it, under the same lock as CreateSubject, so a move and a sign-up of
 // the same address never leave two subjects with it.
 //
+// # Checkpoints
+//
+// Ledger.Checkpoint signs, with a Tink signature key that never sits in the
+// database, a Merkle root over every subject's chain head (its newest
+// sequence number and hash); checkpoints chain by number and previous root.
+// File each where the database's owner cannot change it. Ledger.Audit (or
+// Audit on a store alone, for an auditor's tool such as cmd/consentaudit)
+// verifies a checkpoint and names every change since: an edited event, a
+// chain recomputed after an edit, a deleted newest event or subject, events
+// moved between subjects, a broken append. Stores that implement the
+// optional HeadReader list heads without reading whole histories.
+//
 // # Stores
 //
 // MemoryStore is for tests and examples; consent/sqlstore is the
