@@ -32,6 +32,11 @@ var (
 	// ErrNoticeConflict means a notice version was stored again with
 	// different text: publish a new version instead.
 	ErrNoticeConflict = errors.New("consent: notice version already stored with different text")
+	// ErrUnavailable means the store failed in a way that may succeed on
+	// retry: the database is down or unreachable, out of connections, or
+	// a transaction lost a deadlock. It wraps the cause. It is never a
+	// verdict on the input: a web handler answers 503, not 400.
+	ErrUnavailable = errors.New("consent: store unavailable, try again")
 	// ErrContactInUse means Ledger.MoveContact was asked to give a subject
 	// a contact point that is already another subject's. Nothing changed;
 	// Find names the other subject.

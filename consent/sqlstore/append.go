@@ -47,7 +47,8 @@ type appendReq struct {
 // returns ctx's error; once the writer has taken it, Append waits for the
 // transaction's outcome and returns that, so that a caller never sees an
 // error for an event that was stored.
-func (s *Store) Append(ctx context.Context, e consent.Event, tokenID []byte) (consent.Event, error) {
+func (s *Store) Append(ctx context.Context, e consent.Event, tokenID []byte) (_ consent.Event, err error) {
+	defer unavailable(&err)
 	if err := ctx.Err(); err != nil {
 		return consent.Event{}, fmt.Errorf("consent/sqlstore: append: %w", err)
 	}
@@ -123,7 +124,8 @@ func (s *Store) write(batch []*appendReq) {
 // chain in the order given. It does not go through the Append queue, but
 // it serialises with it (the SQLite write lock; PostgreSQL row locks on
 // the subjects).
-func (s *Store) AppendBatch(ctx context.Context, events []consent.Event) ([]consent.Event, error) {
+func (s *Store) AppendBatch(ctx context.Context, events []consent.Event) (_ []consent.Event, err error) {
+	defer unavailable(&err)
 	if len(events) == 0 {
 		return nil, nil
 	}

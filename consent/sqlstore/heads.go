@@ -10,7 +10,8 @@ import (
 var _ consent.HeadReader = (*Store)(nil)
 
 // Heads implements consent.HeadReader in one query per page.
-func (s *Store) Heads(ctx context.Context, after string, limit int) ([]consent.Head, error) {
+func (s *Store) Heads(ctx context.Context, after string, limit int) (_ []consent.Head, err error) {
+	defer unavailable(&err)
 	rows, err := s.db.QueryContext(ctx, s.q.heads, after, limit)
 	if err != nil {
 		return nil, fmt.Errorf("consent/sqlstore: heads: %w", err)

@@ -16,7 +16,8 @@ var _ consent.ContactMover = (*Store)(nil)
 // advisory lock on the new index in PostgreSQL, the write lock in SQLite)
 // only if no new candidate appeared meanwhile; otherwise it calls same
 // again with the new candidates.
-func (s *Store) MoveContact(ctx context.Context, rec consent.SubjectRecord, same func([]consent.SubjectRecord) (string, error)) (string, error) {
+func (s *Store) MoveContact(ctx context.Context, rec consent.SubjectRecord, same func([]consent.SubjectRecord) (string, error)) (_ string, err error) {
+	defer unavailable(&err)
 	seen := map[string]bool{}
 	for range s.retries + 1 {
 		cands, err := s.candidates(ctx, s.db, rec.Kind, rec.Index)

@@ -150,7 +150,8 @@ func (s *Store) runner() (*migrate.Runner, error) {
 // Migrate calls (several app servers starting at once) wait for each other
 // (an advisory lock on PostgreSQL, GET_LOCK on MySQL, the write lock on
 // SQLite). See internal/migrate.
-func (s *Store) Migrate(ctx context.Context) error {
+func (s *Store) Migrate(ctx context.Context) (err error) {
+	defer unavailable(&err)
 	r, err := s.runner()
 	if err != nil {
 		return err
@@ -159,7 +160,8 @@ func (s *Store) Migrate(ctx context.Context) error {
 }
 
 // SchemaVersion returns the highest applied migration version, 0 if none.
-func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
+func (s *Store) SchemaVersion(ctx context.Context) (_ int, err error) {
+	defer unavailable(&err)
 	r, err := s.runner()
 	if err != nil {
 		return 0, err
@@ -230,7 +232,8 @@ func lockKey(kind consent.ContactKind, index []byte) int64 {
 // database), then inserts under a lock (an advisory lock on the index in
 // PostgreSQL, the write lock in SQLite) only if no new candidate appeared
 // meanwhile; otherwise it calls same again with the new candidates.
-func (s *Store) CreateSubject(ctx context.Context, rec consent.SubjectRecord, same func([]consent.SubjectRecord) (string, error)) (string, bool, error) {
+func (s *Store) CreateSubject(ctx context.Context, rec consent.SubjectRecord, same func([]consent.SubjectRecord) (string, error)) (_ string, _ bool, err error) {
+	defer unavailable(&err)
 	seen := map[string]bool{}
 	for range s.retries + 1 {
 		cands, err := s.candidates(ctx, s.db, rec.Kind, rec.Index)
@@ -356,7 +359,8 @@ func (s *Store) insertIfUnchanged(ctx context.Context, rec consent.SubjectRecord
 }
 
 // Subject implements consent.Store.
-func (s *Store) Subject(ctx context.Context, id string) (consent.SubjectRecord, error) {
+func (s *Store) Subject(ctx context.Context, id string) (_ consent.SubjectRecord, err error) {
+	defer unavailable(&err)
 	r, err := scanSubject(s.db.QueryRowContext(ctx, s.q.subject, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, consent.ErrNotFound
@@ -368,7 +372,8 @@ func (s *Store) Subject(ctx context.Context, id string) (consent.SubjectRecord, 
 }
 
 // SubjectsByIndex implements consent.Store.
-func (s *Store) SubjectsByIndex(ctx context.Context, kind consent.ContactKind, index []byte) ([]consent.SubjectRecord, error) {
+func (s *Store) SubjectsByIndex(ctx context.Context, kind consent.ContactKind, index []byte) (_ []consent.SubjectRecord, err error) {
+	defer unavailable(&err)
 	return s.candidates(ctx, s.db, kind, index)
 }
 
@@ -377,7 +382,8 @@ func (s *Store) SubjectsByIndex(ctx context.Context, kind consent.ContactKind, i
 // Append): appends committed before it are visible to a read after it
 // returns; appends after it, other than withdrawals, fail with
 // consent.ErrForgotten.
-func (s *Store) ForgetSubject(ctx context.Context, id string, at time.Time) error {
+func (s *Store) ForgetSubject(ctx context.Context, id string, at time.Time) (err error) {
+	defer unavailable(&err)
 	defer s.lockWrites()()
 	res, err := s.db.ExecContext(ctx, s.q.forget, nanos(at), id)
 	if err != nil {
@@ -397,7 +403,8 @@ func (s *Store) ForgetSubject(ctx context.Context, id string, at time.Time) erro
 }
 
 // ListSubjects implements consent.Store.
-func (s *Store) ListSubjects(ctx context.Context, after string, limit int) ([]string, error) {
+func (s *Store) ListSubjects(ctx context.Context, after string, limit int) (_ []string, err error) {
+	defer unavailable(&err)
 	rows, err := s.db.QueryContext(ctx, s.q.list, after, limit)
 	if err != nil {
 		return nil, fmt.Errorf("consent/sqlstore: list subjects: %w", err)
@@ -442,7 +449,8 @@ func nilIfEmpty(b []byte) any {
 }
 
 // Events implements consent.Store.
-func (s *Store) Events(ctx context.Context, subject string) ([]consent.Event, error) {
+func (s *Store) Events(ctx context.Context, subject string) (_ []consent.Event, err error) {
+	defer unavailable(&err)
 	rows, err := s.db.QueryContext(ctx, s.q.events, subject)
 	if err != nil {
 		return nil, fmt.Errorf("consent/sqlstore: events: %w", err)
@@ -474,18 +482,21 @@ func (s *Store) one(ctx context.Context, query string, args ...any) (consent.Eve
 }
 
 // Latest implements consent.Store.
-func (s *Store) Latest(ctx context.Context, subject, purpose string, ch consent.Channel) (consent.Event, error) {
+func (s *Store) Latest(ctx context.Context, subject, purpose string, ch consent.Channel) (_ consent.Event, err error) {
+	defer unavailable(&err)
 	return s.one(ctx, s.q.latest, subject, purpose, string(ch))
 }
 
 // LatestRequested implements consent.Store.
-func (s *Store) LatestRequested(ctx context.Context, subject, purpose string, ch consent.Channel) (consent.Event, error) {
+func (s *Store) LatestRequested(ctx context.Context, subject, purpose string, ch consent.Channel) (_ consent.Event, err error) {
+	defer unavailable(&err)
 	return s.one(ctx, s.q.latestRequested, subject, purpose, string(ch))
 }
 
 // State implements consent.StateReader: the subject and its latest
 // decided event for the pair, else its latest request, in one query.
-func (s *Store) State(ctx context.Context, subject, purpose string, ch consent.Channel) (consent.SubjectRecord, *consent.Event, error) {
+func (s *Store) State(ctx context.Context, subject, purpose string, ch consent.Channel) (_ consent.SubjectRecord, _ *consent.Event, err error) {
+	defer unavailable(&err)
 	var rec consent.SubjectRecord
 	var kind string
 	var created int64
@@ -495,7 +506,7 @@ func (s *Store) State(ctx context.Context, subject, purpose string, ch consent.C
 		seq, noticeVersion, occ, recd                                 sql.NullInt64
 		prevHash, hash                                                []byte
 	)
-	err := s.db.QueryRowContext(ctx, s.q.state, purpose, string(ch), purpose, string(ch), subject).Scan(
+	err = s.db.QueryRowContext(ctx, s.q.state, purpose, string(ch), purpose, string(ch), subject).Scan(
 		&rec.ID, &kind, &rec.Contact, &rec.Index, &created, &forgotten,
 		&eSubject, &seq, &typ, &ePurpose, &eCh, &method, &noticeID, &noticeVersion, &actor, &detail, &occ, &recd, &prevHash, &hash)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -521,7 +532,8 @@ func (s *Store) State(ctx context.Context, subject, purpose string, ch consent.C
 }
 
 // Resting implements consent.Store.
-func (s *Store) Resting(ctx context.Context, purpose, noticeID string, version int) ([]string, error) {
+func (s *Store) Resting(ctx context.Context, purpose, noticeID string, version int) (_ []string, err error) {
+	defer unavailable(&err)
 	rows, err := s.db.QueryContext(ctx, s.q.resting, purpose, noticeID, version)
 	if err != nil {
 		return nil, fmt.Errorf("consent/sqlstore: resting: %w", err)
@@ -546,7 +558,8 @@ func (s *Store) insertOnce(ctx context.Context, x interface {
 }
 
 // PutNotice implements consent.Store.
-func (s *Store) PutNotice(ctx context.Context, n consent.Notice) error {
+func (s *Store) PutNotice(ctx context.Context, n consent.Notice) (err error) {
+	defer unavailable(&err)
 	inserted, err := s.insertOnce(ctx, s.db, s.q.putNotice, n.ID, n.Version, n.TextSHA256, n.URL, nanos(n.EffectiveAt))
 	if err != nil {
 		return fmt.Errorf("consent/sqlstore: put notice: %w", err)
@@ -565,10 +578,11 @@ func (s *Store) PutNotice(ctx context.Context, n consent.Notice) error {
 }
 
 // Notice implements consent.Store.
-func (s *Store) Notice(ctx context.Context, id string, version int) (consent.Notice, error) {
+func (s *Store) Notice(ctx context.Context, id string, version int) (_ consent.Notice, err error) {
+	defer unavailable(&err)
 	var n consent.Notice
 	var eff int64
-	err := s.db.QueryRowContext(ctx, s.q.notice, id, version).Scan(&n.ID, &n.Version, &n.TextSHA256, &n.URL, &eff)
+	err = s.db.QueryRowContext(ctx, s.q.notice, id, version).Scan(&n.ID, &n.Version, &n.TextSHA256, &n.URL, &eff)
 	if errors.Is(err, sql.ErrNoRows) {
 		return n, consent.ErrNotFound
 	}
@@ -664,3 +678,11 @@ func newQueries(d sqldialect.Dialect) queries {
 // rebind rewrites ? placeholders for the store's dialect ($1, $2... on
 // PostgreSQL). The queries here hold no ? inside string literals.
 func (q queries) rebind(s string) string { return sqlq.Rebind(q.d, s) }
+
+// unavailable marks *err as consent.ErrUnavailable, keeping its cause,
+// when it is a failure that may succeed on retry (see sqlq.Transient).
+func unavailable(err *error) {
+	if *err != nil && !errors.Is(*err, consent.ErrUnavailable) && sqlq.Transient(*err) {
+		*err = fmt.Errorf("%w: %w", consent.ErrUnavailable, *err)
+	}
+}

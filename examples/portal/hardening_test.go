@@ -2,14 +2,17 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/civickit/privacy/consent"
 	"github.com/civickit/privacy/pii"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -312,4 +315,29 @@ func TestCorrectMyData(t *testing.T) {
 	require.NoError(t, tp.app.db.QueryRow(`SELECT sealed FROM portal_accounts WHERE id = ?`, acct.ID).Scan(&blob))
 	assert.NotContains(t, blob, "Alicia", "sealed, not stored in clear")
 	assert.NotContains(t, tp.logs.String(), "Alicia")
+}
+
+// An outage reported by the consent ledger (or any transient database
+// failure) is a 503 page that says so, not a 500.
+func TestOutageIsServiceUnavailable(t *testing.T) {
+	tp := newTestPortal(t, portalOpts{})
+	cases := []struct {
+		err  error
+		want int
+		why  string
+	}{
+		{fmt.Errorf("subscribe: %w", fmt.Errorf("%w: dial tcp: connection refused", consent.ErrUnavailable)), http.StatusServiceUnavailable, "the ledger's store is down"},
+		{errors.New("database is locked (5) (SQLITE_BUSY)"), http.StatusServiceUnavailable, "the portal's own database is busy"},
+		{errors.New("portal: template failed"), http.StatusInternalServerError, "a bug stays a 500"},
+	}
+	for _, c := range cases {
+		w := httptest.NewRecorder()
+		r := httptest.NewRequest(http.MethodPost, "/subscriptions", nil)
+		tp.app.internal(w, r, c.err)
+		assert.Equal(t, c.want, w.Code, c.why)
+		if c.want == http.StatusServiceUnavailable {
+			assert.Contains(t, w.Body.String(), "try again in a minute", c.why)
+			assert.Equal(t, "30", w.Header().Get("Retry-After"))
+		}
+	}
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/civickit/privacy/consent"
 	"github.com/civickit/privacy/cookies"
+	"github.com/civickit/privacy/internal/sqlq"
 	"github.com/civickit/privacy/pii"
 )
 
@@ -180,6 +181,11 @@ func (a *app) fail(w http.ResponseWriter, r *http.Request, status int, msg strin
 // internal logs err (through the redacting logger) and shows a generic page.
 func (a *app) internal(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.Is(err, errAborted) {
+		return
+	}
+	if errors.Is(err, consent.ErrUnavailable) || sqlq.Transient(err) {
+		// An outage, not a bug: 503 with a page that says so, session kept.
+		a.unavailable(w, r, err)
 		return
 	}
 	a.log.ErrorContext(r.Context(), "request failed", slog.String("route", r.Pattern), slog.Any("error", err))

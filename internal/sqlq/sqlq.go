@@ -11,7 +11,10 @@ package sqlq
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
+	"io"
+	"net"
 	"strconv"
 	"strings"
 
@@ -149,4 +152,51 @@ func PlaceholderList(d sqldialect.Dialect, from, n int) string {
 		b.WriteString(Placeholder(d, from+i))
 	}
 	return b.String()
+}
+
+// Transient reports whether err is a database failure that may succeed on
+// retry: a lost or refused connection, a server shutting down or out of
+// connections, a deadlock or serialization failure, a lock wait that timed
+// out, or SQLite's busy database. It does not count the caller's own
+// context ending, nor any error about the statement or its data. It reads
+// error codes through interfaces and messages, so that callers need not
+// import the drivers.
+func Transient(err error) bool {
+	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	if errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return true
+	}
+	var ne net.Error
+	if errors.As(err, &ne) {
+		return true
+	}
+	var st interface{ SQLState() string }
+	if errors.As(err, &st) {
+		code := st.SQLState()
+		switch {
+		case strings.HasPrefix(code, "08"), strings.HasPrefix(code, "53"), // connection; resources
+			code == "40001", code == "40P01", code == "55P03", // serialization; deadlock; lock not available
+			code == "57P01", code == "57P02", code == "57P03": // shutdown; cannot connect now
+			return true
+		}
+		return false
+	}
+	msg := err.Error()
+	for _, s := range transientMessages {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// transientMessages are the texts of transient failures whose drivers have
+// no typed error to test: MySQL's error numbers as go-sql-driver/mysql
+// prints them, and SQLite's result codes as modernc.org/sqlite does.
+var transientMessages = []string{
+	"Error 1040 ", "Error 1053 ", "Error 1205 ", "Error 1213 ", "Error 2006 ", "Error 2013 ", // too many connections, shutdown, lock wait, deadlock, gone away, lost
+	"invalid connection", "bad connection", "connection refused", "connection reset",
+	"SQLITE_BUSY", "SQLITE_LOCKED", "database is locked",
 }

@@ -1,6 +1,11 @@
 package sqlq
 
 import (
+	"context"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"net"
 	"strings"
 	"testing"
 
@@ -76,5 +81,38 @@ func TestQuote(t *testing.T) {
 		}
 		assert.NoError(t, err, c.why)
 		assert.Equal(t, c.want, got, c.why)
+	}
+}
+
+type sqlState string
+
+func (s sqlState) Error() string    { return "pg error " + string(s) }
+func (s sqlState) SQLState() string { return string(s) }
+
+func TestTransient(t *testing.T) {
+	cases := []struct {
+		err  error
+		want bool
+		why  string
+	}{
+		{nil, false, "no error"},
+		{driver.ErrBadConn, true, "a bad connection"},
+		{fmt.Errorf("query: %w", &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}), true, "a refused dial"},
+		{sqlState("08006"), true, "PostgreSQL connection failure"},
+		{sqlState("57P01"), true, "PostgreSQL admin shutdown"},
+		{sqlState("40001"), true, "serialization failure"},
+		{sqlState("40P01"), true, "deadlock"},
+		{sqlState("23505"), false, "a unique violation is about the data"},
+		{sqlState("42P01"), false, "an unknown table is a bug"},
+		{errors.New("Error 1213 (40001): Deadlock found when trying to get lock"), true, "MySQL deadlock"},
+		{errors.New("Error 1062 (23000): Duplicate entry"), false, "MySQL duplicate key"},
+		{errors.New("database is locked (5) (SQLITE_BUSY)"), true, "SQLite busy"},
+		{errors.New("constraint failed: UNIQUE constraint failed (2067)"), false, "SQLite constraint"},
+		{context.Canceled, false, "the caller gave up"},
+		{fmt.Errorf("x: %w", context.DeadlineExceeded), false, "the caller's deadline"},
+		{errors.New("consent: malformed event"), false, "a validation error"},
+	}
+	for _, c := range cases {
+		assert.Equal(t, c.want, Transient(c.err), c.why)
 	}
 }
