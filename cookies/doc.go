@@ -60,6 +60,24 @@
 // Options.InsecureDevelopment, which logs a warning; it is never a silent
 // fallback.
 //
+// # Lifetimes
+//
+// A session ends at the earliest of three limits, each enforced with the
+// Manager's current Options rather than with what a cookie says, so
+// lowering any of them shortens sessions already issued:
+//
+//   - MaxAge, the lifetime of one cookie (24 hours by default);
+//   - IdleTimeout (by default MaxAge): without a Store, the idle clock
+//     starts when the cookie was issued, and a cookie is re-issued once
+//     half of the shorter of MaxAge and IdleTimeout has passed, so an
+//     active visitor keeps the session;
+//   - AbsoluteLifetime (12 hours by default), counted from the session's
+//     creation or its last RenewID, however active it is. A re-issued
+//     cookie never outlives it.
+//
+// A session refused by one of these limits is an *ExpiredError whose
+// Limit names it ("" when the cookie's own sealed lifetime ran out first).
+//
 // # Migrating from gorilla/securecookie
 //
 // Options.Legacy reads cookies issued by securecookie.New(hashKey,

@@ -42,12 +42,27 @@ const MaxCookieSize = 4096
 type ExpiredError struct {
 	IssuedAt  time.Time // when the cookie value was made
 	ExpiresAt time.Time // when it stopped being valid
+	// Limit says which limit ended a session: "" for the lifetime sealed
+	// in the cookie, or the Manager's current policy: LimitMaxAge,
+	// LimitIdle or LimitAbsolute.
+	Limit string
 }
+
+// The limits an ExpiredError names.
+const (
+	LimitMaxAge   = "max-age"           // the cookie is older than the Manager's current MaxAge
+	LimitIdle     = "idle timeout"      // the session was not used for IdleTimeout
+	LimitAbsolute = "absolute lifetime" // the session is older than AbsoluteLifetime
+)
 
 // Error describes the expiry; the times are not personal data.
 func (e *ExpiredError) Error() string {
-	return fmt.Sprintf("cookies: cookie has expired (issued %s, expired %s)",
-		e.IssuedAt.UTC().Format(time.RFC3339), e.ExpiresAt.UTC().Format(time.RFC3339))
+	limit := ""
+	if e.Limit != "" {
+		limit = ", " + e.Limit
+	}
+	return fmt.Sprintf("cookies: cookie has expired (issued %s, expired %s%s)",
+		e.IssuedAt.UTC().Format(time.RFC3339), e.ExpiresAt.UTC().Format(time.RFC3339), limit)
 }
 
 // Unwrap returns ErrExpired.

@@ -28,8 +28,26 @@ type Options[T any] struct {
 	// MaxAge is the session cookie's lifetime, sent as an explicit Max-Age
 	// and kept in the authenticated payload. Zero means DefaultMaxAge;
 	// values above MaxMaxAge (400 days) are capped. A session is re-issued
-	// whenever its payload changes or less than half its lifetime is left.
+	// whenever its payload changes or less than half its lifetime (or of
+	// IdleTimeout, if shorter) is left, never past AbsoluteLifetime. The
+	// Manager's MaxAge, not the one sealed in a cookie, decides: lowering
+	// it shortens cookies already issued.
 	MaxAge time.Duration
+	// IdleTimeout ends a session that was not used for this long (OWASP
+	// ASVS 3.3.1). Zero means MaxAge. Without a Store, "used" means "sent
+	// a cookie the Manager issued", so the idle clock starts at the
+	// cookie's issue time; a cookie is re-issued once half of IdleTimeout
+	// has passed, so an active visitor keeps the session. A value above
+	// MaxAge only matters with a Store. Enforced with the Manager's
+	// current value, whatever a cookie says.
+	IdleTimeout time.Duration
+	// AbsoluteLifetime ends a session this long after it was created
+	// (after its last RenewID), however active it is (OWASP ASVS 3.3.2).
+	// Zero means DefaultAbsoluteLifetime (12 hours); values above
+	// MaxMaxAge are capped. Re-issuing never extends a cookie past it, and
+	// it is enforced with the Manager's current value, so lowering it ends
+	// sessions already issued.
+	AbsoluteLifetime time.Duration
 	// SameSite is http.SameSiteLaxMode (the default) or
 	// http.SameSiteStrictMode; other modes are refused.
 	SameSite http.SameSite
@@ -57,10 +75,18 @@ type Options[T any] struct {
 	Now func() time.Time
 }
 
+// DefaultAbsoluteLifetime is the AbsoluteLifetime used when options leave
+// it zero: 12 hours, the OWASP ASVS level 2 limit for a login session.
+const DefaultAbsoluteLifetime = 12 * time.Hour
+
 // Manager loads and saves typed sessions in an encrypted cookie and
 // provides the net/http middleware. It is safe for concurrent use.
 type Manager[T any] struct {
 	codec    *Codec
+	maxAge   time.Duration // the cookie lifetime: codec.maxAge
+	idle     time.Duration // IdleTimeout
+	absolute time.Duration // AbsoluteLifetime
+	refresh  time.Duration // re-issue a cookie this long after its issue
 	name     string
 	ad       []byte
 	plan     *structPlan
@@ -96,6 +122,10 @@ func NewManager[T any](kr *pii.Keyring, opts *Options[T]) (*Manager[T], error) {
 	m := &Manager[T]{
 		codec: codec, plan: plan, secure: !opts.InsecureDevelopment,
 		category: opts.Category, consent: opts.Consent, legacy: opts.Legacy, log: opts.Logger,
+		maxAge: codec.maxAge,
+	}
+	if err := m.setLimits(opts.IdleTimeout, opts.AbsoluteLifetime); err != nil {
+		return nil, err
 	}
 	if m.log == nil {
 		m.log = slog.Default()
@@ -134,6 +164,50 @@ func NewManager[T any](kr *pii.Keyring, opts *Options[T]) (*Manager[T], error) {
 		warnInsecure(m.log, "session")
 	}
 	return m, nil
+}
+
+// setLimits validates and sets the idle timeout and absolute lifetime.
+func (m *Manager[T]) setLimits(idle, absolute time.Duration) error {
+	switch {
+	case idle < 0 || absolute < 0:
+		return errors.New("cookies: IdleTimeout and AbsoluteLifetime must not be negative")
+	case idle != 0 && idle < time.Second, absolute != 0 && absolute < time.Second:
+		return errors.New("cookies: IdleTimeout and AbsoluteLifetime must be at least one second")
+	}
+	if idle == 0 {
+		idle = m.maxAge
+	}
+	if absolute == 0 {
+		absolute = DefaultAbsoluteLifetime
+	}
+	m.idle = min(idle, MaxMaxAge).Truncate(time.Second)
+	m.absolute = min(absolute, MaxMaxAge).Truncate(time.Second)
+	m.refresh = min(m.maxAge, m.idle) / 2
+	return nil
+}
+
+// IdleTimeout returns the idle timeout the Manager enforces.
+func (m *Manager[T]) IdleTimeout() time.Duration { return m.idle }
+
+// AbsoluteLifetime returns the absolute lifetime the Manager enforces.
+func (m *Manager[T]) AbsoluteLifetime() time.Duration { return m.absolute }
+
+// deadline returns when a session created at created and last used at
+// seen ends under the Manager's current policy, and which limit ends it.
+func (m *Manager[T]) deadline(created, seen time.Time) (time.Time, string) {
+	abs := created.Add(m.absolute)
+	if idle := seen.Add(m.idle); idle.Before(abs) {
+		return idle, LimitIdle
+	}
+	return abs, LimitAbsolute
+}
+
+// cookieTTL returns the lifetime of a cookie issued at now for a session
+// created at created: MaxAge, cut short by the absolute lifetime; zero if
+// the session is over.
+func (m *Manager[T]) cookieTTL(created, now time.Time) time.Duration {
+	left := created.Add(m.absolute).Sub(now.Truncate(time.Second))
+	return max(0, min(m.maxAge, left))
 }
 
 // Name returns the session cookie's full name, for example
@@ -183,22 +257,37 @@ func (m *Manager[T]) Load(r *http.Request) (*Session[T], error) {
 	return s, firstErr
 }
 
-// open decodes a session cookie value.
+// open decodes a session cookie value and checks it against the
+// Manager's current MaxAge, idle timeout and absolute lifetime.
 func (m *Manager[T]) open(value string) (*Session[T], error) {
-	format, issued, body, err := m.codec.open(m.ad, value)
+	now := m.codec.now()
+	format, issued, expires, body, err := m.codec.open(m.ad, value, now)
 	if err != nil {
 		return nil, err
 	}
 	if format != formatSession || len(body) < idLen+1 {
 		return nil, ErrInvalid
 	}
-	s := &Session[T]{expires: issued.Add(m.codec.maxAge)}
-	copy(s.id[:], body)
 	age, n := binary.Uvarint(body[idLen:])
 	if n <= 0 || age > uint64(issued.Unix()) {
 		return nil, ErrInvalid
 	}
-	s.created = issued.Add(-time.Duration(age) * time.Second)
+	created := issued.Add(-time.Duration(age) * time.Second)
+	// The server's policy, not the cookie's: a stateless session was last
+	// seen when its cookie was issued.
+	if end := issued.Add(m.maxAge); end.Before(expires) {
+		expires = end
+		if !now.Before(end) {
+			return nil, &ExpiredError{IssuedAt: issued, ExpiresAt: end, Limit: LimitMaxAge}
+		}
+	}
+	if end, limit := m.deadline(created, issued); !now.Before(end) {
+		return nil, &ExpiredError{IssuedAt: issued, ExpiresAt: end, Limit: limit}
+	} else if end.Before(expires) {
+		expires = end
+	}
+	s := &Session[T]{created: created, issued: issued, expires: expires}
+	copy(s.id[:], body)
 	rec := body[idLen+n:]
 	if err := m.plan.decodeRecord(rec, reflect.ValueOf(&s.Values).Elem()); err != nil {
 		return nil, ErrInvalid
@@ -237,7 +326,7 @@ func (m *Manager[T]) Save(w http.ResponseWriter, r *http.Request, s *Session[T])
 	changed := s.renewed || s.migrate ||
 		(s.isNew && len(record) > 0) ||
 		(!s.isNew && !bytes.Equal(record, s.loaded)) ||
-		(!s.isNew && s.expires.Sub(now) < m.codec.maxAge/2)
+		(!s.isNew && m.refreshDue(s, now))
 	if !changed {
 		return nil
 	}
@@ -252,15 +341,42 @@ func (m *Manager[T]) Save(w http.ResponseWriter, r *http.Request, s *Session[T])
 		// A renewed id is a new session as far as CreatedAt is concerned.
 		s.created = now.Truncate(time.Second)
 	}
-	value, err := m.sealRecord(s, now, buf)
+	ttl := m.cookieTTL(s.created, now)
+	if ttl <= 0 {
+		// Past the absolute lifetime since it was loaded: end it.
+		end := s.created.Add(m.absolute)
+		if s.present {
+			setCookie(w, m.cookie(m.name, "", -1, m.secure))
+			s.present = false
+		}
+		return &ExpiredError{IssuedAt: s.issued, ExpiresAt: end, Limit: LimitAbsolute}
+	}
+	value, err := m.sealRecordTTL(s, now, ttl, buf)
 	if err != nil {
 		return err
 	}
-	setCookie(w, m.cookie(m.name, value, int(m.codec.maxAge/time.Second), m.secure))
+	setCookie(w, m.cookie(m.name, value, int(ttl/time.Second), m.secure))
 	s.loaded = append(s.loaded[:0], record...)
 	s.isNew, s.renewed, s.migrate, s.present = false, false, false, true
-	s.expires = now.Truncate(time.Second).Add(m.codec.maxAge)
+	s.issued = now.Truncate(time.Second)
+	s.expires = s.issued.Add(ttl)
+	if end, _ := m.deadline(s.created, s.issued); end.Before(s.expires) {
+		s.expires = end
+	}
 	return nil
+}
+
+// refreshDue reports whether a loaded, unchanged session's cookie should
+// be re-issued: half of MaxAge (or of the idle timeout, if shorter) has
+// passed since it was issued, and a new cookie would last longer (it
+// never does past the absolute lifetime).
+func (m *Manager[T]) refreshDue(s *Session[T], now time.Time) bool {
+	if now.Sub(s.issued) < m.refresh {
+		return false
+	}
+	ttl := m.cookieTTL(s.created, now)
+	next := now.Truncate(time.Second).Add(min(ttl, m.idle))
+	return next.After(s.expires)
 }
 
 // recordRoom is the space record leaves in front of the record for the
@@ -276,15 +392,20 @@ func (m *Manager[T]) record(s *Session[T]) (buf []byte, err error) {
 }
 
 // sealRecord encrypts a session, id, seconds since creation and record,
-// from a buffer made by record.
+// from a buffer made by record, for a cookie issued at now.
 func (m *Manager[T]) sealRecord(s *Session[T], now time.Time, buf []byte) (string, error) {
+	return m.sealRecordTTL(s, now, m.cookieTTL(s.created, now), buf)
+}
+
+// sealRecordTTL is sealRecord for a cookie that lives ttl.
+func (m *Manager[T]) sealRecordTTL(s *Session[T], now time.Time, ttl time.Duration, buf []byte) (string, error) {
 	var mid [idLen + binary.MaxVarintLen64]byte
 	copy(mid[:], s.id[:])
 	age := max(0, int64(now.Sub(s.created)/time.Second))
 	n := idLen + binary.PutUvarint(mid[idLen:], uint64(age))
 	start := recordRoom - n
 	copy(buf[start:], mid[:n])
-	return m.codec.seal(m.ad, formatSession, now, buf[start-headerMax:])
+	return m.codec.sealTTL(m.ad, formatSession, now, ttl, buf[start-headerMax:])
 }
 
 func (m *Manager[T]) cookie(name, value string, maxAge int, secure bool) *http.Cookie {

@@ -23,7 +23,8 @@ type Session[T any] struct {
 
 	id        [idLen]byte
 	created   time.Time
-	expires   time.Time // of the cookie loaded; zero for a new session
+	issued    time.Time // when the cookie loaded (or last sent) was issued
+	expires   time.Time // when the session ends unless used again; zero for a new session
 	isNew     bool
 	loaded    []byte // the record as loaded, for change detection
 	renewed   bool
@@ -46,8 +47,10 @@ func (s *Session[T]) ID() string { return base64.RawURLEncoding.EncodeToString(s
 // CreatedAt returns when the session (or its current id) was created.
 func (s *Session[T]) CreatedAt() time.Time { return s.created }
 
-// ExpiresAt returns when the cookie the session was loaded from expires,
-// or the zero time for a session not yet saved.
+// ExpiresAt returns when the session ends unless it is used again: the
+// earliest of its cookie's expiry, its idle timeout and its absolute
+// lifetime under the Manager's current policy. It is the zero time for a
+// session not yet saved.
 func (s *Session[T]) ExpiresAt() time.Time { return s.expires }
 
 // IsNew reports whether the session was not loaded from a cookie of the
