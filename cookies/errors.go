@@ -32,6 +32,20 @@ var (
 	// visitor has not consented to its category (or sent Sec-GPC: 1 for
 	// analytics).
 	ErrNoConsent = errors.New("cookies: visitor has not consented to this cookie's category")
+	// ErrEnded means a server-side session named by an authentic cookie
+	// is no longer in the Store: it was revoked (logout, "log out
+	// everywhere") or expired there.
+	ErrEnded = errors.New("cookies: session has ended")
+	// ErrStore wraps a failure of the session Store (database down,
+	// timeout). It is never about the visitor's cookie.
+	ErrStore = errors.New("cookies: session store failed")
+	// ErrNoStore means a server-side operation (accounts, listing,
+	// revocation) was asked of a Manager without Options.Store.
+	ErrNoStore = errors.New("cookies: the session manager has no store")
+	// ErrNotSupported means the Store can neither index sessions by
+	// account (AccountStore) nor iterate them (IterableStore), so an
+	// account's sessions cannot be found.
+	ErrNotSupported = errors.New("cookies: the session store cannot find an account's sessions")
 )
 
 // MaxCookieSize is the most bytes of name plus value a cookie may have.

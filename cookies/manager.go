@@ -71,6 +71,24 @@ type Options[T any] struct {
 	// Legacy reads cookies issued by an existing gorilla/securecookie
 	// setup, so visitors stay logged in across the migration.
 	Legacy *Legacy[T]
+	// Store, if set, keeps sessions on the server (see "Server-side
+	// sessions" in the package documentation): the cookie carries only
+	// the sealed session id, and Values, the account id and the times
+	// live in the store, shared by every app server. Any
+	// github.com/alexedwards/scs/v2 store works; cookies/sessionstore has
+	// SQLite, PostgreSQL and Redis stores that also index sessions by
+	// account. Nil means stateless sessions: everything in the cookie.
+	Store Store
+	// TouchInterval is, with a Store, how often at most the last-seen
+	// time of a session that did not otherwise change is written back.
+	// Zero means one minute, or a tenth of IdleTimeout if that is
+	// shorter. The idle timeout is measured from the last write.
+	TouchInterval time.Duration
+	// ClientIP returns the client address of a request, as an IP or
+	// IP:port, for the session list; it is truncated (to /24 or /48)
+	// before it is stored. Nil means r.RemoteAddr: set it behind a
+	// reverse proxy you trust.
+	ClientIP func(r *http.Request) string
 	// Now is the clock; nil means time.Now. For tests.
 	Now func() time.Time
 }
@@ -87,6 +105,10 @@ type Manager[T any] struct {
 	idle     time.Duration // IdleTimeout
 	absolute time.Duration // AbsoluteLifetime
 	refresh  time.Duration // re-issue a cookie this long after its issue
+	store    Store         // nil: stateless
+	acct     AccountStore  // store, if it indexes by account
+	touch    time.Duration // TouchInterval
+	clientIP func(*http.Request) string
 	name     string
 	ad       []byte
 	plan     *structPlan
@@ -126,6 +148,22 @@ func NewManager[T any](kr *pii.Keyring, opts *Options[T]) (*Manager[T], error) {
 	}
 	if err := m.setLimits(opts.IdleTimeout, opts.AbsoluteLifetime); err != nil {
 		return nil, err
+	}
+	if opts.Store != nil {
+		m.store = opts.Store
+		m.acct, _ = opts.Store.(AccountStore)
+		switch {
+		case opts.TouchInterval < 0:
+			return nil, errors.New("cookies: TouchInterval must not be negative")
+		case opts.TouchInterval == 0:
+			m.touch = min(time.Minute, m.idle/10)
+		default:
+			m.touch = opts.TouchInterval
+		}
+		m.clientIP = opts.ClientIP
+		if m.clientIP == nil {
+			m.clientIP = func(r *http.Request) string { return r.RemoteAddr }
+		}
 	}
 	if m.log == nil {
 		m.log = slog.Default()
@@ -218,8 +256,9 @@ func (m *Manager[T]) Name() string { return m.name }
 func (m *Manager[T]) Codec() *Codec { return m.codec }
 
 // Load returns the session carried by r, or a new one. The error says why
-// a cookie that r carried was not used (ErrInvalid or an *ExpiredError);
-// the session returned is usable either way.
+// a cookie that r carried was not used (ErrInvalid, an *ExpiredError, or
+// with a Store ErrEnded, or ErrStore if the store failed); the session
+// returned is usable either way.
 func (m *Manager[T]) Load(r *http.Request) (*Session[T], error) {
 	now := m.codec.now()
 	var firstErr error
@@ -229,12 +268,23 @@ func (m *Manager[T]) Load(r *http.Request) (*Session[T], error) {
 			break // a few same-named cookies at most; ignore a flood
 		}
 		present = true
-		s, err := m.open(c.Value)
+		var s *Session[T]
+		var err error
+		if m.store != nil {
+			s, err = m.openRef(r.Context(), c.Value)
+		} else {
+			s, err = m.open(c.Value)
+		}
 		if err == nil {
 			s.present = true
 			return s, nil
 		}
-		if firstErr == nil || errors.Is(err, ErrExpired) {
+		if errors.Is(err, ErrStore) {
+			s := newSession[T](now)
+			s.present = true
+			return s, err
+		}
+		if firstErr == nil || errors.Is(err, ErrExpired) || errors.Is(err, ErrEnded) {
 			firstErr = err
 		}
 	}
@@ -315,12 +365,24 @@ func (m *Manager[T]) Save(w http.ResponseWriter, r *http.Request, s *Session[T])
 			setCookie(w, m.cookie(m.name, "", -1, m.secure))
 			s.present = false
 		}
+		if s.stored {
+			if err := storeDelete(r.Context(), m.store, s.key); err != nil {
+				return fmt.Errorf("%w: delete: %w", ErrStore, err)
+			}
+			s.stored = false
+		}
 		return nil
 	}
 	now := m.codec.now()
 	buf, err := m.record(s)
 	if err != nil {
 		return err
+	}
+	if m.store != nil {
+		return m.saveStored(w, r, s, now, buf[recordRoom:])
+	}
+	if s.account != "" {
+		return fmt.Errorf("%w: only server-side sessions have an account", ErrNoStore)
 	}
 	record := buf[recordRoom:]
 	changed := s.renewed || s.migrate ||

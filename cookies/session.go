@@ -3,6 +3,7 @@ package cookies
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
 	"time"
 )
@@ -32,6 +33,12 @@ type Session[T any] struct {
 	migrate   bool // loaded from a legacy cookie: re-issue in the new format
 	present   bool // the request carried a cookie by this name
 	legacyHad bool // the request carried a legacy cookie to delete
+
+	// Server-side sessions (Options.Store) only.
+	account string    // opaque account id, "" if none
+	seen    time.Time // last seen, as stored
+	stored  bool      // the store holds this session under key
+	key     string    // the store token (Handle) of the stored session
 }
 
 func newSession[T any](now time.Time) *Session[T] {
@@ -43,6 +50,47 @@ func newSession[T any](now time.Time) *Session[T] {
 // ID returns the session id: 22 characters of base64url for 128 random
 // bits. It identifies the session, not the person, and changes on RenewID.
 func (s *Session[T]) ID() string { return base64.RawURLEncoding.EncodeToString(s.id[:]) }
+
+// Handle returns the session's public handle: a SHA-256 digest of its id,
+// under which a Store keeps it. Unlike the id it is safe to show (an
+// account page lists sessions by handle, and Manager.Revoke takes one):
+// it cannot be turned back into the id, nor into a cookie. It changes on
+// RenewID.
+func (s *Session[T]) Handle() string { return handleOf(s.id) }
+
+func handleOf(id [idLen]byte) string {
+	h := sha256.New()
+	h.Write([]byte("civickit/cookies session handle\x00"))
+	h.Write(id[:])
+	var sum [sha256.Size]byte
+	return base64.RawURLEncoding.EncodeToString(h.Sum(sum[:0]))
+}
+
+// SetAccount binds a server-side session to an account, at login, so
+// that Manager.Sessions lists it and Manager.RevokeAll ends it; "" unbinds
+// it. It also calls RenewID: a change of privileges gets a new session id
+// (session fixation). The id must be opaque, such as a database key or a
+// random reference: never an e-mail address, user name or anything else
+// personal. The store keeps it in plain text for lookup, so Save refuses
+// with ErrContainsPII one the PII guard flags. Without Options.Store,
+// Save refuses a session with an account (ErrNoStore).
+func (s *Session[T]) SetAccount(id string) {
+	s.account = id
+	s.RenewID()
+}
+
+// Account returns the account id the session is bound to, or "".
+func (s *Session[T]) Account() string { return s.account }
+
+// LastSeenAt returns when a server-side session was last written to the
+// store (see Options.TouchInterval); without a store, when its cookie was
+// issued. It is the zero time for a session not yet saved.
+func (s *Session[T]) LastSeenAt() time.Time {
+	if s.seen.IsZero() {
+		return s.issued
+	}
+	return s.seen
+}
 
 // CreatedAt returns when the session (or its current id) was created.
 func (s *Session[T]) CreatedAt() time.Time { return s.created }
@@ -67,12 +115,13 @@ func (s *Session[T]) RenewID() {
 	s.destroyed = false
 }
 
-// Destroy clears Values and makes the response delete the cookie. Call it
-// on logout. A destroyed session is not saved again in this request unless
+// Destroy clears Values and the account and makes the response delete the
+// cookie and, with a Store, the stored session. Call it on logout. A destroyed session is not saved again in this request unless
 // RenewID is called after Destroy.
 func (s *Session[T]) Destroy() {
 	var zero T
 	s.Values = zero
+	s.account = ""
 	s.destroyed = true
 	s.renewed = false
 }
