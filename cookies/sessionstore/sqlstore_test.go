@@ -1,0 +1,73 @@
+package sessionstore_test
+
+import (
+	"context"
+	"database/sql"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/civickit/privacy/cookies"
+	"github.com/civickit/privacy/cookies/internal/storetest"
+	"github.com/civickit/privacy/cookies/sessionstore"
+	"github.com/civickit/privacy/internal/testdb"
+	"github.com/civickit/privacy/pii"
+)
+
+func TestSQLiteStore(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) cookies.AccountStore {
+		return newStore(t, testdb.SQLite(t), pii.SQLite)
+	})
+}
+
+func TestPostgresStore(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) cookies.AccountStore {
+		return newStore(t, testdb.Postgres(t), pii.Postgres)
+	})
+}
+
+func newStore(t *testing.T, db *sql.DB, d pii.Dialect) *sessionstore.SQLStore {
+	t.Helper()
+	st, err := sessionstore.New(db, d, nil)
+	require.NoError(t, err)
+	require.NoError(t, st.Migrate(context.Background()))
+	return st
+}
+
+func TestMigrate(t *testing.T) {
+	for _, d := range []pii.Dialect{pii.SQLite, pii.Postgres} {
+		t.Run(string(d), func(t *testing.T) {
+			db := testdb.SQLite(t)
+			if d == pii.Postgres {
+				db = testdb.Postgres(t)
+			}
+			st, err := sessionstore.New(db, d, nil)
+			require.NoError(t, err)
+			ctx := context.Background()
+			v, err := st.SchemaVersion(ctx)
+			require.NoError(t, err)
+			assert.Zero(t, v, "nothing applied yet")
+			require.NoError(t, st.Migrate(ctx))
+			require.NoError(t, st.Migrate(ctx), "Migrate is idempotent")
+			v, err = st.SchemaVersion(ctx)
+			require.NoError(t, err)
+			assert.Equal(t, 1, v)
+			ms, err := sessionstore.Migrations(d)
+			require.NoError(t, err)
+			require.Len(t, ms, 1)
+			// The Down section undoes Up.
+			_, err = db.ExecContext(ctx, ms[0].Down)
+			require.NoError(t, err)
+			_, err = db.ExecContext(ctx, ms[0].Up)
+			require.NoError(t, err)
+		})
+	}
+}
+
+func TestNewValidates(t *testing.T) {
+	_, err := sessionstore.New(nil, pii.SQLite, nil)
+	assert.Error(t, err, "a database is required")
+	_, err = sessionstore.New(testdb.SQLite(t), pii.Dialect("oracle"), nil)
+	assert.Error(t, err, "only SQLite and PostgreSQL")
+}
