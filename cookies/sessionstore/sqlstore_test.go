@@ -27,7 +27,7 @@ func TestPostgresStore(t *testing.T) {
 	})
 }
 
-func newStore(t *testing.T, db *sql.DB, d pii.Dialect) *sessionstore.SQLStore {
+func newStore(t testing.TB, db *sql.DB, d pii.Dialect) *sessionstore.SQLStore {
 	t.Helper()
 	st, err := sessionstore.New(db, d, nil)
 	require.NoError(t, err)
