@@ -161,4 +161,3 @@ func runRequests(b *testing.B, h http.Handler, c *http.Cookie) {
 		}
 	}
 }
-
