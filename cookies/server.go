@@ -29,10 +29,11 @@ func (m *Manager[T]) openRef(ctx context.Context, value string) (*Session[T], er
 	} else if end.Before(expires) {
 		expires = end
 	}
-	s := &Session[T]{issued: issued}
+	s := &Session[T]{issued: issued.Unix(), srv: &serverState{}}
 	copy(s.id[:], body)
-	s.key = handleOf(s.id)
-	b, found, err := storeFind(ctx, m.store, s.key)
+	srv := s.srv
+	srv.key = handleOf(s.id)
+	b, found, err := storeFind(ctx, m.store, srv.key)
 	if err != nil {
 		return nil, fmt.Errorf("%w: find: %w", ErrStore, err)
 	}
@@ -46,7 +47,7 @@ func (m *Manager[T]) openRef(ctx context.Context, value string) (*Session[T], er
 	if end, limit := m.deadline(meta.created, meta.seen); !now.Before(end) {
 		// Over under the current policy: forget it now rather than at
 		// the store's expiry, which an older policy set.
-		_ = storeDelete(ctx, m.store, s.key)
+		_ = storeDelete(ctx, m.store, srv.key)
 		return nil, &ExpiredError{IssuedAt: issued, ExpiresAt: end, Limit: limit}
 	} else if end.Before(expires) {
 		expires = end
@@ -54,9 +55,9 @@ func (m *Manager[T]) openRef(ctx context.Context, value string) (*Session[T], er
 	if err := m.plan.decodeRecord(rec, reflect.ValueOf(&s.Values).Elem()); err != nil {
 		return nil, ErrInvalid
 	}
-	s.created, s.seen, s.account, s.expires = meta.created, meta.seen, meta.account, expires
+	s.created, s.expires = meta.created, expires.Unix()
+	srv.seen, srv.account, srv.stored = meta.seen, meta.account, true
 	s.loaded = append([]byte(nil), rec...)
-	s.stored = true
 	return s, nil
 }
 
@@ -64,18 +65,19 @@ func (m *Manager[T]) openRef(ctx context.Context, value string) (*Session[T], er
 // Values, already past the PII guard.
 func (m *Manager[T]) saveStored(w http.ResponseWriter, r *http.Request, s *Session[T], now time.Time, record []byte) error {
 	ctx := r.Context()
-	if s.account != "" {
-		if !validAccount(s.account) {
+	srv := s.server()
+	if srv.account != "" {
+		if !validAccount(srv.account) {
 			return fmt.Errorf("cookies: account id must be 1-%d bytes of printable text", MaxAccountLen)
 		}
-		if m.codec.det != nil && m.codec.det.Contains(s.account) {
+		if m.codec.det != nil && m.codec.det.Contains(srv.account) {
 			return &PIIError{Field: "(account)", Reason: "detector matched; pass an opaque account id"}
 		}
 	}
 	commit := s.renewed || s.migrate ||
-		(!s.stored && (len(record) > 0 || s.account != "")) ||
-		(s.stored && (!bytes.Equal(record, s.loaded) || now.Sub(s.seen) >= m.touch))
-	sendCookie := s.renewed || (!s.stored && commit) || (s.stored && m.refreshCookieDue(s, now))
+		(!srv.stored && (len(record) > 0 || srv.account != "")) ||
+		(srv.stored && (!bytes.Equal(record, s.loaded) || now.Sub(srv.seen) >= m.touch))
+	sendCookie := s.renewed || (!srv.stored && commit) || (srv.stored && m.refreshCookieDue(s, now))
 	if !commit && !sendCookie {
 		return nil
 	}
@@ -84,26 +86,26 @@ func (m *Manager[T]) saveStored(w http.ResponseWriter, r *http.Request, s *Sessi
 			setCookie(w, m.cookie(m.name, "", -1, m.secure))
 			s.present = false
 		}
-		if s.stored {
-			if err := storeDelete(ctx, m.store, s.key); err != nil {
+		if srv.stored {
+			if err := storeDelete(ctx, m.store, srv.key); err != nil {
 				return fmt.Errorf("%w: delete: %w", ErrStore, err)
 			}
-			s.stored = false
+			srv.stored = false
 		}
 		return ErrNoConsent
 	}
 	if s.renewed {
-		if s.stored {
+		if srv.stored {
 			// The old id must stop working (session fixation).
-			if err := storeDelete(ctx, m.store, s.key); err != nil {
+			if err := storeDelete(ctx, m.store, srv.key); err != nil {
 				return fmt.Errorf("%w: delete: %w", ErrStore, err)
 			}
-			s.stored = false
+			srv.stored = false
 		}
 		s.created = now.Truncate(time.Second)
 	}
-	if !s.stored {
-		s.key = handleOf(s.id)
+	if !srv.stored {
+		srv.key = handleOf(s.id)
 	}
 	ttl := m.cookieTTL(s.created, now)
 	if ttl <= 0 {
@@ -112,23 +114,23 @@ func (m *Manager[T]) saveStored(w http.ResponseWriter, r *http.Request, s *Sessi
 			setCookie(w, m.cookie(m.name, "", -1, m.secure))
 			s.present = false
 		}
-		if s.stored {
-			_ = storeDelete(ctx, m.store, s.key)
-			s.stored = false
+		if srv.stored {
+			_ = storeDelete(ctx, m.store, srv.key)
+			srv.stored = false
 		}
-		return &ExpiredError{IssuedAt: s.issued, ExpiresAt: end, Limit: LimitAbsolute}
+		return &ExpiredError{IssuedAt: unixTime(s.issued), ExpiresAt: end, Limit: LimitAbsolute}
 	}
 	if commit {
 		seen := now.Truncate(time.Second)
 		meta := storedMeta{
-			created: s.created, seen: seen, account: s.account,
+			created: s.created, seen: seen, account: srv.account,
 			ip: truncatedIP(m.clientIP(r)), ua: UserAgentFamily(r.UserAgent()),
 		}
 		b := appendStored(make([]byte, 0, 64+len(record)), meta, record)
 		expiry, _ := m.deadline(s.created, seen)
 		switch {
-		case s.stored && m.acct != nil:
-			found, err := m.acct.Update(ctx, s.key, b, expiry)
+		case srv.stored && m.acct != nil:
+			found, err := m.acct.Update(ctx, srv.key, b, expiry)
 			if err != nil {
 				return fmt.Errorf("%w: update: %w", ErrStore, err)
 			}
@@ -138,19 +140,19 @@ func (m *Manager[T]) saveStored(w http.ResponseWriter, r *http.Request, s *Sessi
 					setCookie(w, m.cookie(m.name, "", -1, m.secure))
 					s.present = false
 				}
-				s.stored = false
+				srv.stored = false
 				return ErrEnded
 			}
 		case m.acct != nil:
-			if err := m.acct.CommitAccount(ctx, s.key, s.account, b, expiry); err != nil {
+			if err := m.acct.CommitAccount(ctx, srv.key, srv.account, b, expiry); err != nil {
 				return fmt.Errorf("%w: commit: %w", ErrStore, err)
 			}
 		default:
-			if err := storeCommit(ctx, m.store, s.key, b, expiry); err != nil {
+			if err := storeCommit(ctx, m.store, srv.key, b, expiry); err != nil {
 				return fmt.Errorf("%w: commit: %w", ErrStore, err)
 			}
 		}
-		s.stored, s.seen = true, seen
+		srv.stored, srv.seen = true, seen
 		s.loaded = append(s.loaded[:0], record...)
 	}
 	if sendCookie {
@@ -161,13 +163,15 @@ func (m *Manager[T]) saveStored(w http.ResponseWriter, r *http.Request, s *Sessi
 			return err
 		}
 		setCookie(w, m.cookie(m.name, value, int(ttl/time.Second), m.secure))
-		s.issued, s.present = now.Truncate(time.Second), true
+		s.issued, s.present = now.Unix(), true
 	}
 	s.isNew, s.renewed, s.migrate = false, false, false
-	s.expires = s.issued.Add(m.cookieTTL(s.created, s.issued))
-	if end, _ := m.deadline(s.created, s.seen); end.Before(s.expires) {
-		s.expires = end
+	issued := unixTime(s.issued)
+	expires := issued.Add(m.cookieTTL(s.created, issued))
+	if end, _ := m.deadline(s.created, srv.seen); end.Before(expires) {
+		expires = end
 	}
+	s.expires = expires.Unix()
 	return nil
 }
 
@@ -175,10 +179,11 @@ func (m *Manager[T]) saveStored(w http.ResponseWriter, r *http.Request, s *Sessi
 // be re-issued: half its MaxAge has passed and a new one would last
 // longer (never past the absolute lifetime).
 func (m *Manager[T]) refreshCookieDue(s *Session[T], now time.Time) bool {
-	if now.Sub(s.issued) < m.maxAge/2 {
+	issued := unixTime(s.issued)
+	if now.Sub(issued) < m.maxAge/2 {
 		return false
 	}
-	old := s.issued.Add(m.cookieTTL(s.created, s.issued))
+	old := issued.Add(m.cookieTTL(s.created, issued))
 	return now.Truncate(time.Second).Add(m.cookieTTL(s.created, now)).After(old)
 }
 

@@ -22,23 +22,44 @@ type Session[T any] struct {
 	// Values is the session payload.
 	Values T
 
+	// The fields are ordered, and times kept in Unix seconds, so that a
+	// stateless session stays in the 128-byte allocation class.
 	id        [idLen]byte
 	created   time.Time
-	issued    time.Time // when the cookie loaded (or last sent) was issued
-	expires   time.Time // when the session ends unless used again; zero for a new session
-	isNew     bool
+	issued    int64  // Unix seconds when the cookie loaded (or last sent) was issued; 0 if none
+	expires   int64  // Unix seconds when the session ends unless used again; 0 for a new session
 	loaded    []byte // the record as loaded, for change detection
+	srv       *serverState
+	isNew     bool
 	renewed   bool
 	destroyed bool
 	migrate   bool // loaded from a legacy cookie: re-issue in the new format
 	present   bool // the request carried a cookie by this name
 	legacyHad bool // the request carried a legacy cookie to delete
+}
 
-	// Server-side sessions (Options.Store) only.
+// serverState is what only server-side sessions (Options.Store) and
+// sessions bound to an account need.
+type serverState struct {
 	account string    // opaque account id, "" if none
 	seen    time.Time // last seen, as stored
 	stored  bool      // the store holds this session under key
 	key     string    // the store token (Handle) of the stored session
+}
+
+// server returns s's server-side state, creating it.
+func (s *Session[T]) server() *serverState {
+	if s.srv == nil {
+		s.srv = &serverState{}
+	}
+	return s.srv
+}
+
+func unixTime(sec int64) time.Time {
+	if sec == 0 {
+		return time.Time{}
+	}
+	return time.Unix(sec, 0).UTC()
 }
 
 func newSession[T any](now time.Time) *Session[T] {
@@ -75,21 +96,26 @@ func handleOf(id [idLen]byte) string {
 // with ErrContainsPII one the PII guard flags. Without Options.Store,
 // Save refuses a session with an account (ErrNoStore).
 func (s *Session[T]) SetAccount(id string) {
-	s.account = id
+	s.server().account = id
 	s.RenewID()
 }
 
 // Account returns the account id the session is bound to, or "".
-func (s *Session[T]) Account() string { return s.account }
+func (s *Session[T]) Account() string {
+	if s.srv == nil {
+		return ""
+	}
+	return s.srv.account
+}
 
 // LastSeenAt returns when a server-side session was last written to the
 // store (see Options.TouchInterval); without a store, when its cookie was
 // issued. It is the zero time for a session not yet saved.
 func (s *Session[T]) LastSeenAt() time.Time {
-	if s.seen.IsZero() {
-		return s.issued
+	if s.srv == nil || s.srv.seen.IsZero() {
+		return unixTime(s.issued)
 	}
-	return s.seen
+	return s.srv.seen
 }
 
 // CreatedAt returns when the session (or its current id) was created.
@@ -99,7 +125,7 @@ func (s *Session[T]) CreatedAt() time.Time { return s.created }
 // earliest of its cookie's expiry, its idle timeout and its absolute
 // lifetime under the Manager's current policy. It is the zero time for a
 // session not yet saved.
-func (s *Session[T]) ExpiresAt() time.Time { return s.expires }
+func (s *Session[T]) ExpiresAt() time.Time { return unixTime(s.expires) }
 
 // IsNew reports whether the session was not loaded from a cookie of the
 // current format.
@@ -121,7 +147,9 @@ func (s *Session[T]) RenewID() {
 func (s *Session[T]) Destroy() {
 	var zero T
 	s.Values = zero
-	s.account = ""
+	if s.srv != nil {
+		s.srv.account = ""
+	}
 	s.destroyed = true
 	s.renewed = false
 }
