@@ -280,6 +280,9 @@ func (m *Manager[T]) Revoke(ctx context.Context, account, handle string) (bool, 
 	if !validAccount(account) {
 		return false, errors.New("cookies: invalid account id")
 	}
+	if len(handle) != handleLen {
+		return false, nil // not a handle (it comes from a form): no such session
+	}
 	b, found, err := storeFind(ctx, m.store, handle)
 	if err != nil {
 		return false, fmt.Errorf("%w: find: %w", ErrStore, err)

@@ -369,6 +369,9 @@ func TestServerSessionAccounts(t *testing.T) {
 			ok, err := m.Revoke(ctx, "acct-0b19", hLaptop)
 			require.NoError(t, err)
 			assert.False(t, ok, "a handle of another account is refused")
+			ok, err = m.Revoke(ctx, "acct-7f3a", "tok-' OR 1=1 --")
+			require.NoError(t, err)
+			assert.False(t, ok, "a form value that is not a handle ends nothing")
 			// Revoke one: the phone is logged out, the laptop is not.
 			ok, err = m.Revoke(ctx, "acct-7f3a", hPhone)
 			require.NoError(t, err)

@@ -79,6 +79,9 @@ func (s *Session[T]) ID() string { return base64.RawURLEncoding.EncodeToString(s
 // RenewID.
 func (s *Session[T]) Handle() string { return handleOf(s.id) }
 
+// handleLen is the length of a Handle: base64url of a SHA-256 digest.
+const handleLen = 43
+
 func handleOf(id [idLen]byte) string {
 	h := sha256.New()
 	h.Write([]byte("civickit/cookies session handle\x00"))
