@@ -109,7 +109,9 @@
 // the last-seen time in the store, written at most every TouchInterval;
 // the cookie is re-issued only when half its MaxAge has passed. If the
 // store fails, the middleware answers 503 rather than start an empty
-// session.
+// session. Switching a Manager between stateless and server-side mode
+// logs every visitor out once: a stateless cookie is not accepted as a
+// server-side session (it could not be revoked), nor the reverse.
 //
 // # Migrating from gorilla/securecookie
 //

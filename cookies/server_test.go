@@ -522,3 +522,32 @@ func TestServerSessionStoreDown(t *testing.T) {
 	assert.Equal(t, http.StatusOK, rec.Code)
 	assert.Len(t, st.rows, 1)
 }
+
+func TestServerSessionModeSwitch(t *testing.T) {
+	clk := realClock()
+	kr := newKeyring(t)
+	opts := func(st Store) *Options[webSession] {
+		return &Options[webSession]{MaxAge: time.Hour, Detector: testDetector{}, Now: clk.Now, Store: st}
+	}
+	stateless, err := NewManager(kr, opts(nil))
+	require.NoError(t, err)
+	server, err := NewManager(kr, opts(newMemAccountStore(clk.Now)))
+	require.NoError(t, err)
+	tests := []struct {
+		name     string
+		reason   string
+		from, to *Manager[webSession]
+	}{
+		{"stateless to server", "a stateless cookie cannot be revoked, so it does not become a server-side session", stateless, server},
+		{"server to stateless", "an id-only cookie holds no state to run on", server, stateless},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := visit(t, tc.from, nil, func(s *Session[webSession]) { s.Values.Locale = "en-US" })
+			require.NoError(t, err)
+			require.NotNil(t, c)
+			_, err = visit(t, tc.to, c, func(s *Session[webSession]) { assert.True(t, s.IsNew(), tc.reason) })
+			assert.ErrorIs(t, err, ErrInvalid, tc.reason)
+		})
+	}
+}
