@@ -86,8 +86,10 @@ func TestKilledWriteProcess(t *testing.T) {
 					time.Sleep(time.Millisecond)
 				}
 				time.Sleep(5*time.Millisecond + time.Duration(r.IntN(75_000))*time.Microsecond)
-				require.NoError(t, cmd.Process.Signal(syscall.SIGKILL), "the child writes until killed: %s", out.String())
+				serr := cmd.Process.Signal(syscall.SIGKILL)
 				err := <-exited
+				// out is only read once the child is gone (Wait has copied its output).
+				require.NoError(t, serr, "the child writes until killed: %s", out.String())
 				var ee *exec.ExitError
 				require.ErrorAs(t, err, &ee, "child: %s", out.String())
 				ws, ok := ee.Sys().(syscall.WaitStatus)
