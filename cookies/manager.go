@@ -97,7 +97,8 @@ type Options[T any] struct {
 // it zero: 12 hours, the OWASP ASVS level 2 limit for a login session.
 const DefaultAbsoluteLifetime = 12 * time.Hour
 
-// Manager loads and saves typed sessions in an encrypted cookie and
+// Manager loads and saves typed sessions, in an encrypted cookie or, with
+// Options.Store, in a server-side store named by an encrypted cookie, and
 // provides the net/http middleware. It is safe for concurrent use.
 type Manager[T any] struct {
 	codec    *Codec
@@ -352,13 +353,23 @@ func (m *Manager[T]) open(value string) (*Session[T], error) {
 
 // Save sets the session cookie on w if the session needs it: it changed,
 // is new and not empty, had its id renewed, came from a legacy cookie, or
-// has less than half its lifetime left. A destroyed session deletes the
+// is due for re-issue (see Options.MaxAge). A destroyed session deletes the
 // cookie. Save must run before the response header is written; the
 // middleware calls it at the right moment, so handlers only call it to see
 // its error. It returns a *PIIError (ErrContainsPII) if Values holds
-// personal data, ErrTooLong if the cookie would not fit, and ErrNoConsent
+// personal data, ErrTooLong if the cookie would not fit, ErrNoConsent
 // if the cookie's category lacks consent (any existing cookie is then
-// deleted).
+// deleted), and an *ExpiredError if the session reached its absolute
+// lifetime since it was loaded.
+//
+// With a Store, Save writes the session to the store when it changed, is
+// new and not empty (or has an account), or its last-seen time is older
+// than TouchInterval, and deletes it from the store when destroyed or
+// renewed; the cookie is sent only for a new id or a re-issue. It also
+// returns ErrStore if the store failed, ErrEnded if the session was
+// revoked while the request ran (the cookie is then deleted, and the
+// session not written back), and a *PIIError for an account id the PII
+// guard flags. Without a Store, a session with an account is ErrNoStore.
 func (m *Manager[T]) Save(w http.ResponseWriter, r *http.Request, s *Session[T]) error {
 	if s.legacyHad {
 		setCookie(w, m.cookie(m.legacy.Name, "", -1, m.legacy.Secure))
