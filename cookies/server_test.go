@@ -551,3 +551,53 @@ func TestServerSessionModeSwitch(t *testing.T) {
 		})
 	}
 }
+
+// countingStore counts the writes an AccountStore receives.
+type countingStore struct {
+	*memAccountStore
+	writes int
+}
+
+func (c *countingStore) Update(ctx context.Context, token string, b []byte, expiry time.Time) (bool, error) {
+	c.writes++
+	return c.memAccountStore.Update(ctx, token, b, expiry)
+}
+
+func (c *countingStore) CommitAccount(ctx context.Context, token, account string, b []byte, expiry time.Time) error {
+	c.writes++
+	return c.memAccountStore.CommitAccount(ctx, token, account, b, expiry)
+}
+
+func TestServerSessionTouch(t *testing.T) {
+	clk := realClock()
+	st := &countingStore{memAccountStore: newMemAccountStore(clk.Now)}
+	m := newServerManager(t, st, clk, func(o *Options[webSession]) {
+		o.IdleTimeout, o.TouchInterval = 30*time.Minute, 5*time.Minute
+	})
+	c, err := visit(t, m, nil, func(s *Session[webSession]) { s.Values.Locale = "en-US" })
+	require.NoError(t, err)
+	require.Equal(t, 1, st.writes)
+	steps := []struct {
+		after  time.Duration
+		change bool
+		writes int
+		reason string
+	}{
+		{time.Minute, false, 1, "unchanged within TouchInterval: no write"},
+		{time.Minute, true, 2, "a change is written at once"},
+		{4 * time.Minute, false, 2, "4 minutes after the last write: still no write"},
+		{2 * time.Minute, false, 3, "6 minutes after the last write: last seen is touched"},
+		{29 * time.Minute, false, 4, "29 idle minutes after the touch: still alive (the idle clock runs from the last write)"},
+	}
+	for i, st2 := range steps {
+		clk.Advance(st2.after)
+		_, err := visit(t, m, c, func(s *Session[webSession]) {
+			require.False(t, s.IsNew(), "step %d: %s", i, st2.reason)
+			if st2.change {
+				s.Values.Step++
+			}
+		})
+		require.NoError(t, err)
+		assert.Equal(t, st2.writes, st.writes, "step %d: %s", i, st2.reason)
+	}
+}

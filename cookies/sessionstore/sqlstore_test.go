@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -70,4 +71,32 @@ func TestNewValidates(t *testing.T) {
 	assert.Error(t, err, "a database is required")
 	_, err = sessionstore.New(testdb.SQLite(t), pii.Dialect("oracle"), nil)
 	assert.Error(t, err, "only SQLite and PostgreSQL")
+}
+
+func TestDeleteExpired(t *testing.T) {
+	for _, d := range []pii.Dialect{pii.SQLite, pii.Postgres} {
+		t.Run(string(d), func(t *testing.T) {
+			db := testdb.SQLite(t)
+			if d == pii.Postgres {
+				db = testdb.Postgres(t)
+			}
+			now := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
+			st, err := sessionstore.New(db, d, &sessionstore.Options{Now: func() time.Time { return now }})
+			require.NoError(t, err)
+			ctx := context.Background()
+			require.NoError(t, st.Migrate(ctx))
+			require.NoError(t, st.CommitAccount(ctx, "tok-old", "acct-1", []byte("o"), now.Add(-time.Second)))
+			require.NoError(t, st.CommitAccount(ctx, "tok-edge", "acct-1", []byte("e"), now))
+			require.NoError(t, st.CommitAccount(ctx, "tok-live", "acct-1", []byte("l"), now.Add(time.Second)))
+			_, found, err := st.Find("tok-edge")
+			require.NoError(t, err)
+			assert.False(t, found, "a session is over at its expiry")
+			n, err := st.DeleteExpired(ctx)
+			require.NoError(t, err)
+			assert.Equal(t, int64(2), n, "the expired rows, and only those")
+			var left int
+			require.NoError(t, db.QueryRow(`SELECT COUNT(*) FROM cookie_sessions`).Scan(&left))
+			assert.Equal(t, 1, left)
+		})
+	}
 }
