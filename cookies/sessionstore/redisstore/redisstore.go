@@ -208,7 +208,7 @@ func (s *Store) All() (map[string][]byte, error) {
 func (s *Store) AllCtx(ctx context.Context) (map[string][]byte, error) {
 	out := map[string][]byte{}
 	pre := s.sessionKey("")
-	it := s.rdb.Scan(ctx, 0, pre+"*", 256).Iterator()
+	it := s.rdb.Scan(ctx, 0, globEscape(pre)+"*", 256).Iterator()
 	var keys []string
 	for it.Next(ctx) {
 		keys = append(keys, it.Val())
@@ -261,4 +261,18 @@ func (s *Store) DeleteAccount(ctx context.Context, account, except string) (int,
 		return 0, fmt.Errorf("redisstore: delete account: %w", err)
 	}
 	return n, nil
+}
+
+// globEscape escapes the characters SCAN's MATCH pattern gives a meaning,
+// so that a prefix is matched literally.
+func globEscape(s string) string {
+	var b []byte
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '*', '?', '[', ']', '\\', '^', '-':
+			b = append(b, '\\')
+		}
+		b = append(b, s[i])
+	}
+	return string(b)
 }
