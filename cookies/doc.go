@@ -68,10 +68,11 @@
 // lowering any of them shortens sessions already issued:
 //
 //   - MaxAge, the lifetime of one cookie (24 hours by default);
-//   - IdleTimeout (by default MaxAge): without a Store, the idle clock
-//     starts when the cookie was issued, and a cookie is re-issued once
-//     half of the shorter of MaxAge and IdleTimeout has passed, so an
-//     active visitor keeps the session;
+//   - IdleTimeout (by default, and at most, MaxAge): without a Store, the
+//     idle clock starts when the cookie was issued, and a cookie is
+//     re-issued once half of IdleTimeout has passed, so an active visitor
+//     keeps the session; with a Store it starts at the last-seen time in
+//     the store;
 //   - AbsoluteLifetime (12 hours by default), counted from the session's
 //     creation or its last RenewID, however active it is. A re-issued
 //     cookie never outlives it.

@@ -239,6 +239,7 @@ func TestManagerLimitOptions(t *testing.T) {
 		{"defaults", "zero means MaxAge and DefaultAbsoluteLifetime", Options[webSession]{MaxAge: time.Hour}, false, time.Hour, DefaultAbsoluteLifetime},
 		{"explicit", "values are kept", Options[webSession]{MaxAge: time.Hour, IdleTimeout: 10 * time.Minute, AbsoluteLifetime: 4 * time.Hour}, false, 10 * time.Minute, 4 * time.Hour},
 		{"capped", "above 400 days is capped", Options[webSession]{AbsoluteLifetime: 1000 * 24 * time.Hour}, false, DefaultMaxAge, MaxMaxAge},
+		{"idle above MaxAge", "an idle timeout cannot outlast the cookie", Options[webSession]{MaxAge: time.Hour, IdleTimeout: 3 * time.Hour}, false, time.Hour, DefaultAbsoluteLifetime},
 		{"negative idle", "a negative timeout is a mistake", Options[webSession]{IdleTimeout: -time.Second}, true, 0, 0},
 		{"negative absolute", "a negative lifetime is a mistake", Options[webSession]{AbsoluteLifetime: -time.Second}, true, 0, 0},
 		{"sub-second", "cookie times are whole seconds", Options[webSession]{IdleTimeout: time.Millisecond}, true, 0, 0},

@@ -34,12 +34,14 @@ type Options[T any] struct {
 	// it shortens cookies already issued.
 	MaxAge time.Duration
 	// IdleTimeout ends a session that was not used for this long (OWASP
-	// ASVS 3.3.1). Zero means MaxAge. Without a Store, "used" means "sent
-	// a cookie the Manager issued", so the idle clock starts at the
-	// cookie's issue time; a cookie is re-issued once half of IdleTimeout
-	// has passed, so an active visitor keeps the session. A value above
-	// MaxAge only matters with a Store. Enforced with the Manager's
-	// current value, whatever a cookie says.
+	// ASVS 3.3.1). Zero, or a value above MaxAge, means MaxAge: a cookie
+	// not re-issued within MaxAge is gone from the browser anyway. Without
+	// a Store, "used" means "sent a cookie the Manager issued", so the
+	// idle clock starts at the cookie's issue time, and a cookie is
+	// re-issued once half of IdleTimeout has passed, so an active visitor
+	// keeps the session; with a Store it starts at the last-seen time
+	// written to the store (see TouchInterval). Enforced with the
+	// Manager's current value, whatever a cookie says.
 	IdleTimeout time.Duration
 	// AbsoluteLifetime ends a session this long after it was created
 	// (after its last RenewID), however active it is (OWASP ASVS 3.3.2).
@@ -219,7 +221,7 @@ func (m *Manager[T]) setLimits(idle, absolute time.Duration) error {
 	if absolute == 0 {
 		absolute = DefaultAbsoluteLifetime
 	}
-	m.idle = min(idle, MaxMaxAge).Truncate(time.Second)
+	m.idle = min(idle, m.maxAge).Truncate(time.Second)
 	m.absolute = min(absolute, MaxMaxAge).Truncate(time.Second)
 	m.refresh = min(m.maxAge, m.idle) / 2
 	return nil

@@ -236,9 +236,9 @@ func TestServerSessionLimits(t *testing.T) {
 				{40 * time.Minute, true, ""}, {40 * time.Minute, true, ""}, {40 * time.Minute, false, ""}},
 		},
 		{
-			name: "idle longer than MaxAge", reason: "the cookie is re-issued while the store keeps the session; idle after 3h",
+			name: "idle longer than MaxAge", reason: "an idle timeout above MaxAge is MaxAge: the cookie is re-issued on use, and gone after MaxAge without",
 			idle: 3 * time.Hour, abs: 12 * time.Hour,
-			steps: []step{{50 * time.Minute, true, ""}, {50 * time.Minute, true, ""}, {55 * time.Minute, true, ""}},
+			steps: []step{{50 * time.Minute, true, ""}, {50 * time.Minute, true, ""}, {55 * time.Minute, true, ""}, {61 * time.Minute, false, ""}},
 		},
 		{
 			name: "idle timeout", reason: "not used for the idle timeout: ended by the store's last-seen time",
