@@ -30,6 +30,7 @@ const (
 	formatRecord  = 1 // compact binary record of a struct
 	formatJSON    = 2 // JSON, for values the compact encoding cannot hold
 	formatSession = 3 // a Manager's session: id, created, record
+	formatRef     = 4 // a Manager's server-side session: the id only
 )
 
 // CodecOptions configures a Codec. The zero value (or nil) gives the
@@ -186,7 +187,7 @@ func (c *Codec) Decode(name, value string, dst any) error {
 	if dv.Kind() != reflect.Pointer || dv.IsNil() {
 		return errors.New("cookies: Decode needs a non-nil pointer")
 	}
-	format, _, body, err := c.open([]byte(name), value)
+	format, _, _, body, err := c.open([]byte(name), value, c.now())
 	if err != nil {
 		return err
 	}
@@ -223,10 +224,16 @@ const headerMax = 1 + 2*binary.MaxVarintLen64
 // seal encrypts buf (whose first headerMax bytes are reserved for the
 // header) for the cookie name ad, valid from now for c.maxAge.
 func (c *Codec) seal(ad []byte, format byte, now time.Time, buf []byte) (string, error) {
+	return c.sealTTL(ad, format, now, c.maxAge, buf)
+}
+
+// sealTTL is seal with a lifetime of ttl (whole seconds, at most
+// MaxMaxAge) instead of c.maxAge.
+func (c *Codec) sealTTL(ad []byte, format byte, now time.Time, ttl time.Duration, buf []byte) (string, error) {
 	var hdr [headerMax]byte
 	h := append(hdr[:0], format)
 	h = binary.AppendUvarint(h, uint64(now.Unix()))
-	h = binary.AppendUvarint(h, uint64(c.maxAge/time.Second))
+	h = binary.AppendUvarint(h, uint64(ttl/time.Second))
 	pt := buf[headerMax-len(h):]
 	copy(pt, h)
 	// 5-byte Tink prefix, 12-byte nonce, 16-byte tag.
@@ -245,50 +252,51 @@ func (c *Codec) seal(ad []byte, format byte, now time.Time, buf []byte) (string,
 }
 
 // open authenticates and decrypts value for cookie name ad, checks its
-// expiry, and returns the format byte, issue time and body.
-func (c *Codec) open(ad []byte, value string) (format byte, issued time.Time, body []byte, err error) {
+// expiry against now, and returns the format byte, issue time, expiry and
+// body.
+func (c *Codec) open(ad []byte, value string, now time.Time) (format byte, issued, expires time.Time, body []byte, err error) {
 	if len(ad)+len(value) > MaxCookieSize || len(value) < base64.RawURLEncoding.EncodedLen(33) {
-		return 0, time.Time{}, nil, ErrInvalid
+		return 0, time.Time{}, time.Time{}, nil, ErrInvalid
 	}
 	ct, err := base64.RawURLEncoding.DecodeString(value)
 	if err != nil {
-		return 0, time.Time{}, nil, ErrInvalid
+		return 0, time.Time{}, time.Time{}, nil, ErrInvalid
 	}
 	v, err := c.keys()
 	if err != nil {
-		return 0, time.Time{}, nil, err
+		return 0, time.Time{}, time.Time{}, nil, err
 	}
 	// Refuse a cookie from a key we do not hold (or no longer enable)
 	// before any decryption: one binary search, however many keys.
 	id, ok := pii.KeyID(ct)
 	if !ok {
-		return 0, time.Time{}, nil, ErrInvalid
+		return 0, time.Time{}, time.Time{}, nil, ErrInvalid
 	}
 	if _, found := slices.BinarySearch(v.ids, id); !found {
-		return 0, time.Time{}, nil, ErrInvalid
+		return 0, time.Time{}, time.Time{}, nil, ErrInvalid
 	}
 	pt, err := v.aead.Decrypt(ct, ad)
 	if err != nil {
-		return 0, time.Time{}, nil, ErrInvalid
+		return 0, time.Time{}, time.Time{}, nil, ErrInvalid
 	}
 	if len(pt) < 3 {
-		return 0, time.Time{}, nil, ErrInvalid
+		return 0, time.Time{}, time.Time{}, nil, ErrInvalid
 	}
 	format = pt[0]
 	iss, n1 := binary.Uvarint(pt[1:])
 	if n1 <= 0 || iss > 1<<40 {
-		return 0, time.Time{}, nil, ErrInvalid
+		return 0, time.Time{}, time.Time{}, nil, ErrInvalid
 	}
 	ttl, n2 := binary.Uvarint(pt[1+n1:])
 	if n2 <= 0 || ttl > uint64(MaxMaxAge/time.Second) {
-		return 0, time.Time{}, nil, ErrInvalid
+		return 0, time.Time{}, time.Time{}, nil, ErrInvalid
 	}
 	issued = time.Unix(int64(iss), 0).UTC()
-	expires := issued.Add(time.Duration(ttl) * time.Second)
-	if !c.now().Before(expires) {
-		return 0, time.Time{}, nil, &ExpiredError{IssuedAt: issued, ExpiresAt: expires}
+	expires = issued.Add(time.Duration(ttl) * time.Second)
+	if !now.Before(expires) {
+		return 0, time.Time{}, time.Time{}, nil, &ExpiredError{IssuedAt: issued, ExpiresAt: expires}
 	}
-	return format, issued, pt[1+n1+n2:], nil
+	return format, issued, expires, pt[1+n1+n2:], nil
 }
 
 var errBadName = errors.New("cookies: invalid cookie name")

@@ -49,16 +49,70 @@
 // A Manager[T] loads a Session[T] from the request, puts it in the request
 // context (FromContext), and saves it just before the first byte of the
 // response is written, only if it changed (or was renewed, migrated from a
-// legacy cookie, or has less than half its lifetime left). Call RenewID on
-// login against session fixation and Destroy on logout. The middleware
+// legacy cookie, or is due for re-issue; see Lifetimes). Call RenewID (or,
+// with a Store, SetAccount) on login against session fixation and Destroy
+// on logout. The middleware
 // works alongside http.CrossOriginProtection and keeps
 // http.ResponseController working.
 //
 // Session cookies get safe defaults: the __Host- prefix, Secure, HttpOnly,
 // SameSite=Lax, Path=/, and an explicit Max-Age (24 hours by default,
-// capped at 400 days like browsers do). Plain-HTTP development needs
-// Options.InsecureDevelopment, which logs a warning; it is never a silent
-// fallback.
+// never past the absolute lifetime, capped at 400 days like browsers do).
+// Plain-HTTP development needs Options.InsecureDevelopment, which logs a
+// warning; it is never a silent fallback.
+//
+// # Lifetimes
+//
+// A session ends at the earliest of three limits, each enforced with the
+// Manager's current Options rather than with what a cookie says, so
+// lowering any of them shortens sessions already issued:
+//
+//   - MaxAge, the lifetime of one cookie (24 hours by default);
+//   - IdleTimeout (by default, and at most, MaxAge): without a Store, the
+//     idle clock starts when the cookie was issued, and a cookie is
+//     re-issued once half of IdleTimeout has passed, so an active visitor
+//     keeps the session; with a Store it starts at the last-seen time in
+//     the store;
+//   - AbsoluteLifetime (12 hours by default), counted from the session's
+//     creation or its last RenewID, however active it is. A re-issued
+//     cookie never outlives it.
+//
+// A session refused by one of these limits is an *ExpiredError whose
+// Limit names it ("" when the cookie's own sealed lifetime ran out first).
+//
+// # Server-side sessions
+//
+// With Options.Store the cookie carries only the session id, sealed like
+// any other cookie; Values (still checked by the PII guard), the times and
+// the account live in a store that every app server shares. Logout
+// (Destroy) then ends every copy of the cookie, and an account's sessions
+// can be listed and revoked:
+//
+//   - Session.SetAccount binds a session to an account at login (and
+//     renews its id). Pass an opaque account id, such as a database key:
+//     the store keeps it in plain text to find the account's sessions, so
+//     an e-mail address or user name there is refused (ErrContainsPII).
+//   - Manager.Sessions lists an account's active sessions for an account
+//     page: created, last seen, the client address truncated to /24 or
+//     /48, and a browser family ("Firefox on Linux"), never the full
+//     user-agent string or the session id. Each has a Handle, a digest of
+//     the id that cannot be made into a cookie.
+//   - Manager.Revoke ends one session by handle; Manager.RevokeAll ends
+//     all of an account's sessions but, optionally, the current one: "log
+//     out everywhere", and what to do after a password change or reset.
+//
+// Store has the method set of github.com/alexedwards/scs/v2's Store (and
+// IterableStore, CtxStore, IterableCtxStore), so any scs store works. The
+// stores in cookies/sessionstore (SQLite, PostgreSQL) and
+// cookies/sessionstore/redisstore also implement AccountStore: an account
+// index, an atomic "log out everywhere", and no resurrection of a session
+// revoked while a request was using it. The idle timeout is measured from
+// the last-seen time in the store, written at most every TouchInterval;
+// the cookie is re-issued only when half its MaxAge has passed. If the
+// store fails, the middleware answers 503 rather than start an empty
+// session. Switching a Manager between stateless and server-side mode
+// logs every visitor out once: a stateless cookie is not accepted as a
+// server-side session (it could not be revoked), nor the reverse.
 //
 // # Migrating from gorilla/securecookie
 //
@@ -101,9 +155,12 @@
 //
 // # Limits
 //
-// Cookie sessions are stateless: a cookie stays valid until its expiry
-// even after RenewID or Destroy, because the server keeps no list of
-// sessions. Keep MaxAge short, or check Session.ID against a server-side
-// revocation list where logout must end every copy of a session at once.
-// Disabling a keyring key invalidates every cookie made with it.
+// Stateless sessions (no Store) cannot be revoked one by one: a copy of a
+// cookie stays valid until the earliest of its limits even after RenewID
+// or Destroy, because the server keeps no list of sessions. Keep the
+// limits short, or use a Store where logout must end every copy at once.
+// Disabling a keyring key invalidates every cookie made with it. With a
+// plain scs store (not an AccountStore) a request already running when
+// its session is revoked can save it back, and listing an account's
+// sessions reads every session.
 package cookies

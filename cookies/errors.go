@@ -32,6 +32,20 @@ var (
 	// visitor has not consented to its category (or sent Sec-GPC: 1 for
 	// analytics).
 	ErrNoConsent = errors.New("cookies: visitor has not consented to this cookie's category")
+	// ErrEnded means a server-side session named by an authentic cookie
+	// is no longer in the Store: it was revoked (logout, "log out
+	// everywhere") or expired there.
+	ErrEnded = errors.New("cookies: session has ended")
+	// ErrStore wraps a failure of the session Store (database down,
+	// timeout). It is never about the visitor's cookie.
+	ErrStore = errors.New("cookies: session store failed")
+	// ErrNoStore means a server-side operation (accounts, listing,
+	// revocation) was asked of a Manager without Options.Store.
+	ErrNoStore = errors.New("cookies: the session manager has no store")
+	// ErrNotSupported means the Store can neither index sessions by
+	// account (AccountStore) nor iterate them (IterableStore), so an
+	// account's sessions cannot be found.
+	ErrNotSupported = errors.New("cookies: the session store cannot find an account's sessions")
 )
 
 // MaxCookieSize is the most bytes of name plus value a cookie may have.
@@ -42,12 +56,27 @@ const MaxCookieSize = 4096
 type ExpiredError struct {
 	IssuedAt  time.Time // when the cookie value was made
 	ExpiresAt time.Time // when it stopped being valid
+	// Limit says which limit ended a session: "" for the lifetime sealed
+	// in the cookie, or the Manager's current policy: LimitMaxAge,
+	// LimitIdle or LimitAbsolute.
+	Limit string
 }
+
+// The limits an ExpiredError names.
+const (
+	LimitMaxAge   = "max-age"           // the cookie is older than the Manager's current MaxAge
+	LimitIdle     = "idle timeout"      // the session was not used for IdleTimeout
+	LimitAbsolute = "absolute lifetime" // the session is older than AbsoluteLifetime
+)
 
 // Error describes the expiry; the times are not personal data.
 func (e *ExpiredError) Error() string {
-	return fmt.Sprintf("cookies: cookie has expired (issued %s, expired %s)",
-		e.IssuedAt.UTC().Format(time.RFC3339), e.ExpiresAt.UTC().Format(time.RFC3339))
+	limit := ""
+	if e.Limit != "" {
+		limit = ", " + e.Limit
+	}
+	return fmt.Sprintf("cookies: cookie has expired (issued %s, expired %s%s)",
+		e.IssuedAt.UTC().Format(time.RFC3339), e.ExpiresAt.UTC().Format(time.RFC3339), limit)
 }
 
 // Unwrap returns ErrExpired.

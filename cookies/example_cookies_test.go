@@ -36,8 +36,10 @@ func ExampleNewManager() {
 	rec := httptest.NewRecorder()
 	handler.ServeHTTP(rec, httptest.NewRequest("POST", "https://portal.example.com/login", nil))
 	c := rec.Result().Cookies()[0]
+	// Max-Age is the 24-hour default MaxAge cut to the 12-hour default
+	// absolute lifetime of a session created just now.
 	fmt.Println(c.Name, c.Secure, c.HttpOnly, c.SameSite == http.SameSiteLaxMode, c.Path, c.MaxAge)
-	// Output: __Host-session true true true / 86400
+	// Output: __Host-session true true true / 43200
 }
 
 func ExampleCodec() {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"github.com/tink-crypto/tink-go/v2/tink"
 
 	"github.com/civickit/privacy/pii"
 )
@@ -30,13 +31,29 @@ var fixtureNow = time.Date(2025, 3, 14, 15, 0, 0, 0, time.UTC)
 
 func fixtureCodec(t testing.TB, at time.Time) *Codec {
 	t.Helper()
-	kek, err := pii.LoadMasterKey(fixtureMasterKey)
+	kek, err := fixtureKEK(t)
 	require.NoError(t, err)
 	kr, err := pii.ReadKeyringFile(fixtureKeyring, pii.Encryption, kek)
 	require.NoError(t, err)
 	c, err := NewCodec(kr, &CodecOptions{Detector: testDetector{}, MaxAge: time.Hour, Now: func() time.Time { return at }})
 	require.NoError(t, err)
 	return c
+}
+
+// fixtureKEK loads the committed test master key. A checkout gives the
+// file the umask's mode (0644 usually), which LoadMasterKey refuses, as it
+// should for a real key: load a private copy.
+func fixtureKEK(t testing.TB) (tink.AEAD, error) {
+	t.Helper()
+	b, err := os.ReadFile(fixtureMasterKey)
+	if err != nil {
+		return nil, err
+	}
+	p := filepath.Join(t.TempDir(), "master.json")
+	if err := os.WriteFile(p, b, 0o600); err != nil {
+		return nil, err
+	}
+	return pii.LoadMasterKey(p)
 }
 
 // TestUpdateFixtures regenerates the fixtures with -update.

@@ -12,8 +12,10 @@ import (
 // ReadFrom, or when the handler returns without writing. A cookie is only
 // set when the session needs one (see Save).
 //
-// A cookie that does not open (forged, expired, from a disabled key) is
-// ignored and the visitor gets a new session. A save that fails (PII in
+// A cookie that does not open (forged, expired, from a disabled key, or
+// naming a server-side session that has ended) is ignored and the visitor
+// gets a new session. If the Store fails, the request gets 503 Service
+// Unavailable and the handler does not run. A save that fails (PII in
 // Values, cookie too long) is logged without values and the response goes
 // out without the cookie; call Save yourself to handle the error.
 //
@@ -22,7 +24,14 @@ import (
 func (m *Manager[T]) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s, err := m.Load(r)
-		if err != nil {
+		switch {
+		case errors.Is(err, ErrStore):
+			// Carrying on with an empty session would log the visitor
+			// out and lose their state: fail this request instead.
+			m.log.ErrorContext(r.Context(), "cookies: session store failed", "cookie", m.name, "error", err)
+			http.Error(w, http.StatusText(http.StatusServiceUnavailable), http.StatusServiceUnavailable)
+			return
+		case err != nil:
 			m.log.DebugContext(r.Context(), "cookies: session cookie not accepted, starting a new session", "cookie", m.name, "error", err)
 		}
 		r = r.WithContext(NewContext(r.Context(), s))
