@@ -119,6 +119,16 @@
 // moved between subjects, a broken append. Stores that implement the
 // optional HeadReader list heads without reading whole histories.
 //
+// # Telemetry
+//
+// With Options.MeterProvider (the OpenTelemetry metric API; the application
+// picks the SDK and exporter) the ledger counts appended events by type,
+// channel, method and purpose (consent.events), times MayContact
+// (consent.may_contact.duration) and counts rate-limited confirmation
+// requests (consent.requests.limited). No attribute carries a contact
+// point or a subject id. Without a provider nothing is measured, at no
+// cost.
+//
 // # Stores
 //
 // MemoryStore is for tests and examples; consent/sqlstore is the

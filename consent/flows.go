@@ -183,5 +183,6 @@ func (l *Ledger) checkRequestLimit(ctx context.Context, subject string, ch Chann
 	// The request that frees a place is the one limit-th from the newest.
 	slices.SortFunc(in, func(a, b time.Time) int { return a.Compare(b) })
 	free := in[len(in)-l.opts.RequestLimit].Add(l.opts.RequestWindow)
+	l.tel.limitedRequest(ctx, ch)
 	return &LimitError{Channel: ch, RetryAfter: max(free.Sub(now), time.Second)}
 }

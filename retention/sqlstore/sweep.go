@@ -15,6 +15,7 @@ import (
 
 	"github.com/civickit/privacy/pii/sqldialect"
 	"github.com/civickit/privacy/retention"
+	"go.opentelemetry.io/otel/metric"
 )
 
 // SweeperOptions configures a Sweeper; nil means the defaults.
@@ -29,6 +30,9 @@ type SweeperOptions struct {
 	Now func() time.Time
 	// SampleSize is how many due records a Report lists by ID (default 100).
 	SampleSize int
+	// MeterProvider, if set, receives sweep metrics through the
+	// OpenTelemetry API (see telemetry.go); nil means none.
+	MeterProvider metric.MeterProvider
 }
 
 // Sweeper applies a schedule and holds to records in SQL tables: a dry run
@@ -43,6 +47,7 @@ type Sweeper struct {
 	now      func() time.Time
 	sample   int
 	schedTag string
+	tel      *telemetry
 
 	// beforeApply, when set (by tests), runs inside each batch transaction
 	// after the holds are read and the rows evaluated, right before the
@@ -72,6 +77,11 @@ func NewSweeper(store *Store, sched *retention.Schedule, sources []Source, opts 
 		o.SampleSize = 100
 	}
 	w := &Sweeper{store: store, sched: sched, batch: o.BatchSize, shredder: o.Shredder, now: o.Now, sample: max(o.SampleSize, 0)}
+	tel, err := newTelemetry(o.MeterProvider)
+	if err != nil {
+		return nil, err
+	}
+	w.tel = tel
 	def := sched.Definition()
 	w.schedTag = def.Name
 	if def.Version != "" {
@@ -335,8 +345,11 @@ func (w *Sweeper) query(ctx context.Context, q queryer, src *compiledSource, que
 // batch is in flight.
 // Sweep returns when every source has completed a full pass, whether this
 // sweeper or another did the batches.
-func (w *Sweeper) Sweep(ctx context.Context) (*Report, error) {
-	rep := w.newReport(false)
+func (w *Sweeper) Sweep(ctx context.Context) (rep *Report, err error) {
+	if w.tel != nil {
+		defer func() { w.tel.swept(ctx, rep, err) }()
+	}
+	rep = w.newReport(false)
 	if err := w.drainShred(ctx, rep); err != nil {
 		return rep, err
 	}
