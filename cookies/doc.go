@@ -153,6 +153,15 @@
 // rules; a Manager's session cookie has a category too (by default
 // StrictlyNecessary).
 //
+// # Telemetry
+//
+// With Options.MeterProvider (the OpenTelemetry metric API) a Manager counts
+// session cookies it rejected, by reason (invalid, expired, idle, absolute,
+// max_age, ended, store: a burst of "invalid" is a tampering signal), and
+// sessions it could not save, by reason (pii, too_long, no_consent, store).
+// Attributes are the cookie's name and the reason, never a value. Without a
+// provider nothing is measured, at no cost.
+//
 // # Limits
 //
 // Stateless sessions (no Store) cannot be revoked one by one: a copy of a

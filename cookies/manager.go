@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/civickit/privacy/pii"
+	"go.opentelemetry.io/otel/metric"
 )
 
 // HostPrefix is prepended to session cookie names. Browsers only accept a
@@ -64,6 +65,11 @@ type Options[T any] struct {
 	// middleware cannot return. Nil means slog.Default(). Nothing logged
 	// contains a cookie value or session data.
 	Logger *slog.Logger
+	// MeterProvider, if set, receives the Manager's metrics through the
+	// OpenTelemetry API: cookies that fail to decode, by reason (a
+	// tampering signal), and sessions that cannot be saved, by reason (PII
+	// refused, too long...). Nil means none, at no cost. See telemetry.go.
+	MeterProvider metric.MeterProvider
 	// Category is the session cookie's consent category; zero means
 	// StrictlyNecessary (a login session). For any other category the
 	// cookie is only set, and only kept, with the visitor's consent.
@@ -121,6 +127,7 @@ type Manager[T any] struct {
 	consent  ConsentChecker
 	legacy   *Legacy[T]
 	log      *slog.Logger
+	tel      *telemetry
 }
 
 // NewManager returns a Manager for sessions whose payload is T, a struct
@@ -201,6 +208,9 @@ func NewManager[T any](kr *pii.Keyring, opts *Options[T]) (*Manager[T], error) {
 			return nil, err
 		}
 	}
+	if m.tel, err = newTelemetry(opts.MeterProvider, m.name); err != nil {
+		return nil, err
+	}
 	if opts.InsecureDevelopment {
 		warnInsecure(m.log, "session")
 	}
@@ -258,11 +268,8 @@ func (m *Manager[T]) Name() string { return m.name }
 // Codec returns the Codec sessions are sealed with.
 func (m *Manager[T]) Codec() *Codec { return m.codec }
 
-// Load returns the session carried by r, or a new one. The error says why
-// a cookie that r carried was not used (ErrInvalid, an *ExpiredError, or
-// with a Store ErrEnded, or ErrStore if the store failed); the session
-// returned is usable either way.
-func (m *Manager[T]) Load(r *http.Request) (*Session[T], error) {
+// load is Load without the metrics.
+func (m *Manager[T]) load(r *http.Request) (*Session[T], error) {
 	now := m.codec.now()
 	var firstErr error
 	present := false
@@ -353,26 +360,8 @@ func (m *Manager[T]) open(value string) (*Session[T], error) {
 	return s, nil
 }
 
-// Save sets the session cookie on w if the session needs it: it changed,
-// is new and not empty, had its id renewed, came from a legacy cookie, or
-// is due for re-issue (see Options.MaxAge). A destroyed session deletes the
-// cookie. Save must run before the response header is written; the
-// middleware calls it at the right moment, so handlers only call it to see
-// its error. It returns a *PIIError (ErrContainsPII) if Values holds
-// personal data, ErrTooLong if the cookie would not fit, ErrNoConsent
-// if the cookie's category lacks consent (any existing cookie is then
-// deleted), and an *ExpiredError if the session reached its absolute
-// lifetime since it was loaded.
-//
-// With a Store, Save writes the session to the store when it changed, is
-// new and not empty (or has an account), or its last-seen time is older
-// than TouchInterval, and deletes it from the store when destroyed or
-// renewed; the cookie is sent only for a new id or a re-issue. It also
-// returns ErrStore if the store failed, ErrEnded if the session was
-// revoked while the request ran (the cookie is then deleted, and the
-// session not written back), and a *PIIError for an account id the PII
-// guard flags. Without a Store, a session with an account is ErrNoStore.
-func (m *Manager[T]) Save(w http.ResponseWriter, r *http.Request, s *Session[T]) error {
+// save is Save without the metrics.
+func (m *Manager[T]) save(w http.ResponseWriter, r *http.Request, s *Session[T]) error {
 	if s.legacyHad {
 		setCookie(w, m.cookie(m.legacy.Name, "", -1, m.legacy.Secure))
 		s.legacyHad = false
