@@ -195,14 +195,6 @@ func (a *app) login(ctx context.Context, email pii.String, password string) (*ac
 	return acct, nil
 }
 
-// accountBySession loads and opens the account bound to an unexpired
-// session, in one query (one round trip: it runs on every signed-in page).
-func (a *app) accountBySession(ctx context.Context, sessionID string, now time.Time) (*account, error) {
-	return a.scanAccount(a.rdb.QueryRowContext(ctx, a.q(`SELECT a.id, a.sealed, a.consent_subject, a.staff, a.created_at
-		FROM portal_sessions s JOIN portal_accounts a ON a.id = s.account_id
-		WHERE s.id = ? AND s.expires_at > ?`), sessionID, now.Unix()))
-}
-
 // scanAccount reads and opens the account of a row of id, sealed,
 // consent_subject, staff and created_at; errNoSuchRecord when there is none.
 func (a *app) scanAccount(row *sql.Row) (*account, error) {

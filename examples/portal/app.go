@@ -18,6 +18,7 @@ import (
 	"github.com/civickit/privacy/consent"
 	consentsql "github.com/civickit/privacy/consent/sqlstore"
 	"github.com/civickit/privacy/cookies"
+	"github.com/civickit/privacy/cookies/sessionstore"
 	"github.com/civickit/privacy/pii"
 	"github.com/civickit/privacy/pii/sqldialect"
 	retsql "github.com/civickit/privacy/retention/sqlstore"
@@ -32,39 +33,40 @@ var staticFS embed.FS
 // app is the portal: its configuration, database, keys and the SDK parts
 // wired together. Handlers are methods on it.
 type app struct {
-	cfg       config
-	db        *sql.DB // write pool: writes and the SDK's stores (on SQLite one connection; see openDB)
-	rdb       *sql.DB // read pool: the portal's own queries (on PostgreSQL the same pool as db)
-	dialect   sqldialect.Dialect
-	keys      *keys
-	keyrings  *pii.Keyrings // for Reload after a rotation (SIGHUP)
-	sealer    *pii.Sealer
-	indexer   *pii.Indexer
-	shredder  *pii.Shredder
-	ledger    *consent.Ledger
-	unsub     http.Handler
-	sessions  *cookies.Manager[sessionValues]
-	policy    *cookies.Policy
-	choice    string // name of the cookie-banner choice cookie
-	analytics string // name of the analytics cookie
-	outbox    *outbox
-	log       *slog.Logger
-	pages     map[string]*template.Template
-	secure    bool
-	dummyHash string
-	throttle  *loginThrottle
-	notice    consent.Notice
-	retStore  *retsql.Store
-	sweeper   *retsql.Sweeper
-	releases  releases
+	cfg      config
+	db       *sql.DB // write pool: writes and the SDK's stores (on SQLite one connection; see openDB)
+	rdb      *sql.DB // read pool: the portal's own queries (on PostgreSQL the same pool as db)
+	dialect  sqldialect.Dialect
+	keys     *keys
+	keyrings *pii.Keyrings // for Reload after a rotation (SIGHUP)
+	sealer   *pii.Sealer
+	indexer  *pii.Indexer
+	shredder *pii.Shredder
+	ledger   *consent.Ledger
+	unsub    http.Handler
+	sessions *cookies.Manager[sessionValues]
+	// sessionStore keeps the sessions (cookie_sessions) in the portal's
+	// database.
+	sessionStore *sessionstore.SQLStore
+	policy       *cookies.Policy
+	choice       string // name of the cookie-banner choice cookie
+	analytics    string // name of the analytics cookie
+	outbox       *outbox
+	log          *slog.Logger
+	pages        map[string]*template.Template
+	secure       bool
+	dummyHash    string
+	throttle     *loginThrottle
+	notice       consent.Notice
+	retStore     *retsql.Store
+	sweeper      *retsql.Sweeper
+	releases     releases
 }
 
-// sessionValues is the session cookie's payload: nothing but whether the
-// session id is bound to an account on the server. The account itself is
-// looked up in portal_sessions by the session id; the cookie holds no PII.
-type sessionValues struct {
-	Auth bool
-}
+// sessionValues is what the portal keeps in a session besides the account
+// it is bound to (cookies.Session.SetAccount): nothing yet. The cookie
+// carries only the sealed session id; the session lives in the database.
+type sessionValues struct{}
 
 // newApp opens the database, loads or generates keys, and builds every part.
 // It prints the development-key warning to stdout unless cfg.quietBanner.
@@ -127,7 +129,7 @@ func newApp(ctx context.Context, cfg config, stdout io.Writer) (*app, error) {
 	if err := a.initRetention(ctx); err != nil {
 		return nil, err
 	}
-	if err := a.initCookies(); err != nil {
+	if err := a.initCookies(ctx); err != nil {
 		return nil, err
 	}
 	if a.outbox, err = newOutbox(filepath.Join(cfg.DataDir, "outbox")); err != nil {
@@ -203,11 +205,24 @@ func (a *app) initConsent(ctx context.Context) error {
 	return err
 }
 
-func (a *app) initCookies() error {
+func (a *app) initCookies(ctx context.Context) error {
+	// Sessions live on the server (cookies.Options.Store): the cookie holds
+	// a sealed random id, the database the rest, so a session can be
+	// revoked (log out, "log out everywhere", a password reset) and ends
+	// after an hour unused or eight hours in all, whatever the cookie says.
 	var err error
+	if a.sessionStore, err = sessionstore.New(a.db, a.dialect, nil); err != nil {
+		return err
+	}
+	if err := a.sessionStore.Migrate(ctx); err != nil {
+		return fmt.Errorf("session store: %w", err)
+	}
 	a.sessions, err = cookies.NewManager(a.keys.Cookies, &cookies.Options[sessionValues]{
 		Name:                "portal_session",
-		MaxAge:              8 * time.Hour,
+		MaxAge:              sessionTTL,
+		IdleTimeout:         time.Hour,
+		AbsoluteLifetime:    sessionTTL,
+		Store:               a.sessionStore,
 		InsecureDevelopment: !a.secure,
 		Logger:              a.log,
 	})
@@ -302,6 +317,8 @@ func (a *app) Handler() http.Handler {
 	handle("POST /account/email", a.requireLogin(a.emailPost))
 	handle("GET /account/email/confirm", a.emailConfirmForm)
 	handle("POST /account/email/confirm", a.emailConfirmPost)
+	handle("POST /account/sessions/revoke", a.requireLogin(a.revokeSession))
+	handle("POST /account/sessions/revoke-others", a.requireLogin(a.revokeOtherSessions))
 
 	handle("GET /subscriptions", a.subscriptionsPage)
 	handle("POST /subscriptions", a.subscribe)
@@ -379,13 +396,16 @@ func securityHeaders(next http.Handler, secure bool) http.Handler {
 var errAborted = errors.New("portal: response already written")
 
 // healthz answers 200 "ok" when the portal can serve pages: its database
-// answers a query on the sessions table within two seconds. Otherwise 503,
+// answers a query on the accounts and sessions tables within two seconds. Otherwise 503,
 // so that a load balancer takes the server out of rotation.
 func (a *app) healthz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	var n int
-	err := a.rdb.QueryRowContext(ctx, `SELECT COUNT(*) FROM portal_sessions WHERE 1 = 0`).Scan(&n)
+	err := a.rdb.QueryRowContext(ctx, `SELECT COUNT(*) FROM portal_accounts WHERE 1 = 0`).Scan(&n)
+	if err == nil {
+		err = a.rdb.QueryRowContext(ctx, `SELECT COUNT(*) FROM cookie_sessions WHERE 1 = 0`).Scan(&n)
+	}
 	if err == nil {
 		err = a.db.PingContext(ctx)
 	}

@@ -212,32 +212,3 @@ func TestPostgresPool(t *testing.T) {
 	}
 }
 
-// TestAccountBySession checks the one-query session lookup behind every
-// signed-in page: a live session finds its account, an expired or unknown
-// one finds nothing.
-func TestAccountBySession(t *testing.T) {
-	tp := newTestPortal(t, portalOpts{})
-	ctx := context.Background()
-	acct, err := tp.app.createAccount(ctx, accountData{
-		Name: pii.New(pii.Name, "Session Tester"), Email: pii.New(pii.Email, "session@example.com"),
-		Address: pii.New(pii.PostalAddress, "1 Example Street"), Phone: pii.New(pii.Phone, "617-555-0101"),
-		Number: pii.New(pii.AccountNumber, "55000001"),
-	}, "session password")
-	require.NoError(t, err)
-	now := time.Unix(1_800_000_000, 0)
-	require.NoError(t, tp.app.execTx(ctx, `INSERT INTO portal_sessions (id, account_id, created_at, expires_at) VALUES (?, ?, ?, ?)`, "sess_live", acct.ID, now.Unix(), now.Unix()+60))
-	require.NoError(t, tp.app.execTx(ctx, `INSERT INTO portal_sessions (id, account_id, created_at, expires_at) VALUES (?, ?, ?, ?)`, "sess_old", acct.ID, now.Unix()-120, now.Unix()))
-
-	got, err := tp.app.accountBySession(ctx, "sess_live", now)
-	require.NoError(t, err, "a live session")
-	assert.Equal(t, acct.ID, got.ID)
-	assert.Equal(t, "session@example.com", got.Data.Email.Reveal(), "the account is opened")
-
-	for _, tc := range []struct{ id, why string }{
-		{"sess_old", "expired at exactly now"},
-		{"sess_none", "no such session"},
-	} {
-		_, err := tp.app.accountBySession(ctx, tc.id, now)
-		assert.ErrorIs(t, err, errNoSuchRecord, tc.why)
-	}
-}

@@ -104,14 +104,14 @@ func TestDatabaseHiccupKeepsSession(t *testing.T) {
 	assert.Equal(t, http.StatusOK, tp.get(c, "/healthz").Status)
 
 	ctx := t.Context()
-	_, err := tp.app.db.ExecContext(ctx, `ALTER TABLE portal_sessions RENAME TO portal_sessions_away`)
+	_, err := tp.app.db.ExecContext(ctx, `ALTER TABLE portal_accounts RENAME TO portal_accounts_away`)
 	require.NoError(t, err)
 	r := tp.get(c, "/account")
 	assert.Equal(t, http.StatusServiceUnavailable, r.Status, "not a redirect to the log-in page")
 	assert.Contains(t, r.Body, "still signed in")
 	assert.Equal(t, http.StatusServiceUnavailable, tp.get(c, "/healthz").Status)
 
-	_, err = tp.app.db.ExecContext(ctx, `ALTER TABLE portal_sessions_away RENAME TO portal_sessions`)
+	_, err = tp.app.db.ExecContext(ctx, `ALTER TABLE portal_accounts_away RENAME TO portal_accounts`)
 	require.NoError(t, err)
 	r = tp.get(c, "/account")
 	assert.Equal(t, http.StatusOK, r.Status)

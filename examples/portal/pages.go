@@ -298,12 +298,7 @@ func (a *app) loginPost(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *app) logout(w http.ResponseWriter, r *http.Request) {
-	s := a.session(r)
-	if err := a.execTx(r.Context(), `DELETE FROM portal_sessions WHERE id = ?`, s.ID()); err != nil {
-		a.internal(w, r, err)
-		return
-	}
-	s.Destroy()
+	a.session(r).Destroy() // deletes the stored session too
 	seeOther(w, r, "/")
 }
 
@@ -311,24 +306,30 @@ func (a *app) logout(w http.ResponseWriter, r *http.Request) {
 // category allows (phone, account number), shown otherwise since it is the
 // holder's own.
 type accountView struct {
-	ID      string
-	Name    string
-	Email   string
-	Address string
-	Phone   string
-	Number  string
-	Staff   bool
+	ID       string
+	Name     string
+	Email    string
+	Address  string
+	Phone    string
+	Number   string
+	Staff    bool
+	Sessions []sessionView // the account's active sessions, this one marked
 }
 
 func (a *app) accountPage(w http.ResponseWriter, r *http.Request, acct *account) {
-	a.render(w, r, http.StatusOK, "account", pageData{Title: "My account", Flash: emailOutcomes[r.URL.Query().Get("email")], Data: accountView{
-		ID:      acct.ID,
-		Name:    acct.Data.Name.Reveal(),
-		Email:   acct.Data.Email.Reveal(),
-		Address: acct.Data.Address.Reveal(),
-		Phone:   acct.Data.Phone.Masked(),
-		Number:  acct.Data.Number.Masked(),
-		Staff:   acct.Staff,
+	flash := emailOutcomes[r.URL.Query().Get("email")]
+	if r.URL.Query().Get("sessions") == "ended" {
+		flash = "Those sessions are ended: the devices that used them are logged out."
+	}
+	a.render(w, r, http.StatusOK, "account", pageData{Title: "My account", Flash: flash, Data: accountView{
+		ID:       acct.ID,
+		Name:     acct.Data.Name.Reveal(),
+		Email:    acct.Data.Email.Reveal(),
+		Address:  acct.Data.Address.Reveal(),
+		Phone:    acct.Data.Phone.Masked(),
+		Number:   acct.Data.Number.Masked(),
+		Staff:    acct.Staff,
+		Sessions: a.accountSessions(r.Context(), acct.ID, a.session(r).Handle()),
 	}})
 }
 

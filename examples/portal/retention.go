@@ -29,9 +29,6 @@ var retentionSources = []retsql.Source{
 	{Name: "payments", Table: "portal_payments", ID: "id", Category: "payment.card_token",
 		Created: "created_at", Events: map[string]string{"transaction": "created_at"}, Subject: "account_id",
 		Export: []string{"id", "card_token", "card_last4", "amount_cents", "created_at"}},
-	{Name: "sessions", Table: "portal_sessions", ID: "id", Category: "web_session",
-		Created: "created_at", Subject: "account_id",
-		Export: []string{"created_at", "expires_at"}},
 }
 
 func (a *app) initRetention(ctx context.Context) error {
@@ -71,6 +68,13 @@ func (a *app) runSweeper(ctx context.Context, every time.Duration) {
 }
 
 func (a *app) sweepOnce(ctx context.Context) {
+	// Sessions end by themselves (an hour unused, eight hours in all); their
+	// rows go once they have.
+	if n, err := a.sessionStore.DeleteExpired(ctx); err != nil {
+		a.log.ErrorContext(ctx, "expired sessions not deleted", "error", err)
+	} else if n > 0 {
+		a.log.InfoContext(ctx, "expired sessions deleted", slog.Int64("count", n))
+	}
 	rep, err := a.sweeper.Sweep(ctx)
 	if err != nil {
 		if ctx.Err() == nil {
@@ -96,6 +100,7 @@ type export struct {
 	Payments    []paymentView           `json:"payments"`
 	Notice      consent.NoticeRef       `json:"privacy_notice"`
 	Cookies     map[string]string       `json:"cookies"`
+	Sessions    []sessionView           `json:"sessions"`
 }
 
 // paymentView is one payment in the holder's own data: no card token,
@@ -121,9 +126,10 @@ func (a *app) buildExport(ctx context.Context, acct *account) (*export, error) {
 			"service_address": acct.Data.Address.Reveal(), "phone": acct.Data.Phone.Reveal(),
 			"utility_account_number": acct.Data.Number.Reveal(),
 		},
-		Records: rec,
-		Notice:  a.notice.Ref(),
-		Cookies: map[string]string{a.sessions.Name(): "a random session id, encrypted; no personal data"},
+		Records:  rec,
+		Notice:   a.notice.Ref(),
+		Cookies:  map[string]string{a.sessions.Name(): "a random session id, encrypted; no personal data"},
+		Sessions: a.accountSessions(ctx, acct.ID, ""),
 	}
 	ps, err := a.payments(ctx, acct.ID)
 	if err != nil {
@@ -196,9 +202,10 @@ func (a *app) erase(w http.ResponseWriter, r *http.Request, acct *account) {
 		}
 		e.Consent = "Your e-mail address was erased from the subscription ledger (its key destroyed). The record that you unsubscribed stays, without anything that identifies you, as the law asks us to prove it."
 	}
-	s := a.session(r)
-	_ = a.execTx(ctx, `DELETE FROM portal_sessions WHERE id = ?`, s.ID())
-	s.Destroy()
+	if _, err := a.sessions.RevokeAll(ctx, acct.ID, ""); err != nil {
+		a.log.WarnContext(ctx, "sessions not revoked after erasure", "error", err)
+	}
+	a.session(r).Destroy()
 	a.log.InfoContext(ctx, "erasure request", "request", reqID,
 		"disposed", res.Count(retention.OutcomeDisposed), "deferred", res.Count(retention.OutcomeDeferred), "refused", res.Count(retention.OutcomeRefused))
 	// The page is rendered as signed out.

@@ -325,7 +325,7 @@ func (a *app) resetConfirmPost(w http.ResponseWriter, r *http.Request) {
 		err = a.execTx(ctx, `UPDATE portal_accounts SET password_hash = ? WHERE id = ?`, hash, t.Account)
 	}
 	if err == nil {
-		err = a.execTx(ctx, `DELETE FROM portal_sessions WHERE account_id = ?`, t.Account)
+		_, err = a.sessions.RevokeAll(ctx, t.Account, "")
 	}
 	if err == nil {
 		err = a.markVerified(ctx, t.Account)

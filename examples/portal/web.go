@@ -64,12 +64,12 @@ func (a *app) lookupAccount(r *http.Request) (*account, error) {
 		return v, nil
 	}
 	s, ok := cookies.FromContext[sessionValues](r.Context())
-	if !ok || !s.Values.Auth {
+	if !ok || s.Account() == "" {
 		return nil, nil // no session (the CSRF refusal page runs outside it), or not signed in
 	}
-	acct, err := a.accountBySession(r.Context(), s.ID(), time.Now())
+	acct, err := a.accountByID(r.Context(), s.Account())
 	if errors.Is(err, errNoSuchRecord) {
-		s.Values.Auth = false
+		s.Destroy() // the account is gone: so is the session
 		return nil, nil
 	}
 	if err != nil {
@@ -121,18 +121,11 @@ func (a *app) requireStaff(h func(http.ResponseWriter, *http.Request, *account))
 	})
 }
 
-// startSession binds a fresh session id to the account (a new id on every
-// log-in defeats session fixation).
+// startSession binds the session to the account, under a fresh session
+// id (a new id on every log-in defeats session fixation).
 func (a *app) startSession(ctx context.Context, r *http.Request, acct *account) error {
-	s := a.session(r)
-	if s.Values.Auth {
-		_ = a.execTx(ctx, `DELETE FROM portal_sessions WHERE id = ?`, s.ID())
-	}
-	s.RenewID()
-	s.Values.Auth = true
-	now := time.Now()
-	return a.execTx(ctx, `INSERT INTO portal_sessions (id, account_id, created_at, expires_at) VALUES (?, ?, ?, ?)`,
-		s.ID(), acct.ID, now.Unix(), now.Add(sessionTTL).Unix())
+	a.session(r).SetAccount(acct.ID)
+	return nil
 }
 
 // render writes a page.
