@@ -421,3 +421,22 @@ func (dd *DocumentDecisions) Remove(id string) bool {
 	dd.Added = slices.DeleteFunc(dd.Added, func(m ManualRedaction) bool { return m.ID == id })
 	return len(dd.Added) < n
 }
+
+// Clone returns a deep copy of d.
+func (d *Decisions) Clone() *Decisions {
+	c := *d
+	c.Documents = make(map[string]*DocumentDecisions, len(d.Documents))
+	for name, dd := range d.Documents {
+		x := *dd
+		x.Proposals = slices.Clone(dd.Proposals)
+		x.Added = slices.Clone(dd.Added)
+		for i, m := range x.Added {
+			if m.Box != nil {
+				b := *m.Box
+				x.Added[i].Box = &b
+			}
+		}
+		c.Documents[name] = &x
+	}
+	return &c
+}
