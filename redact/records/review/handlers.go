@@ -124,14 +124,14 @@ type segView struct {
 }
 
 type propRow struct {
-	N         int
-	Entry     records.LogEntry
-	Location  string
-	Value     string
-	Verdict   string
-	Reason    string
-	Focus     bool
-	SameValue int // proposals of the same value in the request
+	N                        int
+	Entry                    records.LogEntry
+	Location                 string
+	Value                    string
+	Verdict                  string
+	Reason                   string
+	FocusAccept, FocusReject bool
+	SameValue                int // proposals of the same value in the request
 }
 
 type addedRow struct {
@@ -193,7 +193,7 @@ func (s *Server) document(w http.ResponseWriter, r *http.Request) {
 	for i, e := range d.Entries {
 		v, reason := verdict(i)
 		props = append(props, propRow{N: i, Entry: e, Location: e.Location(), Value: values[i], Verdict: v, Reason: reason,
-			Focus: focus == "p"+strconv.Itoa(i), SameValue: hashCount[e.ValueHMAC]})
+			FocusAccept: focus == "accept-"+strconv.Itoa(i), FocusReject: focus == "reject-"+strconv.Itoa(i), SameValue: hashCount[e.ValueHMAC]})
 	}
 	var added []addedRow
 	if dd != nil {
@@ -484,7 +484,11 @@ func (s *Server) post(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		}
-		focus = "p" + strconv.Itoa(i)
+		// Focus returns to the button pressed.
+		focus = "accept-" + strconv.Itoa(i)
+		if v == string(records.VerdictRejected) {
+			focus = "reject-" + strconv.Itoa(i)
+		}
 	case "/add":
 		n, err1 := strconv.Atoi(f.Get("seg"))
 		a, err2 := strconv.Atoi(f.Get("start"))
@@ -571,11 +575,8 @@ func (s *Server) post(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "review: the decisions file cannot be written; the last change is not saved", http.StatusInternalServerError)
 		return
 	}
-	to := s.link("/doc", "id", strconv.Itoa(id), "focus", focus)
-	if focus != "" {
-		to += "#" + focus
-	}
-	http.Redirect(w, r, to, http.StatusSeeOther)
+	// No fragment: a browser skips autofocus on a page opened at one.
+	http.Redirect(w, r, s.link("/doc", "id", strconv.Itoa(id), "focus", focus), http.StatusSeeOther)
 }
 
 // apply writes the release. With documents not marked reviewed it asks

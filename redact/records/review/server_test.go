@@ -175,7 +175,7 @@ func TestGuard(t *testing.T) {
 			csp := w.Header().Get("Content-Security-Policy")
 			assert.Contains(t, csp, "default-src 'none'", "every answer has the strict CSP")
 			assert.NotContains(t, csp, "unsafe-inline")
-			assert.Equal(t, "no-referrer", w.Header().Get("Referrer-Policy"))
+			assert.Equal(t, "same-origin", w.Header().Get("Referrer-Policy"), "no address with its token goes elsewhere")
 			assert.Equal(t, "no-store", w.Header().Get("Cache-Control"))
 			if tc.want == 403 {
 				assert.NotContains(t, w.Body.String(), "Ruiz")
@@ -205,7 +205,7 @@ func TestDecideAddApplyAndResume(t *testing.T) {
 	email := entryOf(t, fx, 0, "email")
 	w := fx.post("/decide", url.Values{"doc": {"0"}, "entry": {strconv.Itoa(email)}, "verdict": {"rejected"}, "reason": {"already public"}})
 	require.Equal(t, http.StatusSeeOther, w.Code, w.Body.String())
-	assert.Contains(t, w.Header().Get("Location"), "focus=p"+strconv.Itoa(email), "focus returns to the decided row")
+	assert.Contains(t, w.Header().Get("Location"), "focus=reject-"+strconv.Itoa(email), "focus returns to the button pressed")
 
 	// Select "4471-B" (offsets in UTF-16 code units, as a browser counts).
 	i := strings.Index(testLetter, "4471-B")
