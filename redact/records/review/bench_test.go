@@ -74,7 +74,9 @@ func BenchmarkOpenReview1000(b *testing.B) {
 	docs := benchDocs(b, 1000)
 	rq := benchRequest(b)
 	dir := b.TempDir()
-	apply := func(context.Context, *records.Decisions) (records.LogSummary, error) { return records.LogSummary{}, nil }
+	apply := func(context.Context, *records.Decisions) (records.LogSummary, error) {
+		return records.LogSummary{}, nil
+	}
 	for b.Loop() {
 		s, err := New(Options{Request: rq, Documents: docs, DecisionsPath: filepath.Join(dir, "d.json"), Apply: apply})
 		if err != nil {
@@ -111,7 +113,9 @@ func BenchmarkProposeOnly1000(b *testing.B) {
 func BenchmarkDocumentPage(b *testing.B) {
 	docs := benchDocs(b, 10)
 	rq := benchRequest(b)
-	apply := func(context.Context, *records.Decisions) (records.LogSummary, error) { return records.LogSummary{}, nil }
+	apply := func(context.Context, *records.Decisions) (records.LogSummary, error) {
+		return records.LogSummary{}, nil
+	}
 	s, err := New(Options{Request: rq, Documents: docs, DecisionsPath: filepath.Join(b.TempDir(), "d.json"), Apply: apply})
 	if err != nil {
 		b.Fatal(err)
