@@ -1,6 +1,8 @@
 package records
 
 import (
+	"bytes"
+	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -297,4 +299,29 @@ func TestDocumentDecisionsEdit(t *testing.T) {
 	assert.True(t, dd.Remove("a"))
 	assert.False(t, dd.Remove("a"))
 	assert.Len(t, dd.Added, 1)
+}
+
+func TestDecideImageBox(t *testing.T) {
+	requireTesseract(t)
+	page := renderLines(t, []string{"Water meter repair request", "Permit 88-123 granted", "Approved by the council"})
+	var in bytes.Buffer
+	require.NoError(t, png.Encode(&in, page))
+	data := in.Bytes()
+	rq := newTestRequest(t, nil)
+	pi, err := RenderImage(data)
+	require.NoError(t, err)
+	assert.Equal(t, page.Bounds().Dx(), pi.Width)
+	// The second line's glyphs sit between y=115 and y=160.
+	box := pi.RectToPage(30, 110, 700, 165)
+	assert.Equal(t, Rect{Left: 30, Bottom: 110, Right: 700, Top: 165}, box, "an image's page space is its pixels")
+	out, err := rq.Decide("scan.png", data, &DocumentDecisions{SHA256: ContentHash(data),
+		Added: []ManualRedaction{{ID: "b1", Code: "(b)(6)", Part: "image", Box: &box, By: "clerk"}}})
+	require.NoError(t, err)
+	after := ocrText(t, out.Output)
+	assert.NotContains(t, after, "88-123", "the box is painted over")
+	assert.Contains(t, after, "Water meter repair", "the rest is released")
+	require.NotEmpty(t, out.Entries)
+	last := out.Entries[len(out.Entries)-1]
+	assert.Equal(t, DecisionManual, last.Decision)
+	assert.Equal(t, "image > box x=30 y=110 w=670 h=55", last.Part)
 }

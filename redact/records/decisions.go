@@ -125,7 +125,8 @@ type ProposalDecision struct {
 }
 
 // Rect is a rectangle on a page: in PDF points from the page's bottom
-// left for a PDF page.
+// left for a PDF page; in pixels from the top left for an image (Bottom
+// is then the upper edge, the smaller y).
 type Rect struct {
 	Left, Bottom, Right, Top float64
 }
@@ -133,7 +134,8 @@ type Rect struct {
 // ManualRedaction is a redaction added by hand: either a text selection
 // (Part and the byte offsets Start and End in that part's text, with the
 // keyed hash of the selected text) or a box drawn on a PDF page (Part
-// "page N", or the page's part inside a container, and Box).
+// "page N", or the page's part inside a container, and Box) or on an
+// image (Part "image").
 type ManualRedaction struct {
 	ID        string    `json:"id"`
 	Code      string    `json:"code"`

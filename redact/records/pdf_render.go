@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"image"
 	"image/png"
 	"math"
 
@@ -140,4 +141,24 @@ func PDFPageCount(data []byte) (int, error) {
 		return 0, fmt.Errorf("%w: PDF cannot be read for review (%w)", ErrDocument, err)
 	}
 	return n, nil
+}
+
+// RenderImage returns an image document for a review, as PNG, with the
+// identity mapping: page space of an image is its pixels from the top
+// left (a Rect's Bottom is its upper edge, as ManualRedaction.Box of an
+// image holds it).
+func RenderImage(data []byte) (*PageImage, error) {
+	img, _, err := image.Decode(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("%w: invalid image", ErrDocument)
+	}
+	b := img.Bounds()
+	if b.Dx()*b.Dy() > imageMaxPixels {
+		return nil, fmt.Errorf("%w: image too large", ErrDocument)
+	}
+	var buf bytes.Buffer
+	if err := (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&buf, img); err != nil {
+		return nil, fmt.Errorf("records: encoding an image for review: %w", err)
+	}
+	return &PageImage{PNG: buf.Bytes(), Width: b.Dx(), Height: b.Dy(), dx: [2]float64{1, 0}, dy: [2]float64{0, 1}}, nil
 }

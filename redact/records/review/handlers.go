@@ -200,7 +200,10 @@ func (s *Server) document(w http.ResponseWriter, r *http.Request) {
 		for _, m := range dd.Added {
 			a := addedRow{ManualRedaction: m, Where: m.Part, Focus: focus == "a"+m.ID}
 			if m.Box != nil {
-				a.Where = fmt.Sprintf("%s, box %.0f,%.0f,%.0f,%.0f (points)", m.Part, m.Box.Left, m.Box.Bottom, m.Box.Right, m.Box.Top)
+				a.Where = fmt.Sprintf("%s, box %.0f,%.0f,%.0f,%.0f (PDF points from the bottom left)", m.Part, m.Box.Left, m.Box.Bottom, m.Box.Right, m.Box.Top)
+				if d.Format == records.DocImage {
+					a.Where = fmt.Sprintf("%s, box x=%.0f y=%.0f w=%.0f h=%.0f (pixels)", m.Part, m.Box.Left, m.Box.Bottom, m.Box.Right-m.Box.Left, m.Box.Top-m.Box.Bottom)
+				}
 			} else {
 				for _, sg := range d.Segments {
 					if sg.Part == m.Part && m.End <= len(sg.Text) {
@@ -224,7 +227,7 @@ func (s *Server) document(w http.ResponseWriter, r *http.Request) {
 	var pgs []pageView
 	var pageErr string
 	morePages := 0
-	if d.Format == records.DocPDF {
+	if hasPages(d) {
 		var err error
 		pgs, morePages, err = s.pdfPages(id, d, dd, verdict)
 		if err != nil {
@@ -324,7 +327,12 @@ func (s *Server) page(id int, d *doc, n int) (*records.PageImage, error) {
 	if err != nil || records.ContentHash(data) != d.SHA {
 		return nil, fmt.Errorf("review: the document changed since the review opened")
 	}
-	p, err := records.RenderPDFPage(data, n-1)
+	var p *records.PageImage
+	if d.Format == records.DocImage {
+		p, err = records.RenderImage(data)
+	} else {
+		p, err = records.RenderPDFPage(data, n-1)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -339,8 +347,48 @@ func (s *Server) page(id int, d *doc, n int) (*records.PageImage, error) {
 	return p, nil
 }
 
-// pdfPages renders a PDF's pages with their boxes.
+// hasPages reports whether a document is shown as page images: a PDF or
+// an image.
+func hasPages(d *doc) bool { return d.Format == records.DocPDF || d.Format == records.DocImage }
+
+// pagePart is the part of page n of a document in the decisions.
+func pagePart(d *doc, n int) string {
+	if d.Format == records.DocImage {
+		return "image"
+	}
+	return "page " + strconv.Itoa(n)
+}
+
+var imageLineRE = regexp.MustCompile(`^image > line \d+ \(x=(-?\d+) y=(-?\d+) w=(\d+) h=(\d+)\)$`)
+
+// proposalRect returns where proposal e sits on page n, if it is on it.
+func proposalRect(d *doc, e records.LogEntry, n int) (records.Rect, bool) {
+	var v [4]float64
+	if d.Format == records.DocImage {
+		m := imageLineRE.FindStringSubmatch(e.Part)
+		if m == nil {
+			return records.Rect{}, false
+		}
+		for k := range v {
+			v[k], _ = strconv.ParseFloat(m[k+1], 64)
+		}
+		return records.Rect{Left: v[0], Bottom: v[1], Right: v[0] + v[2], Top: v[1] + v[3]}, true
+	}
+	m := pageBoxRE.FindStringSubmatch(e.Part)
+	if m == nil || m[1] != strconv.Itoa(n) {
+		return records.Rect{}, false
+	}
+	for k := range v {
+		v[k], _ = strconv.ParseFloat(m[k+2], 64)
+	}
+	return records.Rect{Left: v[0], Bottom: v[1], Right: v[2], Top: v[3]}, true
+}
+
+// pdfPages renders a PDF's pages, or an image, with their boxes.
 func (s *Server) pdfPages(id int, d *doc, dd *records.DocumentDecisions, verdict func(int) (string, string)) ([]pageView, int, error) {
+	if d.Format == records.DocImage {
+		d.Pages = 1
+	}
 	if d.Pages == 0 {
 		data, err := os.ReadFile(d.Path)
 		if err != nil {
@@ -363,21 +411,16 @@ func (s *Server) pdfPages(id int, d *doc, dd *records.DocumentDecisions, verdict
 			pv.Boxes = append(pv.Boxes, boxView{X: x0, Y: y0, W: x1 - x0, H: y1 - y0, Class: class, Code: code, Label: label})
 		}
 		for i, e := range d.Entries {
-			m := pageBoxRE.FindStringSubmatch(e.Part)
-			if m == nil || m[1] != strconv.Itoa(p) {
+			r, ok := proposalRect(d, e, p)
+			if !ok {
 				continue
 			}
-			var v [4]float64
-			for k := range v {
-				v[k], _ = strconv.ParseFloat(m[k+2], 64)
-			}
 			vd, _ := verdict(i)
-			add(records.Rect{Left: v[0], Bottom: v[1], Right: v[2], Top: v[3]}, "prop v-"+vd, e.Code,
-				fmt.Sprintf("proposal %d: %s, %s, %s", i+1, e.Entity, e.Code, vd))
+			add(r, "prop v-"+vd, e.Code, fmt.Sprintf("proposal %d: %s, %s, %s", i, e.Entity, e.Code, vd))
 		}
 		if dd != nil {
 			for _, m := range dd.Added {
-				if m.Box != nil && m.Part == "page "+strconv.Itoa(p) {
+				if m.Box != nil && m.Part == pagePart(d, p) {
 					add(*m.Box, "added", m.Code, "added box "+m.ID+", "+m.Code)
 				}
 			}
@@ -394,7 +437,7 @@ func (s *Server) pageImage(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	id, d, ok := s.docArg(q.Get("id"))
 	p, err := strconv.Atoi(q.Get("p"))
-	if !ok || d.Format != records.DocPDF || err != nil || p < 1 || p > maxPagesShown {
+	if !ok || !hasPages(d) || err != nil || p < 1 || p > maxPagesShown || (d.Format == records.DocImage && p != 1) {
 		http.NotFound(w, r)
 		return
 	}
@@ -525,7 +568,7 @@ func (s *Server) post(w http.ResponseWriter, r *http.Request) {
 				v[k], err = strconv.ParseFloat(f.Get(name), 64)
 			}
 		}
-		if err != nil || d.Format != records.DocPDF || p < 1 || p > maxPagesShown || v[2] < 2 || v[3] < 2 {
+		if err != nil || !hasPages(d) || p < 1 || p > maxPagesShown || (d.Format == records.DocImage && p != 1) || v[2] < 2 || v[3] < 2 {
 			bad("draw a box on a page, or give its x, y, width and height")
 			return
 		}
@@ -553,7 +596,7 @@ func (s *Server) post(w http.ResponseWriter, r *http.Request) {
 		}
 		rect := img.RectToPage(x0, y0, x1, y1)
 		dd := s.docDecisions(d)
-		m := records.ManualRedaction{ID: newID(), Code: code, Part: "page " + strconv.Itoa(p), Box: &rect, By: s.opts.Reviewer, At: now}
+		m := records.ManualRedaction{ID: newID(), Code: code, Part: pagePart(d, p), Box: &rect, By: s.opts.Reviewer, At: now}
 		dd.Added = append(dd.Added, m)
 		focus = "a" + m.ID
 	case "/remove":

@@ -5,10 +5,13 @@ import (
 
 	"bytes"
 	"context"
+	"image"
+	"image/png"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -360,3 +363,51 @@ func TestUTF16Range(t *testing.T) {
 }
 
 func ftoa(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) }
+
+func TestImageDocumentBox(t *testing.T) {
+	if _, err := exec.LookPath("tesseract"); err != nil {
+		t.Skip("tesseract is not installed: an image cannot be reviewed without OCR")
+	}
+	key := testKey(t)
+	rq, err := records.NewRequest(&key, nil)
+	require.NoError(t, err)
+	dir := t.TempDir()
+	img := image.NewGray(image.Rect(0, 0, 300, 200))
+	for i := range img.Pix {
+		img.Pix[i] = 0xff
+	}
+	var b bytes.Buffer
+	require.NoError(t, png.Encode(&b, img))
+	path := filepath.Join(dir, "scan.png")
+	require.NoError(t, os.WriteFile(path, b.Bytes(), 0o600))
+	var got *records.Decisions
+	srv, err := New(Options{Request: rq, DecisionsPath: filepath.Join(dir, "d.json"), Documents: []Document{{Name: "scan.png", Path: path}},
+		Apply: func(_ context.Context, d *records.Decisions) (records.LogSummary, error) {
+			got = d
+			return records.LogSummary{}, nil
+		}})
+	require.NoError(t, err)
+	srv.SetHost("127.0.0.1:5555")
+	fx := &fixture{srv: srv}
+	body := fx.get("/doc", url.Values{"id": {"0"}}).Body.String()
+	assert.Contains(t, body, `<svg class="overlay"`, "an image is shown with an overlay to draw on")
+	require.Equal(t, 200, fx.get("/page.png", url.Values{"id": {"0"}, "p": {"1"}}).Code)
+	w := fx.post("/addbox", url.Values{"doc": {"0"}, "page": {"1"}, "x": {"10"}, "y": {"20"}, "w": {"100"}, "h": {"30"}, "code": {"(b)(6)"}})
+	require.Equal(t, http.StatusSeeOther, w.Code, w.Body.String())
+	require.Equal(t, http.StatusSeeOther, fx.post("/apply", url.Values{"force": {"1"}}).Code)
+	require.NotNil(t, got)
+	added := got.Documents["scan.png"].Added
+	require.Len(t, added, 1)
+	assert.Equal(t, "image", added[0].Part)
+	assert.Equal(t, records.Rect{Left: 10, Bottom: 20, Right: 110, Top: 50}, *added[0].Box, "an image's box is in its pixels")
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	res, err := rq.Decide("scan.png", data, got.Documents["scan.png"])
+	require.NoError(t, err)
+	out, err := png.Decode(bytes.NewReader(res.Output))
+	require.NoError(t, err)
+	r, _, _, _ := out.At(50, 35).RGBA()
+	assert.Equal(t, uint32(0), r, "the box is painted black")
+	r, _, _, _ = out.At(200, 150).RGBA()
+	assert.NotEqual(t, uint32(0), r, "outside the box is untouched")
+}
