@@ -147,6 +147,22 @@ func TestReviewBrowser(t *testing.T) {
 		require.NoError(t, err, js)
 		return v
 	}
+	// WCAG 2.2 AA: axe-core checks each page (when it is installed, as
+	// for the portal's browser test).
+	axe := axeSource(t)
+	a11y := func(page string) {
+		t.Helper()
+		if axe == "" {
+			return
+		}
+		_, err := chromedp.Run(bctx, chromedp.Evaluate[chromedp.Void](axe))
+		require.NoError(t, err, "loading axe-core")
+		violations, err := chromedp.Run(bctx, chromedp.Evaluate[[]axeViolation](axeRun, chromedp.EvalAwaitPromise))
+		require.NoError(t, err, "running axe-core")
+		for _, v := range violations {
+			t.Errorf("%s: WCAG violation %s (%s): %s at %v", page, v.ID, v.Impact, v.Help, v.Targets)
+		}
+	}
 	// The ids of the proposals, as the server numbers them.
 	entryOf := func(name, entity string) int {
 		data, err := os.ReadFile(filepath.Join(in, name))
@@ -166,6 +182,7 @@ func TestReviewBrowser(t *testing.T) {
 	}
 
 	step("index", chromedp.Navigate(srv.URL()), chromedp.WaitVisible(chromedp.CSS(`#apply`)))
+	a11y("index")
 
 	// The letter: reject the e-mail proposal with the keyboard only.
 	email := strconv.Itoa(entryOf("letter.txt", "email"))
@@ -202,6 +219,7 @@ func TestReviewBrowser(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`mark.added`)))
 	assert.Equal(t, rvCase, eval(`document.querySelector("mark.added").firstChild.data`))
 	shot("letter")
+	a11y("letter")
 	step("mark the letter reviewed", chromedp.Click(chromedp.CSS(`#reviewed`)), chromedp.WaitVisible(chromedp.Search(`//button[@id="reviewed" and contains(., "Unmark")]`)))
 
 	// The PDF: draw a box over the permit line with the mouse.
@@ -226,6 +244,7 @@ func TestReviewBrowser(t *testing.T) {
 		chromedp.MouseEvent(chromedp.MouseReleased, x1, y1, chromedp.ButtonLeft, chromedp.ClickCount(1)),
 		chromedp.WaitVisible(chromedp.CSS(`svg.overlay rect.added`)))
 	shot("pdf")
+	a11y("pdf")
 	step("mark the PDF reviewed", chromedp.Click(chromedp.CSS(`#reviewed`)), chromedp.WaitVisible(chromedp.Search(`//button[@id="reviewed" and contains(., "Unmark")]`)))
 
 	// Apply: refused while the CSV and the e-mail are not reviewed, then
@@ -294,4 +313,36 @@ func pdfText(t *testing.T, rq *records.Request, path string) string {
 		b.WriteByte('\n')
 	}
 	return b.String()
+}
+
+type axeViolation struct {
+	ID      string   `json:"id"`
+	Impact  string   `json:"impact"`
+	Help    string   `json:"help"`
+	Targets []string `json:"targets"`
+}
+
+// axeRun runs axe-core's WCAG 2.0, 2.1 and 2.2 A and AA rules.
+const axeRun = `axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})
+  .then(r => r.violations.map(v => ({id: v.id, impact: v.impact || '', help: v.help,
+    targets: v.nodes.slice(0, 5).map(n => n.target.join(' '))})))`
+
+// axeSource returns axe-core's script, from PRIVACY_TEST_AXE or
+// .ci/node/node_modules/axe-core/axe.min.js, or "" (the checks skip) when
+// it is not installed, unless PRIVACY_TEST_REQUIRE_AXE is set.
+func axeSource(t *testing.T) string {
+	t.Helper()
+	path := os.Getenv("PRIVACY_TEST_AXE")
+	if path == "" {
+		path = filepath.Join("..", "..", ".ci", "node", "node_modules", "axe-core", "axe.min.js")
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		if os.Getenv("PRIVACY_TEST_REQUIRE_AXE") != "" {
+			t.Fatalf("axe-core is required (PRIVACY_TEST_REQUIRE_AXE) but %s cannot be read: %v", path, err)
+		}
+		t.Logf("accessibility checks skipped: axe-core not found at %s (npm install --prefix .ci/node axe-core)", path)
+		return ""
+	}
+	return string(b)
 }
