@@ -82,6 +82,19 @@ func TestDecisionsBatch(t *testing.T) {
 	assert.Contains(t, decisions, records.DecisionProposed, "undecided proposals are logged as proposed")
 	assert.NotContains(t, se.String(), "Ruiz", "no personal data on stderr")
 
+	// Decisions for a document that is not among the inputs are reported.
+	d := letterDecisions(t, rq)
+	d.Documents["gone.txt"] = &records.DocumentDecisions{SHA256: records.ContentHash([]byte("x")), Reviewed: true}
+	orphan := filepath.Join(dir, "orphan.json")
+	require.NoError(t, rq.WriteDecisions(orphan, d))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "in", "notes.txt"), []byte("The council met."), 0o600))
+	se.Reset()
+	oargs := append(append([]string{"-out", filepath.Join(dir, "out-orphan"), "-decisions", orphan}, keyArgs...), filepath.Join(dir, "in"))
+	assert.Equal(t, exitRedacted, run(oargs, &so, &se), se.String())
+	assert.Contains(t, se.String(), "gone.txt: the decisions file has decisions for this document, which is not among the inputs")
+	assert.Contains(t, se.String(), "1 of 2 documents were not marked reviewed")
+	require.NoError(t, os.Remove(filepath.Join(dir, "in", "notes.txt")))
+
 	// The document changed: its decisions are stale; it is withheld and
 	// its old release removed; the run is incomplete.
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "in", "letter.txt"), []byte(reviewLetter+"P.S.\n"), 0o600))

@@ -78,6 +78,9 @@ func (rq *Request) Decide(name string, data []byte, d *DocumentDecisions) (*Resu
 	if ContentHash(data) != d.SHA256 {
 		return nil, stale([]StaleDecision{{Kind: "document", Why: "the document's content changed since it was reviewed"}})
 	}
+	if len(d.Proposals) == 0 && len(d.Added) == 0 { // reviewed, nothing changed: one pass
+		return rq.Decide(name, data, nil)
+	}
 	first, err := rq.Document(name, data)
 	if err != nil {
 		return nil, err
