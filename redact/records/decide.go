@@ -101,6 +101,11 @@ func (rq *Request) Decide(name string, data []byte, d *DocumentDecisions) (*Resu
 		}
 		st.verd[r] = p
 	}
+	for _, p := range d.Proposals {
+		if _, ok := rq.cat.Exemption(p.Code); p.Code != "" && !ok {
+			st.stale = append(st.stale, StaleDecision{Kind: "proposal", Key: p.ProposalKey, Why: "code not in the catalog"})
+		}
+	}
 	for i := range d.Added {
 		m := &d.Added[i]
 		if _, ok := rq.cat.Exemption(m.Code); !ok {
@@ -161,6 +166,19 @@ func (st *decideState) decide(rank int, e *LogEntry) (release bool) {
 		e.Decision, e.DecidedBy = DecisionAccepted, p.By
 	}
 	return false
+}
+
+// code returns the exemption a reviewer gave an accepted proposal of
+// rank r instead of its own, if any.
+func (st *decideState) code(r int) (Exemption, bool) {
+	if st == nil {
+		return Exemption{}, false
+	}
+	p := st.verd[r]
+	if p == nil || p.Verdict != VerdictAccepted || p.Code == "" {
+		return Exemption{}, false
+	}
+	return st.codeOf(p.Code)
 }
 
 // rejected returns the log row of a rejected proposal of rank r.

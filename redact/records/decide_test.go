@@ -325,3 +325,27 @@ func TestDecideImageBox(t *testing.T) {
 	assert.Equal(t, DecisionManual, last.Decision)
 	assert.Equal(t, "image > box x=30 y=110 w=670 h=55", last.Part)
 }
+
+func TestDecideChangesCode(t *testing.T) {
+	rq := newTestRequest(t, nil)
+	data := []byte(decideLetter)
+	res, _, keys := proposalsOf(t, rq, "letter.txt", data)
+	phone := keyFor(t, res, keys, "phone")
+	dd := &DocumentDecisions{SHA256: ContentHash(data), Proposals: []ProposalDecision{
+		{ProposalKey: phone, Verdict: VerdictAccepted, Code: "(b)(7)(C)", By: "clerk"}}}
+	out, err := rq.Decide("letter.txt", data, dd)
+	require.NoError(t, err)
+	assert.Contains(t, string(out.Output), "(b)(6)] at [REDACTED (b)(7)(C)] or", "the box carries the code the reviewer chose")
+	for _, e := range out.Entries {
+		if e.Entity == "phone" {
+			assert.Equal(t, "(b)(7)(C)", e.Code)
+			assert.Equal(t, DecisionAccepted, e.Decision)
+		}
+	}
+	dd.Proposals[0].Code = "(z)(9)"
+	_, err = rq.Decide("letter.txt", data, dd)
+	var se *StaleError
+	assert.ErrorAs(t, err, &se, "a code the catalog does not have is reported, not applied")
+	_, err = ParseDecisions([]byte(`{"version":1,"documents":{"a":{"sha256":"` + strings.Repeat("ab", 32) + `","proposals":[{"location":"l","entity":"email","verdict":"rejected","code":"(b)(6)"}]}}}`))
+	assert.ErrorIs(t, err, ErrDecisions, "a code on a rejected proposal means nothing: refused")
+}

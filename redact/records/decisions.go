@@ -118,10 +118,13 @@ type ProposalKey struct {
 // ProposalDecision accepts or rejects one proposal.
 type ProposalDecision struct {
 	ProposalKey
-	Verdict Verdict   `json:"verdict"`
-	Reason  string    `json:"reason,omitempty"` // why a proposal was rejected
-	By      string    `json:"by,omitempty"`
-	At      time.Time `json:"at,omitzero"`
+	Verdict Verdict `json:"verdict"`
+	Reason  string  `json:"reason,omitempty"` // why a proposal was rejected
+	// Code, on an accepted proposal, changes its exemption code: the
+	// value is then boxed under this code.
+	Code string    `json:"code,omitempty"`
+	By   string    `json:"by,omitempty"`
+	At   time.Time `json:"at,omitzero"`
 }
 
 // Rect is a rectangle on a page: in PDF points from the page's bottom
@@ -239,6 +242,9 @@ func (d *Decisions) Validate() error {
 			if p.Verdict != VerdictAccepted && p.Verdict != VerdictRejected {
 				return decErr("a proposal's verdict is neither accepted nor rejected")
 			}
+			if p.Code != "" && (p.Verdict != VerdictAccepted || !okText(p.Code)) {
+				return decErr("a proposal's code is set on a rejected proposal or too long")
+			}
 			if p.Location == "" && p.Entity == "" || p.N < 0 || !okText(p.Reason) || !okText(p.By) ||
 				!utf8.ValidString(p.Location) || (p.ValueHMAC != "" && !isHex(p.ValueHMAC, 2*hashLen)) {
 				return decErr("a proposal decision is malformed")
@@ -324,6 +330,11 @@ func (rq *Request) VerifyDecisions(d *Decisions) error {
 		for _, m := range dd.Added {
 			if _, ok := rq.cat.Exemption(m.Code); !ok {
 				return decErr("an added redaction's code %q is not in the catalog", m.Code)
+			}
+		}
+		for _, p := range dd.Proposals {
+			if _, ok := rq.cat.Exemption(p.Code); p.Code != "" && !ok {
+				return decErr("a proposal's code %q is not in the catalog", p.Code)
 			}
 		}
 	}

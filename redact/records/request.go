@@ -406,6 +406,10 @@ func (rq *Request) replaceOne(res *Result, dst []byte, f redact.Finding, value s
 	e.Confidence = math.Round(f.Score*100) / 100
 	e.Chars = utf8.RuneCountInString(value)
 	e.ValueHMAC = h
+	if ex, ok := res.dec.code(rank); ok { // a reviewer changed the code
+		e.Code, e.Citation, e.Operator = ex.Code, ex.Citation, OpBox
+		return append(dst, renderBox(rq.box, ex, f.Entity)...), true
+	}
 	if ar.op == nil {
 		return append(dst, ar.box...), true
 	}

@@ -126,6 +126,7 @@ type segView struct {
 type propRow struct {
 	N                        int
 	Entry                    records.LogEntry
+	Code                     string // the code it will be boxed under
 	Location                 string
 	Value                    string
 	Verdict                  string
@@ -174,6 +175,12 @@ func (s *Server) document(w http.ResponseWriter, r *http.Request) {
 		}
 		return "undecided", ""
 	}
+	codeOf := func(i int) string {
+		if v, ok := dd.Verdict(d.Keys[i]); ok && v.Code != "" {
+			return v.Code
+		}
+		return d.Entries[i].Code
+	}
 	// Values of the proposals, from the segments.
 	values := make([]string, len(d.Entries))
 	for _, sg := range d.Segments {
@@ -192,7 +199,7 @@ func (s *Server) document(w http.ResponseWriter, r *http.Request) {
 	var props []propRow
 	for i, e := range d.Entries {
 		v, reason := verdict(i)
-		props = append(props, propRow{N: i, Entry: e, Location: e.Location(), Value: values[i], Verdict: v, Reason: reason,
+		props = append(props, propRow{N: i, Entry: e, Code: codeOf(i), Location: e.Location(), Value: values[i], Verdict: v, Reason: reason,
 			FocusAccept: focus == "accept-"+strconv.Itoa(i), FocusReject: focus == "reject-"+strconv.Itoa(i), SameValue: hashCount[e.ValueHMAC]})
 	}
 	var added []addedRow
@@ -221,7 +228,7 @@ func (s *Server) document(w http.ResponseWriter, r *http.Request) {
 	var segs []segView
 	if d.Format != records.DocPDF {
 		for n, sg := range d.Segments {
-			segs = append(segs, segView{N: n, Part: sg.Part, Pieces: s.pieces(d, dd, sg, verdict)})
+			segs = append(segs, segView{N: n, Part: sg.Part, Pieces: s.pieces(d, dd, sg, verdict, codeOf)})
 		}
 	}
 	var pgs []pageView
@@ -229,7 +236,7 @@ func (s *Server) document(w http.ResponseWriter, r *http.Request) {
 	morePages := 0
 	if hasPages(d) {
 		var err error
-		pgs, morePages, err = s.pdfPages(id, d, dd, verdict)
+		pgs, morePages, err = s.pdfPages(id, d, dd, verdict, codeOf)
 		if err != nil {
 			pageErr = "The pages cannot be shown: the file changed or cannot be read. Restart the review."
 		}
@@ -272,7 +279,7 @@ func (s *Server) neighbour(id, step int) string {
 // pieces cuts a segment's text into plain text and marks: proposals
 // and added selections (an added selection that overlaps a proposal is
 // listed but not marked).
-func (s *Server) pieces(d *doc, dd *records.DocumentDecisions, sg records.Segment, verdict func(int) (string, string)) []textPiece {
+func (s *Server) pieces(d *doc, dd *records.DocumentDecisions, sg records.Segment, verdict func(int) (string, string), codeOf func(int) string) []textPiece {
 	type iv struct {
 		start, end int
 		p          textPiece
@@ -281,8 +288,9 @@ func (s *Server) pieces(d *doc, dd *records.DocumentDecisions, sg records.Segmen
 	for _, sp := range sg.Spans {
 		e := d.Entries[sp.Entry]
 		v, _ := verdict(sp.Entry)
-		ivs = append(ivs, iv{sp.Start, sp.End, textPiece{Mark: true, Entry: sp.Entry, Class: "prop v-" + v, Code: e.Code,
-			Title: fmt.Sprintf("%s · %s · %s · confidence %.2f · %s", e.Code, e.Entity, v, e.Confidence, e.Rule)}})
+		code := codeOf(sp.Entry)
+		ivs = append(ivs, iv{sp.Start, sp.End, textPiece{Mark: true, Entry: sp.Entry, Class: "prop v-" + v, Code: code,
+			Title: fmt.Sprintf("%s · %s · %s · confidence %.2f · %s", code, e.Entity, v, e.Confidence, e.Rule)}})
 	}
 	if dd != nil {
 		for _, m := range dd.Added {
@@ -385,7 +393,7 @@ func proposalRect(d *doc, e records.LogEntry, n int) (records.Rect, bool) {
 }
 
 // pdfPages renders a PDF's pages, or an image, with their boxes.
-func (s *Server) pdfPages(id int, d *doc, dd *records.DocumentDecisions, verdict func(int) (string, string)) ([]pageView, int, error) {
+func (s *Server) pdfPages(id int, d *doc, dd *records.DocumentDecisions, verdict func(int) (string, string), codeOf func(int) string) ([]pageView, int, error) {
 	if d.Format == records.DocImage {
 		d.Pages = 1
 	}
@@ -416,7 +424,7 @@ func (s *Server) pdfPages(id int, d *doc, dd *records.DocumentDecisions, verdict
 				continue
 			}
 			vd, _ := verdict(i)
-			add(r, "prop v-"+vd, e.Code, fmt.Sprintf("proposal %d: %s, %s, %s", i, e.Entity, e.Code, vd))
+			add(r, "prop v-"+vd, codeOf(i), fmt.Sprintf("proposal %d: %s, %s, %s", i, e.Entity, codeOf(i), vd))
 		}
 		if dd != nil {
 			for _, m := range dd.Added {
@@ -513,11 +521,20 @@ func (s *Server) post(w http.ResponseWriter, r *http.Request) {
 				}
 			}
 		}
+		code := f.Get("code")
+		if _, ok := s.cat.Exemption(code); code != "" && !ok {
+			bad("unknown exemption code")
+			return
+		}
 		for _, t := range targets {
 			dd := s.docDecisions(t.d)
 			switch records.Verdict(v) {
 			case records.VerdictAccepted:
-				dd.Decide(records.ProposalDecision{ProposalKey: t.d.Keys[t.i], Verdict: records.VerdictAccepted, By: s.opts.Reviewer, At: now})
+				c := code
+				if c == t.d.Entries[t.i].Code {
+					c = ""
+				}
+				dd.Decide(records.ProposalDecision{ProposalKey: t.d.Keys[t.i], Verdict: records.VerdictAccepted, Code: c, By: s.opts.Reviewer, At: now})
 			case records.VerdictRejected:
 				dd.Decide(records.ProposalDecision{ProposalKey: t.d.Keys[t.i], Verdict: records.VerdictRejected, Reason: reason, By: s.opts.Reviewer, At: now})
 			case "undecided":
@@ -605,6 +622,25 @@ func (s *Server) post(w http.ResponseWriter, r *http.Request) {
 			bad("no such added redaction")
 			return
 		}
+	case "/recode":
+		code := f.Get("code")
+		if _, ok := s.cat.Exemption(code); !ok {
+			bad("unknown exemption code")
+			return
+		}
+		dd := s.docDecisions(d)
+		found := false
+		for i := range dd.Added {
+			if dd.Added[i].ID == f.Get("id") {
+				dd.Added[i].Code, dd.Added[i].By, dd.Added[i].At = code, s.opts.Reviewer, now
+				found = true
+			}
+		}
+		if !found {
+			bad("no such added redaction")
+			return
+		}
+		focus = "a" + f.Get("id")
 	case "/reviewed":
 		dd := s.docDecisions(d)
 		dd.Reviewed = f.Get("reviewed") == "1"

@@ -411,3 +411,33 @@ func TestImageDocumentBox(t *testing.T) {
 	r, _, _, _ = out.At(200, 150).RGBA()
 	assert.NotEqual(t, uint32(0), r, "outside the box is untouched")
 }
+
+func TestChangeCodes(t *testing.T) {
+	fx := newFixture(t, testKey(t), nil)
+	phone := entryOf(t, fx, 0, "phone")
+	w := fx.post("/decide", url.Values{"doc": {"0"}, "entry": {strconv.Itoa(phone)}, "verdict": {"accepted"}, "code": {"(b)(7)(C)"}})
+	require.Equal(t, http.StatusSeeOther, w.Code, w.Body.String())
+	v, ok := fx.srv.dec.Documents["letter.txt"].Verdict(fx.srv.docs[0].Keys[phone])
+	require.True(t, ok)
+	assert.Equal(t, "(b)(7)(C)", v.Code, "accepting under another code keeps the code")
+	body := fx.get("/doc", url.Values{"id": {"0"}}).Body.String()
+	assert.Contains(t, body, "(b)(7)(C) (proposed (b)(6))")
+
+	w = fx.post("/decide", url.Values{"doc": {"0"}, "entry": {strconv.Itoa(phone)}, "verdict": {"accepted"}, "code": {"(b)(6)"}})
+	require.Equal(t, http.StatusSeeOther, w.Code)
+	v, _ = fx.srv.dec.Documents["letter.txt"].Verdict(fx.srv.docs[0].Keys[phone])
+	assert.Empty(t, v.Code, "the proposal's own code is not stored as a change")
+	assert.Equal(t, http.StatusBadRequest, fx.post("/decide", url.Values{"doc": {"0"}, "entry": {"0"}, "verdict": {"accepted"}, "code": {"(z)"}}).Code)
+
+	i := strings.Index(testLetter, "4471-B")
+	require.Equal(t, http.StatusSeeOther, fx.post("/add", url.Values{"doc": {"0"}, "seg": {"0"}, "start": {strconv.Itoa(i)}, "end": {strconv.Itoa(i + 6)}, "code": {"(b)(6)"}}).Code)
+	id := fx.srv.dec.Documents["letter.txt"].Added[0].ID
+	require.Equal(t, http.StatusSeeOther, fx.post("/recode", url.Values{"doc": {"0"}, "id": {id}, "code": {"(b)(7)(C)"}}).Code)
+	assert.Equal(t, "(b)(7)(C)", fx.srv.dec.Documents["letter.txt"].Added[0].Code)
+	assert.Equal(t, http.StatusBadRequest, fx.post("/recode", url.Values{"doc": {"0"}, "id": {"nope"}, "code": {"(b)(6)"}}).Code)
+	assert.Equal(t, http.StatusBadRequest, fx.post("/recode", url.Values{"doc": {"0"}, "id": {id}, "code": {"(z)"}}).Code)
+
+	require.Equal(t, http.StatusSeeOther, fx.post("/apply", url.Values{"force": {"1"}}).Code)
+	letter := string(fx.released["letter.txt"])
+	assert.Contains(t, letter, "Case file [REDACTED (b)(7)(C)] was opened", "the added redaction's new code")
+}
