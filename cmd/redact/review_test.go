@@ -80,6 +80,10 @@ func TestDecisionsBatch(t *testing.T) {
 	assert.Equal(t, "clerk|already public", decisions[records.DecisionRejected])
 	assert.Equal(t, "clerk|", decisions[records.DecisionManual])
 	assert.Contains(t, decisions, records.DecisionProposed, "undecided proposals are logged as proposed")
+	sum, err := os.ReadFile(filepath.Join(out, "redaction-summary.csv"))
+	require.NoError(t, err)
+	assert.Contains(t, string(sum), "total,manual_redactions,1,,\n")
+	assert.Contains(t, string(sum), "total,proposals_rejected,1,,\n")
 	assert.NotContains(t, se.String(), "Ruiz", "no personal data on stderr")
 
 	// Decisions for a document that is not among the inputs are reported.

@@ -30,6 +30,8 @@ type StaleError struct {
 	Stale    []StaleDecision
 }
 
+// Error returns the withheld error's message: the document and the
+// number of stale decisions, no value.
 func (e *StaleError) Error() string { return e.Withheld.Error() }
 
 // Unwrap returns the *WithheldError.

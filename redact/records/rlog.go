@@ -215,6 +215,9 @@ func (s LogSummary) WriteCSV(w io.Writer) error {
 		tot("parts_withheld", s.Parts),
 		tot("redactions", s.Redactions),
 	}
+	if s.Manual > 0 || s.Rejected > 0 { // after a review (Request.Decide)
+		rows = append(rows, tot("manual_redactions", s.Manual), tot("proposals_rejected", s.Rejected))
+	}
 	add := func(kind string, m map[string]int) {
 		keys := make([]string, 0, len(m))
 		for k := range m {
