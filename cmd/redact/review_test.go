@@ -153,6 +153,7 @@ func TestReviewServerApplies(t *testing.T) {
 		form.Set("token", srv.Token())
 		r := httptest.NewRequest(http.MethodPost, "http://127.0.0.1:7777"+path, strings.NewReader(form.Encode()))
 		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		r.RemoteAddr = "127.0.0.1:40000"
 		w := httptest.NewRecorder()
 		srv.ServeHTTP(w, r)
 		return w

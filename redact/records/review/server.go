@@ -260,6 +260,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	host := s.host
 	s.mu.Unlock()
+	if ip, _, err := net.SplitHostPort(r.RemoteAddr); err != nil || !net.ParseIP(ip).IsLoopback() {
+		// The listener is on 127.0.0.1 only; this guards a handler
+		// mounted elsewhere by mistake.
+		http.Error(w, "forbidden: this review answers only this computer", http.StatusForbidden)
+		return
+	}
 	if host == "" || r.Host != host {
 		http.Error(w, "forbidden: this review answers only at its own loopback address", http.StatusForbidden)
 		return

@@ -4,6 +4,7 @@ import (
 	"github.com/civickit/privacy/redact/records"
 
 	"bytes"
+	"cmp"
 	"context"
 	"image"
 	"image/png"
@@ -110,6 +111,7 @@ func (fx *fixture) get(path string, q url.Values) *httptest.ResponseRecorder {
 	}
 	q.Set("token", fx.srv.Token())
 	r := httptest.NewRequest(http.MethodGet, "http://127.0.0.1:5555"+path+"?"+q.Encode(), nil)
+	r.RemoteAddr = "127.0.0.1:40000"
 	w := httptest.NewRecorder()
 	fx.srv.ServeHTTP(w, r)
 	return w
@@ -120,6 +122,7 @@ func (fx *fixture) post(path string, form url.Values) *httptest.ResponseRecorder
 	r := httptest.NewRequest(http.MethodPost, "http://127.0.0.1:5555"+path, strings.NewReader(form.Encode()))
 	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	r.Header.Set("Origin", "http://127.0.0.1:5555")
+	r.RemoteAddr = "127.0.0.1:40000"
 	w := httptest.NewRecorder()
 	fx.srv.ServeHTTP(w, r)
 	return w
@@ -146,29 +149,33 @@ func TestGuard(t *testing.T) {
 		body           string
 		header         map[string]string
 		want           int
+		remote         string
 	}{
-		{"token", "a page with the token is served", "GET", "/?token=" + tok, "127.0.0.1:5555", "", nil, 200},
-		{"no token", "every request needs the token", "GET", "/", "127.0.0.1:5555", "", nil, 403},
-		{"wrong token", "a wrong token is refused", "GET", "/?token=" + tok[:len(tok)-1] + "x", "127.0.0.1:5555", "", nil, 403},
-		{"static without token", "the script needs the token too", "GET", "/static/review.js", "127.0.0.1:5555", "", nil, 403},
-		{"rebinding", "a Host that is not the loopback address:port (DNS rebinding) is refused", "GET", "/?token=" + tok, "evil.example:5555", "", nil, 403},
-		{"localhost name", "only the address that was printed", "GET", "/?token=" + tok, "localhost:5555", "", nil, 403},
-		{"other port", "another port is another origin", "GET", "/?token=" + tok, "127.0.0.1:5556", "", nil, 403},
+		{"token", "a page with the token is served", "GET", "/?token=" + tok, "127.0.0.1:5555", "", nil, 200, ""},
+		{"no token", "every request needs the token", "GET", "/", "127.0.0.1:5555", "", nil, 403, ""},
+		{"wrong token", "a wrong token is refused", "GET", "/?token=" + tok[:len(tok)-1] + "x", "127.0.0.1:5555", "", nil, 403, ""},
+		{"static without token", "the script needs the token too", "GET", "/static/review.js", "127.0.0.1:5555", "", nil, 403, ""},
+		{"rebinding", "a Host that is not the loopback address:port (DNS rebinding) is refused", "GET", "/?token=" + tok, "evil.example:5555", "", nil, 403, ""},
+		{"localhost name", "only the address that was printed", "GET", "/?token=" + tok, "localhost:5555", "", nil, 403, ""},
+		{"other port", "another port is another origin", "GET", "/?token=" + tok, "127.0.0.1:5556", "", nil, 403, ""},
 		{"post token in query only", "a change needs the token in its body or header, not only in the URL", "POST", "/reviewed?token=" + tok, "127.0.0.1:5555", "doc=0&reviewed=1",
-			map[string]string{"Content-Type": "application/x-www-form-urlencoded"}, 403},
+			map[string]string{"Content-Type": "application/x-www-form-urlencoded"}, 403, ""},
 		{"post cross origin", "a form posted from another origin is refused even with the token", "POST", "/reviewed", "127.0.0.1:5555", "doc=0&reviewed=1&token=" + tok,
-			map[string]string{"Content-Type": "application/x-www-form-urlencoded", "Origin": "http://evil.example"}, 403},
+			map[string]string{"Content-Type": "application/x-www-form-urlencoded", "Origin": "http://evil.example"}, 403, ""},
 		{"post cross site", "Sec-Fetch-Site cross-site is refused", "POST", "/reviewed", "127.0.0.1:5555", "doc=0&reviewed=1&token=" + tok,
-			map[string]string{"Content-Type": "application/x-www-form-urlencoded", "Sec-Fetch-Site": "cross-site"}, 403},
+			map[string]string{"Content-Type": "application/x-www-form-urlencoded", "Sec-Fetch-Site": "cross-site"}, 403, ""},
 		{"post header token", "the X-Review-Token header carries the token", "POST", "/reviewed?doc=0&reviewed=1", "127.0.0.1:5555", "",
-			map[string]string{"X-Review-Token": tok}, 303},
-		{"get a change", "changes are POST only", "GET", "/reviewed?token=" + tok, "127.0.0.1:5555", "", nil, 405},
-		{"put", "other methods are refused", "PUT", "/?token=" + tok, "127.0.0.1:5555", "", nil, 405},
+			map[string]string{"X-Review-Token": tok}, 303, ""},
+		{"get a change", "changes are POST only", "GET", "/reviewed?token=" + tok, "127.0.0.1:5555", "", nil, 405, ""},
+		{"put", "other methods are refused", "PUT", "/?token=" + tok, "127.0.0.1:5555", "", nil, 405, ""},
+		{"remote peer", "a request from another machine is refused, token or not", "GET", "/?token=" + tok, "127.0.0.1:5555", "", nil, 403, "192.0.2.7:5000"},
+		{"ipv6 loopback peer", "::1 is this computer too", "GET", "/?token=" + tok, "127.0.0.1:5555", "", nil, 200, "[::1]:5000"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			r := httptest.NewRequest(tc.method, "http://"+tc.host+tc.target, strings.NewReader(tc.body))
 			r.Host = tc.host
+			r.RemoteAddr = cmp.Or(tc.remote, "127.0.0.1:40000")
 			for k, v := range tc.header {
 				r.Header.Set(k, v)
 			}
@@ -185,6 +192,12 @@ func TestGuard(t *testing.T) {
 			}
 		})
 	}
+	// Listen binds the loopback address only, at a random port.
+	ln, err := fx.srv.Listen(0)
+	require.NoError(t, err)
+	defer ln.Close()
+	assert.True(t, strings.HasPrefix(ln.Addr().String(), "127.0.0.1:"), ln.Addr().String())
+	assert.Equal(t, "http://"+ln.Addr().String()+"/?token="+tok, fx.srv.URL())
 	// An unset host (before Listen) accepts nothing.
 	fx.srv.SetHost("")
 	assert.Equal(t, 403, fx.get("/", nil).Code)
