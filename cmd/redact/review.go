@@ -98,10 +98,11 @@ func runReview(args []string, stdout, stderr io.Writer) int {
 func newReviewServer(rq *records.Request, jobs []job, cfg config, dec *records.Decisions, reviewer string, stderr io.Writer) (*review.Server, error) {
 	docs := make([]review.Document, 0, len(jobs))
 	for _, j := range jobs {
-		if j.skip != nil {
-			continue // hidden and special files: withheld by Apply, never read
+		d := review.Document{Name: j.name, Path: j.src}
+		if j.skip != nil { // hidden and special files: listed, never read
+			_, d.Withheld = records.StatusFor(j.skip)
 		}
-		docs = append(docs, review.Document{Name: j.name, Path: j.src})
+		docs = append(docs, d)
 	}
 	var mu sync.Mutex // one release at a time
 	return review.New(review.Options{

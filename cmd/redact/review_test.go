@@ -143,9 +143,10 @@ func TestReviewServerApplies(t *testing.T) {
 	cfg := config{fields: fieldFlags{}, jurisdiction: "federal", mode: "0600", workers: 1, quiet: true,
 		key: keyArgs[1], masterKey: keyArgs[3], out: filepath.Join(dir, "out")}
 	cfg.decisionsPath = filepath.Join(cfg.out, "review-decisions.json")
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "in", ".notes.txt"), []byte("x"), 0o600))
+	var se bytes.Buffer
 	rq, jobs, err := prepare(&cfg, []string{filepath.Join(dir, "in")}, io.Discard)
 	require.NoError(t, err)
-	var se bytes.Buffer
 	srv, err := newReviewServer(rq, jobs, cfg, nil, "clerk", &se)
 	require.NoError(t, err)
 	srv.SetHost("127.0.0.1:7777")
@@ -158,16 +159,27 @@ func TestReviewServerApplies(t *testing.T) {
 		srv.ServeHTTP(w, r)
 		return w
 	}
+	get := httptest.NewRequest(http.MethodGet, "http://127.0.0.1:7777/?token="+srv.Token(), nil)
+	get.RemoteAddr = "127.0.0.1:40000"
+	gw := httptest.NewRecorder()
+	srv.ServeHTTP(gw, get)
+	assert.Contains(t, gw.Body.String(), "withheld: hidden file", "a file the review does not read is listed with its status")
+	letter := ""
+	for i, j := range jobs {
+		if j.name == "letter.txt" {
+			letter = strconv.Itoa(i)
+		}
+	}
 	res, _, _, err := rq.Proposed("letter.txt", []byte(reviewLetter))
 	require.NoError(t, err)
 	for i, e := range res.Entries {
 		if e.Entity == "email" {
-			require.Equal(t, http.StatusSeeOther, post("/decide", url.Values{"doc": {"0"}, "entry": {strconv.Itoa(i)}, "verdict": {"rejected"}, "reason": {"already public"}}).Code)
+			require.Equal(t, http.StatusSeeOther, post("/decide", url.Values{"doc": {letter}, "entry": {strconv.Itoa(i)}, "verdict": {"rejected"}, "reason": {"already public"}}).Code)
 		}
 	}
 	i := strings.Index(reviewLetter, "4471-B")
-	require.Equal(t, http.StatusSeeOther, post("/add", url.Values{"doc": {"0"}, "seg": {"0"}, "start": {strconv.Itoa(i)}, "end": {strconv.Itoa(i + 6)}, "code": {"(b)(6)"}}).Code)
-	require.Equal(t, http.StatusSeeOther, post("/reviewed", url.Values{"doc": {"0"}, "reviewed": {"1"}}).Code)
+	require.Equal(t, http.StatusSeeOther, post("/add", url.Values{"doc": {letter}, "seg": {"0"}, "start": {strconv.Itoa(i)}, "end": {strconv.Itoa(i + 6)}, "code": {"(b)(6)"}}).Code)
+	require.Equal(t, http.StatusSeeOther, post("/reviewed", url.Values{"doc": {letter}, "reviewed": {"1"}}).Code)
 	require.Equal(t, http.StatusSeeOther, post("/apply", url.Values{}).Code)
 	rel, err := os.ReadFile(filepath.Join(cfg.out, "letter.txt"))
 	require.NoError(t, err)
@@ -177,6 +189,7 @@ func TestReviewServerApplies(t *testing.T) {
 		_, err := os.Stat(filepath.Join(cfg.out, f))
 		assert.NoError(t, err, f)
 	}
+	require.NoError(t, os.Remove(filepath.Join(dir, "in", ".notes.txt")))
 	// The decisions file the review wrote is what -decisions reads.
 	out2 := filepath.Join(dir, "out2")
 	var so, se2 bytes.Buffer

@@ -248,15 +248,19 @@ func exitCode(sum records.LogSummary, quiet bool, stderr io.Writer) int {
 // dropped silently.
 func reportDecisions(dec *records.Decisions, jobs []job, stderr io.Writer) {
 	names := map[string]bool{}
-	unreviewed := 0
+	unreviewed, readable := 0, 0
 	for _, j := range jobs {
 		names[j.name] = true
+		if j.skip != nil {
+			continue // withheld unread: nothing to review
+		}
+		readable++
 		if dd := dec.Documents[j.name]; dd == nil || !dd.Reviewed {
 			unreviewed++
 		}
 	}
 	if unreviewed > 0 {
-		fmt.Fprintf(stderr, "redact: %d of %d documents were not marked reviewed: their undecided proposals are redacted as proposed\n", unreviewed, len(jobs))
+		fmt.Fprintf(stderr, "redact: %d of %d documents were not marked reviewed: their undecided proposals are redacted as proposed\n", unreviewed, readable)
 	}
 	var orphans []string
 	for name := range dec.Documents {

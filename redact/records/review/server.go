@@ -58,6 +58,9 @@ var ErrOptions = errors.New("review: invalid options")
 type Document struct {
 	Name string // the document's name in the log: its path relative to its input
 	Path string // where it is read from
+	// Withheld, when set, lists the document as withheld for this reason
+	// without reading it (a hidden file, not a regular file).
+	Withheld string
 }
 
 // Options configure a Server.
@@ -174,6 +177,10 @@ func New(opts Options) (*Server, error) {
 // open reads one document's proposals.
 func (s *Server) open(d Document) *doc {
 	dc := &doc{Name: d.Name, Path: d.Path}
+	if d.Withheld != "" {
+		dc.Status, dc.Reason = records.StatusWithheld, d.Withheld
+		return dc
+	}
 	data, err := os.ReadFile(d.Path)
 	if err != nil {
 		dc.Status, dc.Reason = records.StatusFailed, "cannot read the file"
