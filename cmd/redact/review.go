@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync"
+	"syscall"
 )
 
 // runReview is redact review: it serves the review of a request on
@@ -85,7 +86,7 @@ func runReview(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, "redact review: cannot open a browser; open the address above")
 		}
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := srv.Serve(ctx, ln); err != nil {
 		return fail("%v", err)
