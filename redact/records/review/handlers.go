@@ -39,6 +39,9 @@ var RejectReasons = []string{
 	"other",
 }
 
+// maxAddText bounds the redactions one typed text adds.
+const maxAddText = 1000
+
 // maxPagesShown bounds the pages of a PDF shown as images.
 const maxPagesShown = 60
 
@@ -577,6 +580,44 @@ func (s *Server) post(w http.ResponseWriter, r *http.Request) {
 		m := records.ManualRedaction{ID: newID(), Code: code, Part: sg.Part, Start: start, End: end, ValueHMAC: h, By: s.opts.Reviewer, At: now}
 		dd.Added = append(dd.Added, m)
 		focus = "a" + m.ID
+	case "/addtext":
+		// The keyboard's way to add redactions: every occurrence of the
+		// text typed, in every part of the document.
+		text := f.Get("text")
+		code := f.Get("code")
+		if _, ok := s.cat.Exemption(code); !ok {
+			bad("unknown exemption code")
+			return
+		}
+		if strings.TrimSpace(text) == "" || len(text) > 1000 || !utf8.ValidString(text) {
+			bad("type the text to redact")
+			return
+		}
+		h, err := s.rq.HashValue(text)
+		if err != nil {
+			http.Error(w, "review: keyed hash failed", http.StatusInternalServerError)
+			return
+		}
+		dd := s.docDecisions(d)
+		n := 0
+		for _, sg := range d.Segments {
+			for off := 0; n < maxAddText; {
+				i := strings.Index(sg.Text[off:], text)
+				if i < 0 {
+					break
+				}
+				start := off + i
+				m := records.ManualRedaction{ID: newID(), Code: code, Part: sg.Part, Start: start, End: start + len(text), ValueHMAC: h, By: s.opts.Reviewer, At: now}
+				dd.Added = append(dd.Added, m)
+				focus = "a" + m.ID
+				n++
+				off = start + len(text)
+			}
+		}
+		if n == 0 {
+			bad("the text is not in this document (it must match exactly, case included)")
+			return
+		}
 	case "/addbox":
 		p, err := strconv.Atoi(f.Get("page"))
 		var v [4]float64

@@ -318,7 +318,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.pageImage(w, r)
 	case "/static/review.js", "/static/review.css":
 		s.static(w, r)
-	case "/decide", "/add", "/addbox", "/remove", "/recode", "/reviewed", "/apply":
+	case "/decide", "/add", "/addtext", "/addbox", "/remove", "/recode", "/reviewed", "/apply":
 		if r.Method != http.MethodPost {
 			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 			return

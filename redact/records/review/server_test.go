@@ -454,3 +454,19 @@ func TestChangeCodes(t *testing.T) {
 	letter := string(fx.released["letter.txt"])
 	assert.Contains(t, letter, "Case file [REDACTED (b)(7)(C)] was opened", "the added redaction's new code")
 }
+
+func TestAddTypedText(t *testing.T) {
+	fx := newFixture(t, testKey(t), nil)
+	w := fx.post("/addtext", url.Values{"doc": {"0"}, "text": {"clerk"}, "code": {"(b)(6)"}})
+	require.Equal(t, http.StatusSeeOther, w.Code, w.Body.String())
+	added := fx.srv.dec.Documents["letter.txt"].Added
+	require.Len(t, added, 1, "one occurrence in the letter")
+	assert.Equal(t, testLetter[added[0].Start:added[0].End], "clerk")
+	raw, err := os.ReadFile(fx.decPath)
+	require.NoError(t, err)
+	assert.NotContains(t, string(raw), `"clerk"`, "the typed text is kept as a keyed hash only")
+	assert.Equal(t, http.StatusBadRequest, fx.post("/addtext", url.Values{"doc": {"0"}, "text": {"Zebra"}, "code": {"(b)(6)"}}).Code, "text not in the document")
+	assert.Equal(t, http.StatusBadRequest, fx.post("/addtext", url.Values{"doc": {"0"}, "text": {"  "}, "code": {"(b)(6)"}}).Code, "blank text")
+	require.Equal(t, http.StatusSeeOther, fx.post("/apply", url.Values{"force": {"1"}}).Code)
+	assert.Contains(t, string(fx.released["letter.txt"]), "opened by the [REDACTED (b)(6)].")
+}
