@@ -84,7 +84,9 @@ func BenchmarkOpenReview1000(b *testing.B) {
 		}
 		s.SetHost("127.0.0.1:1")
 		w := httptest.NewRecorder()
-		s.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "http://127.0.0.1:1/?token="+s.Token(), nil))
+		r := httptest.NewRequest(http.MethodGet, "http://127.0.0.1:1/?token="+s.Token(), nil)
+		r.RemoteAddr = "127.0.0.1:2"
+		s.ServeHTTP(w, r)
 		if w.Code != 200 {
 			b.Fatal(w.Code)
 		}
@@ -123,7 +125,9 @@ func BenchmarkDocumentPage(b *testing.B) {
 	s.SetHost("127.0.0.1:1")
 	for b.Loop() {
 		w := httptest.NewRecorder()
-		s.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "http://127.0.0.1:1/doc?id=0&token="+s.Token(), nil))
+		r := httptest.NewRequest(http.MethodGet, "http://127.0.0.1:1/doc?id=0&token="+s.Token(), nil)
+		r.RemoteAddr = "127.0.0.1:2"
+		s.ServeHTTP(w, r)
 		if w.Code != 200 {
 			b.Fatal(w.Code)
 		}
