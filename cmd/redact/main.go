@@ -5,6 +5,7 @@
 // Usage:
 //
 //	redact -out DIR [flags] FILE_OR_FOLDER...
+//	redact review -out DIR -key FILE -master-key FILE [flags] FILE_OR_FOLDER...
 //
 // It reads every file under the inputs (folders recursively): e-mail
 // (.eml, .mbox, Outlook .msg released as .eml), Word (.docx), Excel
@@ -50,7 +51,22 @@
 //	-keygen              create -key (and -master-key if missing), then exit
 //	-workers N           files processed in parallel (default: number of CPUs)
 //	-quiet               no progress bar and no summary line
+//	-decisions FILE      apply a review's decisions file (needs -key): rejected proposals released, added redactions made
 //	-version             print the version and exit
+//
+// redact review serves the review of the same inputs in a browser, on
+// 127.0.0.1 only, at a random port with a random token in the address it
+// prints: every document as it will be released, each proposal to accept
+// or reject, redactions to add by selecting text or drawing a box on a
+// PDF page, and Apply, which writes the release as redact -decisions
+// does. Every decision is saved at once to the decisions file (default
+// OUT/review-decisions.json), so a review can be stopped and resumed.
+// It takes the flags above (but -keygen) and:
+//
+//	-decisions FILE      decisions file, created or resumed
+//	-port N              port on 127.0.0.1 (default: random)
+//	-open                open the review in the default browser
+//	-reviewer NAME       who decides, for the log (default: the login name)
 package main
 
 import (

@@ -76,6 +76,12 @@ func process(rq *records.Request, jobs []job, cfg config, bar *progress, stderr 
 		if o.err != nil {
 			st, reason := records.StatusFor(o.err)
 			fmt.Fprintf(stderr, "redact: %s: %s: %s\n", j.src, st, reason)
+			var se *records.StaleError
+			if errors.As(o.err, &se) {
+				for _, d := range se.Stale {
+					fmt.Fprintf(stderr, "redact: %s: stale decision: %s\n", j.src, staleText(d))
+				}
+			}
 			if werr == nil {
 				werr = lw.Fail(j.name, o.err)
 			}
@@ -135,7 +141,12 @@ func redactFile(rq *records.Request, j job, cfg config) outcome {
 	if err != nil {
 		return fail(&records.DocumentError{Document: j.name, Err: fmt.Errorf("%w: cannot read the file", records.ErrDocument)})
 	}
-	res, err := rq.Document(j.name, data)
+	var res *records.Result
+	if cfg.dec != nil {
+		res, err = rq.Decide(j.name, data, cfg.dec.Documents[j.name])
+	} else {
+		res, err = rq.Document(j.name, data)
+	}
 	if err != nil {
 		return fail(err)
 	}
@@ -216,4 +227,20 @@ func writeAtomic(target string, cfg config, write func(io.Writer) error) error {
 		return fmt.Errorf("writing %s: %w", target, err)
 	}
 	return f.commit()
+}
+
+// staleText describes a stale decision by its location and key, never a
+// value.
+func staleText(d records.StaleDecision) string {
+	switch d.Kind {
+	case "proposal":
+		return fmt.Sprintf("proposal %s at %s: %s", d.Key.Entity, d.Key.Location, d.Why)
+	case "added":
+		where := d.Part
+		if where == "" {
+			where = "the text"
+		}
+		return fmt.Sprintf("added redaction %s in %s: %s", d.ID, where, d.Why)
+	}
+	return d.Why
 }

@@ -69,17 +69,14 @@ type config struct {
 	fileMode, dirMode                 os.FileMode
 	keygen, quiet                     bool
 	workers                           int
+	// decisionsPath is the review decisions file; dec its decisions
+	// when they are applied.
+	decisionsPath string
+	dec           *records.Decisions
 }
 
-// run is the command; it returns the exit code.
-func run(args []string, stdout, stderr io.Writer) int {
-	cfg := config{fields: fieldFlags{}}
-	fl := flag.NewFlagSet("redact", flag.ContinueOnError)
-	fl.SetOutput(stderr)
-	fl.Usage = func() {
-		fmt.Fprintln(stderr, "usage: redact -out DIR [flags] FILE_OR_FOLDER...")
-		fl.PrintDefaults()
-	}
+// defineFlags defines the flags of redact and redact review.
+func defineFlags(fl *flag.FlagSet, cfg *config) {
 	fl.StringVar(&cfg.jurisdiction, "jurisdiction", "federal", "built-in exemption catalog: "+strings.Join(records.Jurisdictions(), ", "))
 	fl.StringVar(&cfg.catalog, "catalog", "", "exemption catalog `file` (JSON); overrides -jurisdiction")
 	fl.StringVar(&cfg.box, "box", "", "redaction box `format` with {code}, {entity}, {label} (default from the catalog, "+records.DefaultBox+")")
@@ -101,9 +98,26 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fl.StringVar(&cfg.key, "key", "", "keyring `file` for the log's keyed hashes (pii Indexing keyring)")
 	fl.StringVar(&cfg.masterKey, "master-key", "", "key-encryption key `file` that wraps -key")
 	fl.StringVar(&cfg.kekURI, "kek-uri", "", "instead of -master-key, a KMS `key URI` that wraps -key: "+kekuri.Usage)
-	fl.BoolVar(&cfg.keygen, "keygen", false, "create -key (and -master-key if missing), then exit")
 	fl.IntVar(&cfg.workers, "workers", runtime.GOMAXPROCS(0), "files processed in parallel")
 	fl.BoolVar(&cfg.quiet, "quiet", false, "no progress bar and no summary line")
+}
+
+// run is the command; it returns the exit code.
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "review" {
+		return runReview(args[1:], stdout, stderr)
+	}
+	cfg := config{fields: fieldFlags{}}
+	fl := flag.NewFlagSet("redact", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	fl.Usage = func() {
+		fmt.Fprintln(stderr, "usage: redact -out DIR [flags] FILE_OR_FOLDER...")
+		fmt.Fprintln(stderr, "       redact review -out DIR -key FILE -master-key FILE|-kek-uri URI [flags] FILE_OR_FOLDER...")
+		fl.PrintDefaults()
+	}
+	defineFlags(fl, &cfg)
+	fl.StringVar(&cfg.decisionsPath, "decisions", "", "apply the review decisions `file` (from redact review): rejected proposals are released, added redactions made; needs -key")
+	fl.BoolVar(&cfg.keygen, "keygen", false, "create -key (and -master-key if missing), then exit")
 	if err := fl.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitClean
@@ -129,32 +143,51 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "redact: wrote keyring %s wrapped by %s\n", cfg.key, by)
 		return exitClean
 	}
-	if cfg.out == "" {
-		return fail("-out is required")
+	if cfg.decisionsPath != "" && cfg.key == "" {
+		return fail("-decisions needs -key (with -master-key or -kek-uri): the decisions are matched by the keyed hashes of the review")
 	}
-	if fl.NArg() == 0 {
-		return fail("no input files or folders")
+	rq, jobs, err := prepare(&cfg, fl.Args(), stderr)
+	if err != nil {
+		return fail("%v", err)
+	}
+	if cfg.decisionsPath != "" {
+		if cfg.dec, err = rq.LoadDecisions(cfg.decisionsPath); err != nil {
+			return fail("%v", err)
+		}
+		reportDecisions(cfg.dec, jobs, stderr)
+	}
+	return release(rq, jobs, cfg, stderr)
+}
+
+// prepare checks the flags, loads the key and the request, lists the
+// input files and makes the output folder.
+func prepare(cfg *config, inputs []string, stderr io.Writer) (*records.Request, []job, error) {
+	if cfg.out == "" {
+		return nil, nil, errors.New("-out is required")
+	}
+	if len(inputs) == 0 {
+		return nil, nil, errors.New("no input files or folders")
 	}
 	if cfg.workers < 1 {
 		cfg.workers = 1
 	}
 	m, err := strconv.ParseUint(cfg.mode, 8, 32)
 	if err != nil || m&^0o666 != 0 || m&0o600 != 0o600 {
-		return fail("-mode %q: want octal permission bits within 0666 that let the owner read and write, for example 0600 or 0640", cfg.mode)
+		return nil, nil, fmt.Errorf("-mode %q: want octal permission bits within 0666 that let the owner read and write, for example 0600 or 0640", cfg.mode)
 	}
 	cfg.fileMode = os.FileMode(m)
 	cfg.dirMode = cfg.fileMode | (cfg.fileMode&0o444)>>2
 	key, err := loadKey(cfg.key, cfg.masterKey, cfg.kekURI, stderr)
 	if err != nil {
-		return fail("%v", err)
+		return nil, nil, err
 	}
-	rq, err := newRequest(cfg, key)
+	rq, err := newRequest(*cfg, key)
 	if err != nil {
-		return fail("%v", err)
+		return nil, nil, err
 	}
-	jobs, err := collect(fl.Args(), cfg.out)
+	jobs, err := collect(inputs, cfg.out)
 	if err != nil {
-		return fail("%v", err)
+		return nil, nil, err
 	}
 	def := func(p *string, name string) {
 		if *p == "" {
@@ -166,12 +199,22 @@ func run(args []string, stdout, stderr io.Writer) int {
 	def(&cfg.summary, "redaction-summary.csv")
 	def(&cfg.summaryJSON, "redaction-summary.json")
 	def(&cfg.report, "review.html")
-	if err := checkSidecars(jobs, fl.Args(), cfg.logCSV, cfg.logJSON, cfg.summary, cfg.summaryJSON, cfg.report); err != nil {
-		return fail("%v", err)
+	sidecars := []string{cfg.logCSV, cfg.logJSON, cfg.summary, cfg.summaryJSON, cfg.report}
+	if cfg.decisionsPath != "" {
+		sidecars = append(sidecars, cfg.decisionsPath)
+	}
+	if err := checkSidecars(jobs, inputs, sidecars...); err != nil {
+		return nil, nil, err
 	}
 	if err := os.MkdirAll(cfg.out, cfg.dirMode); err != nil {
-		return fail("creating output folder: %v", err)
+		return nil, nil, fmt.Errorf("creating output folder: %v", err)
 	}
+	return rq, jobs, nil
+}
+
+// release redacts the jobs into the output folder, prints the summary
+// line and returns the exit code.
+func release(rq *records.Request, jobs []job, cfg config, stderr io.Writer) int {
 	var bar *progress
 	if !cfg.quiet && len(jobs) >= progressMin {
 		if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
@@ -180,15 +223,25 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	sum, err := process(rq, jobs, cfg, bar, stderr)
 	if err != nil {
-		return fail("%v", err)
+		fmt.Fprintf(stderr, "redact: %v\n", err)
+		return exitError
 	}
 	if !cfg.quiet {
-		fmt.Fprintf(stderr, "redact: %d documents: %d redacted, %d clean, %d withheld, %d failed; %d parts withheld; %d redactions%s; log %s, report %s\n",
-			sum.Documents, sum.Redacted, sum.Clean, sum.Withheld, sum.Failed, sum.Parts, sum.Redactions, byCode(sum.ByCode), cfg.logCSV, cfg.report)
+		reviewed := ""
+		if cfg.dec != nil {
+			reviewed = fmt.Sprintf("; review: %d added, %d proposals rejected", sum.Manual, sum.Rejected)
+		}
+		fmt.Fprintf(stderr, "redact: %d documents: %d redacted, %d clean, %d withheld, %d failed; %d parts withheld; %d redactions%s%s; log %s, report %s\n",
+			sum.Documents, sum.Redacted, sum.Clean, sum.Withheld, sum.Failed, sum.Parts, sum.Redactions, byCode(sum.ByCode), reviewed, cfg.logCSV, cfg.report)
 	}
+	return exitCode(sum, cfg.quiet, stderr)
+}
+
+// exitCode is the exit code for a request's summary.
+func exitCode(sum records.LogSummary, quiet bool, stderr io.Writer) int {
 	switch {
 	case !sum.Complete():
-		if !cfg.quiet {
+		if !quiet {
 			fmt.Fprintln(stderr, "redact: the release is INCOMPLETE: withheld and failed files are not in the output folder; see the summary")
 		}
 		return exitIncomplete
@@ -196,6 +249,37 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return exitRedacted
 	}
 	return exitClean
+}
+
+// reportDecisions tells, before a release, which inputs have no
+// decisions (not reviewed) and which decisions name no input: neither is
+// dropped silently.
+func reportDecisions(dec *records.Decisions, jobs []job, stderr io.Writer) {
+	names := map[string]bool{}
+	unreviewed, readable := 0, 0
+	for _, j := range jobs {
+		names[j.name] = true
+		if j.skip != nil {
+			continue // withheld unread: nothing to review
+		}
+		readable++
+		if dd := dec.Documents[j.name]; dd == nil || !dd.Reviewed {
+			unreviewed++
+		}
+	}
+	if unreviewed > 0 {
+		fmt.Fprintf(stderr, "redact: %d of %d documents were not marked reviewed: their undecided proposals are redacted as proposed\n", unreviewed, readable)
+	}
+	var orphans []string
+	for name := range dec.Documents {
+		if !names[name] {
+			orphans = append(orphans, name)
+		}
+	}
+	slices.Sort(orphans)
+	for _, name := range orphans {
+		fmt.Fprintf(stderr, "redact: %s: the decisions file has decisions for this document, which is not among the inputs\n", name)
+	}
 }
 
 func byCode(m map[string]int) string {

@@ -81,6 +81,22 @@
 // clerk checks before release: each document's released text with every
 // box highlighted, and the documents and parts that were not released.
 //
+// # Review decisions
+//
+// A reviewer's decisions on a request (see decisions.go) accept or reject
+// each proposed redaction, add redactions by selecting text (Proposed
+// returns each document's segments: the original text of each part with
+// its proposals) or by drawing a box on a PDF page (RenderPDFPage shows
+// the page and converts pixels to page space), and mark documents
+// reviewed. Request.Decide applies them: the release holds exactly the
+// accepted, undecided and added redactions, the log says who decided each
+// row (proposed, proposed-accepted, proposed-rejected with a reason,
+// manual-added), and a document whose decisions no longer match it is
+// withheld (ReasonStaleDecisions) with the mismatches listed. Decisions
+// are saved in a decisions file sealed with a keyed MAC
+// (Request.WriteDecisions, Request.LoadDecisions). Package
+// records/review serves the review in a browser.
+//
 // # Limits
 //
 // Detection is package redact's, with its limits. The entity-to-exemption

@@ -184,7 +184,11 @@ func plainFormat(f DocFormat) formatFunc {
 	return func(rq *Request, res *Result, part string, data []byte) ([]byte, error) {
 		sub := res
 		if part != "" || res.view != nil || len(res.Entries) > 0 {
-			sub = &Result{Document: res.Document, Format: f, hashes: res.hashes}
+			sub = &Result{Document: res.Document, Format: f, hashes: res.hashes,
+				proposals: res.proposals, dec: res.dec, decPart: part}
+			if res.capture != nil {
+				sub.capture = &capture{base: len(res.Entries), segs: res.capture.segs, bytes: res.capture.bytes}
+			}
 		}
 		// Windows saves "Unicode text" and CSV as UTF-16 with a byte order
 		// mark: read it as UTF-8, and release it so.
@@ -213,6 +217,11 @@ func plainFormat(f DocFormat) formatFunc {
 				sub.Entries[i].Part = joinPart(part, sub.Entries[i].Part)
 			}
 			res.Entries = append(res.Entries, sub.Entries...)
+			res.Rejected = append(res.Rejected, sub.Rejected...)
+			res.proposals = sub.proposals
+			if res.capture != nil {
+				res.capture.segs, res.capture.bytes = sub.capture.segs, sub.capture.bytes
+			}
 			res.addView(part, sub.Output, sub.spans)
 			if res.hashes == nil {
 				res.hashes = sub.hashes

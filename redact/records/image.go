@@ -12,6 +12,7 @@ import (
 	"image/gif"
 	"image/jpeg"
 	"image/png"
+	"math"
 	"time"
 
 	"golang.org/x/image/bmp"
@@ -74,6 +75,7 @@ func (rq *Request) redactImage(res *Result, part string, data []byte) ([]byte, e
 			boxes = append(boxes, l.wordsIn(e.start, e.end)...)
 		}
 	}
+	boxes = append(boxes, res.drawnImageBoxes(rq, joinPart(part, "image"))...)
 	out := image.NewRGBA(img.Bounds())
 	draw.Draw(out, out.Bounds(), img, img.Bounds().Min, draw.Src)
 	black := image.NewUniform(color.Black)
@@ -125,4 +127,27 @@ func tiffPages(data []byte) int {
 		off = int64(bo.Uint32(data[next : next+4]))
 	}
 	return pages
+}
+
+// drawnImageBoxes returns the boxes a reviewer drew on an image (during
+// Decide; pixels from the top left, Box.Bottom the upper edge), each
+// logged as an added redaction.
+func (res *Result) drawnImageBoxes(rq *Request, part string) []image.Rectangle {
+	st := res.dec
+	if st == nil {
+		return nil
+	}
+	var out []image.Rectangle
+	for _, m := range st.boxes[part] {
+		r := image.Rect(int(math.Floor(m.Box.Left)), int(math.Floor(m.Box.Bottom)), int(math.Ceil(m.Box.Right)), int(math.Ceil(m.Box.Top)))
+		out = append(out, r)
+		st.used[m.ID] = true
+		ex, _ := rq.cat.Exemption(m.Code)
+		res.Entries = append(res.Entries, LogEntry{Document: res.Document,
+			Part:   joinPart(part, fmt.Sprintf("box x=%d y=%d w=%d h=%d", r.Min.X, r.Min.Y, r.Dx(), r.Dy())),
+			Entity: EntityManual, Code: ex.Code, Citation: ex.Citation, Operator: OpBox, Rule: "manual", Detector: "manual.box",
+			Confidence: 1, Decision: DecisionManual, DecidedBy: m.By})
+		res.spans = append(res.spans, span{len(res.view), len(res.view)})
+	}
+	return out
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image"
 	"image/jpeg"
+	"maps"
 	"math"
 	"strings"
 	"unicode/utf8"
@@ -94,11 +95,22 @@ type pageText struct {
 // what a failed part added.
 type resultMark struct {
 	entries, spans, view, withheld int
+	rejected, proposals, segs      int
+	capBytes                       int
 	lastPart                       string
+	used                           map[string]bool
 }
 
 func (res *Result) mark() resultMark {
-	return resultMark{len(res.Entries), len(res.spans), len(res.view), len(res.Withheld), res.lastPart}
+	m := resultMark{entries: len(res.Entries), spans: len(res.spans), view: len(res.view), withheld: len(res.Withheld),
+		rejected: len(res.Rejected), proposals: res.proposals, lastPart: res.lastPart}
+	if res.capture != nil {
+		m.segs, m.capBytes = len(res.capture.segs), res.capture.bytes
+	}
+	if res.dec != nil {
+		m.used = maps.Clone(res.dec.used)
+	}
+	return m
 }
 
 func (res *Result) rollback(m resultMark) {
@@ -106,7 +118,15 @@ func (res *Result) rollback(m resultMark) {
 	res.spans = res.spans[:m.spans]
 	res.view = res.view[:m.view]
 	res.Withheld = res.Withheld[:m.withheld]
+	res.Rejected = res.Rejected[:m.rejected]
+	res.proposals = m.proposals
 	res.lastPart = m.lastPart
+	if res.capture != nil {
+		res.capture.segs, res.capture.bytes = res.capture.segs[:m.segs], m.capBytes
+	}
+	if res.dec != nil {
+		res.dec.used = m.used
+	}
 }
 
 func (rq *Request) redactPDF(res *Result, part string, data []byte) ([]byte, error) {
@@ -647,11 +667,15 @@ func (w *pdfWriter) pageText(tp references.FPDF_TEXTPAGE) (*pageText, error) {
 // edits. Each edit's log entry gets the box it covers in its Part
 // ("page 3 > box 72,540,210,552", PDF points from the bottom left).
 func (w *pdfWriter) redactText(pagePart string, pt *pageText) ([]pdfBox, error) {
+	drawn, err := w.drawnBoxes(pagePart, pt)
+	if err != nil {
+		return nil, err
+	}
 	base := len(w.res.Entries)
 	eds := w.rq.segment(w.res, pagePart, "", pt.text)
 	w.curText, w.curEdits = pt, eds
 	if len(eds) == 0 {
-		return nil, nil
+		return w.drawnEntries(pagePart, drawn), nil
 	}
 	entries := w.res.Entries[base:]
 	var boxes []pdfBox
@@ -689,11 +713,82 @@ func (w *pdfWriter) redactText(pagePart string, pt *pageText) ([]pdfBox, error) 
 			boxes = append(boxes, pdfBox{rect: r, label: label})
 		}
 		if k < len(entries) {
-			entries[k].Part = joinPart(pagePart, fmt.Sprintf("box %d,%d,%d,%d",
-				int(math.Floor(all.left)), int(math.Floor(all.bottom)), int(math.Ceil(all.right)), int(math.Ceil(all.top))))
+			entries[k].Part = joinPart(pagePart, pageBoxPart(all))
 		}
 	}
-	return boxes, nil
+	return append(boxes, w.drawnEntries(pagePart, drawn)...), nil
+}
+
+// pageBoxPart names a box on a page in the log: "box 72,540,210,552" (PDF
+// points from the bottom left).
+func pageBoxPart(r pdfRect) string {
+	return fmt.Sprintf("box %d,%d,%d,%d", int(math.Floor(r.left)), int(math.Floor(r.bottom)), int(math.Ceil(r.right)), int(math.Ceil(r.top)))
+}
+
+// drawnBoxes returns the boxes a reviewer drew on a page (during Decide)
+// and hands the text under them to the page's segment as added spans, so
+// that the characters they cover are redacted, logged and left out of the
+// text layer.
+func (w *pdfWriter) drawnBoxes(pagePart string, pt *pageText) ([]*ManualRedaction, error) {
+	st := w.res.dec
+	if st == nil || len(st.boxes[pagePart]) == 0 {
+		return nil, nil
+	}
+	drawn := st.boxes[pagePart]
+	var spans []manualSpan
+	for _, m := range drawn {
+		r := pdfRect{m.Box.Left, m.Box.Bottom, m.Box.Right, m.Box.Top}
+		start := -1
+		flush := func(end int) {
+			if start >= 0 && end > start {
+				spans = append(spans, manualSpan{start, end, m})
+			}
+			start = -1
+		}
+		for j := 0; j+1 < len(pt.offs); j++ {
+			if pt.offs[j+1] == pt.offs[j] {
+				continue
+			}
+			c, err := pt.box(j)
+			if err != nil {
+				return nil, err
+			}
+			cx, cy := (c.left+c.right)/2, (c.bottom+c.top)/2
+			in := !c.empty() && cx >= r.left && cx <= r.right && cy >= r.bottom && cy <= r.top
+			switch {
+			case in && start < 0:
+				start = pt.offs[j]
+			case !in && start >= 0 && strings.TrimSpace(pt.text[pt.offs[j]:pt.offs[j+1]]) != "":
+				flush(pt.offs[j])
+			}
+		}
+		flush(pt.offs[len(pt.offs)-1])
+	}
+	if st.pending == nil {
+		st.pending = map[string][]manualSpan{}
+	}
+	st.pending[pagePart] = spans
+	return drawn, nil
+}
+
+// drawnEntries marks the drawn boxes used and returns them as black
+// boxes; a box with no text under it gets a log entry of its own.
+func (w *pdfWriter) drawnEntries(pagePart string, drawn []*ManualRedaction) []pdfBox {
+	var boxes []pdfBox
+	for _, m := range drawn {
+		covered := w.res.dec.used[m.ID] // text under it was redacted
+		w.res.dec.used[m.ID] = true
+		r := pdfRect{m.Box.Left, m.Box.Bottom, m.Box.Right, m.Box.Top}
+		boxes = append(boxes, pdfBox{rect: r, label: m.Code})
+		if !covered {
+			ex, _ := w.rq.cat.Exemption(m.Code)
+			w.res.Entries = append(w.res.Entries, LogEntry{Document: w.res.Document, Part: joinPart(pagePart, pageBoxPart(r)),
+				Entity: EntityManual, Code: ex.Code, Citation: ex.Citation, Operator: OpBox, Rule: "manual", Detector: "manual.box",
+				Confidence: 1, Decision: DecisionManual, DecidedBy: m.By})
+			w.res.spans = append(w.res.spans, span{len(w.res.view), len(w.res.view)})
+		}
+	}
+	return boxes
 }
 
 // lineBoxes adds a character's box to the boxes of one redaction: to the

@@ -309,6 +309,20 @@ type Result struct {
 	depth int
 	// hashes caches keyed hashes of values during one Redact call.
 	hashes map[string]string
+
+	// Rejected lists the proposals a reviewer rejected (see Decide), as
+	// log rows with Decision DecisionRejected: released, not redacted.
+	Rejected []LogEntry
+	// proposals counts the proposals so far: an entry's rank.
+	proposals int
+	// dec carries the decisions during Decide.
+	dec *decideState
+	// decPart is the part of a plain-text document nested in a
+	// container, for the decisions and the captured segments.
+	decPart string
+	// capture, when set, collects the original text of each segment with
+	// its proposals, for a review (see Proposed).
+	capture *capture
 }
 
 type span struct{ start, end int }
@@ -350,6 +364,9 @@ func (rq *Request) Text(name, text string) (*Result, error) {
 // log entry's rule fields and reports false when the finding is released
 // (allow-listed by hash, or an OpKeep rule).
 func (rq *Request) replaceOne(res *Result, dst []byte, f redact.Finding, value string, e *LogEntry) ([]byte, bool) {
+	if res.dec != nil && f.Entity == EntityManual && strings.HasPrefix(f.Rule, "manual:") {
+		return rq.manualReplace(res, dst, f, value, e), true
+	}
 	ar := rq.ruleFor(f.Entity)
 	if ar.rule.Operator == OpKeep {
 		return dst, false
@@ -372,6 +389,14 @@ func (rq *Request) replaceOne(res *Result, dst []byte, f redact.Finding, value s
 	if h != "" && rq.allowH[h] {
 		return dst, false
 	}
+	rank := res.proposals
+	res.proposals++
+	if res.dec.decide(rank, e) {
+		if r, ok := res.dec.rejected(rank); ok {
+			res.Rejected = append(res.Rejected, r)
+		}
+		return dst, false
+	}
 	e.Entity = f.Entity
 	e.Code = ar.ex.Code
 	e.Citation = ar.ex.Citation
@@ -381,6 +406,10 @@ func (rq *Request) replaceOne(res *Result, dst []byte, f redact.Finding, value s
 	e.Confidence = math.Round(f.Score*100) / 100
 	e.Chars = utf8.RuneCountInString(value)
 	e.ValueHMAC = h
+	if ex, ok := res.dec.code(rank); ok { // a reviewer changed the code
+		e.Code, e.Citation, e.Operator = ex.Code, ex.Citation, OpBox
+		return append(dst, renderBox(rq.box, ex, f.Entity)...), true
+	}
 	if ar.op == nil {
 		return append(dst, ar.box...), true
 	}
@@ -398,7 +427,9 @@ func (rq *Request) replaceOne(res *Result, dst []byte, f redact.Finding, value s
 func (rq *Request) redactText(res *Result, data []byte) error {
 	text := string(data)
 	fs := rq.red.Find(text)
+	fs = rq.withManual(res, res.decPart, text, fs)
 	if len(fs) == 0 {
+		res.capture.add(res.decPart, text, nil)
 		res.Output = data
 		return nil
 	}
@@ -407,6 +438,7 @@ func (rq *Request) redactText(res *Result, data []byte) error {
 	res.spans = make([]span, 0, len(fs))
 	last := 0
 	lc := newLineCol()
+	var segSpans []SegmentSpan
 	for _, f := range fs {
 		if f.Start < last || f.End > len(text) {
 			continue
@@ -422,9 +454,11 @@ func (rq *Request) redactText(res *Result, data []byte) error {
 		} else {
 			res.Entries = append(res.Entries, e)
 			res.spans = append(res.spans, span{start, len(out)})
+			segSpans = append(segSpans, SegmentSpan{Start: f.Start, End: f.End, Entry: len(res.Entries) - 1})
 		}
 		last = f.End
 	}
+	res.capture.add(res.decPart, text, segSpans)
 	res.Output = append(out, text[last:]...)
 	return nil
 }

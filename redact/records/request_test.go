@@ -387,7 +387,7 @@ func TestLogWriter(t *testing.T) {
 	assert.Equal(t, map[string]int{"(b)(6)": 4}, s.ByCode)
 	assert.Equal(t, map[string]int{"a.txt": 2, "b.txt": 2, "c.txt": 0}, s.ByDocument)
 	assert.Equal(t, 10, strings.Count(c.String(), "\n"), "header, four redactions, five status rows")
-	assert.Contains(t, c.String(), "e.gif,,,,,,,,,,,,,,,,withheld,unsupported format (.gif)\n")
+	assert.Contains(t, c.String(), "e.gif,,,,,,,,,,,,,,,,withheld,unsupported format (.gif),,,\n")
 	var full struct {
 		Redactions []LogEntry `json:"redactions"`
 		Summary    LogSummary `json:"summary"`

@@ -42,6 +42,16 @@ type LogEntry struct {
 	Confidence float64       `json:"confidence"` // detector score, 0 to 1
 	Chars      int           `json:"chars"`      // characters withheld
 	ValueHMAC  string        `json:"value_hmac"` // keyed hash of the value (hex)
+
+	// Decision says who or what decided the row after a review (see
+	// Request.Decide): DecisionProposed, DecisionAccepted,
+	// DecisionRejected (the value is released; the row is not a
+	// redaction) or DecisionManual; "" when the request had no review.
+	Decision string `json:"decision,omitempty"`
+	// DecidedBy names the reviewer who decided.
+	DecidedBy string `json:"decided_by,omitempty"`
+	// DecisionReason says why a proposal was rejected.
+	DecisionReason string `json:"decision_reason,omitempty"`
 }
 
 // Location returns a short human form of where the entry is: "line 3,
@@ -72,7 +82,14 @@ func (e LogEntry) Location() string {
 }
 
 var logCSVHeader = []string{"document", "part", "line", "column", "path", "row", "field", "entity",
-	"code", "citation", "operator", "rule", "detector", "confidence", "chars", "value_hmac", "status", "reason"}
+	"code", "citation", "operator", "rule", "detector", "confidence", "chars", "value_hmac", "status", "reason",
+	"decision", "decided_by", "decision_reason"}
+
+// Columns of the CSV log's status rows.
+const (
+	logColStatus = 16
+	logColReason = 17
+)
 
 func (e LogEntry) csvRecord(rec []string) []string {
 	itoa := func(n int) string {
@@ -83,7 +100,8 @@ func (e LogEntry) csvRecord(rec []string) []string {
 	}
 	return append(rec[:0], e.Document, e.Part, itoa(e.Line), itoa(e.Column), e.Path, itoa(e.Row), e.Field,
 		string(e.Entity), e.Code, e.Citation, e.Operator, e.Rule, e.Detector,
-		strconv.FormatFloat(e.Confidence, 'f', 2, 64), strconv.Itoa(e.Chars), e.ValueHMAC, "", "")
+		strconv.FormatFloat(e.Confidence, 'f', 2, 64), strconv.Itoa(e.Chars), e.ValueHMAC, "", "",
+		e.Decision, e.DecidedBy, e.DecisionReason)
 }
 
 // appendJSON appends e as JSON, the same as json.Marshal(e) without its
@@ -130,23 +148,37 @@ func (e LogEntry) appendJSON(b []byte) []byte {
 	b = strconv.AppendFloat(b, e.Confidence, 'g', -1, 64)
 	b = num(b, "chars", e.Chars, false)
 	b = str(b, "value_hmac", e.ValueHMAC)
+	if e.Decision != "" {
+		b = str(b, "decision", e.Decision)
+	}
+	if e.DecidedBy != "" {
+		b = str(b, "decided_by", e.DecidedBy)
+	}
+	if e.DecisionReason != "" {
+		b = str(b, "decision_reason", e.DecisionReason)
+	}
 	return append(b, '}')
 }
 
 // LogSummary counts a request's redactions per exemption code, entity and
 // document, and lists how every document ended.
 type LogSummary struct {
-	Jurisdiction string                `json:"jurisdiction"`
-	Documents    int                   `json:"documents"`          // documents given, whatever their status
-	Redacted     int                   `json:"documents_redacted"` // released with at least one redaction
-	Clean        int                   `json:"documents_clean"`    // released, nothing found
-	Withheld     int                   `json:"documents_withheld"` // not released: cannot be reviewed
-	Failed       int                   `json:"documents_failed"`   // not released: could not be read or written
-	Parts        int                   `json:"parts_withheld"`     // parts taken out of released documents
-	Redactions   int                   `json:"redactions"`
-	ByCode       map[string]int        `json:"by_code"`
-	ByEntity     map[redact.Entity]int `json:"by_entity"`
-	ByDocument   map[string]int        `json:"by_document"`
+	Jurisdiction string `json:"jurisdiction"`
+	Documents    int    `json:"documents"`          // documents given, whatever their status
+	Redacted     int    `json:"documents_redacted"` // released with at least one redaction
+	Clean        int    `json:"documents_clean"`    // released, nothing found
+	Withheld     int    `json:"documents_withheld"` // not released: cannot be reviewed
+	Failed       int    `json:"documents_failed"`   // not released: could not be read or written
+	Parts        int    `json:"parts_withheld"`     // parts taken out of released documents
+	Redactions   int    `json:"redactions"`
+	// Manual counts the redactions a reviewer added; Rejected the
+	// proposals a reviewer rejected (released, not counted in
+	// Redactions).
+	Manual     int                   `json:"manual_redactions,omitempty"`
+	Rejected   int                   `json:"proposals_rejected,omitempty"`
+	ByCode     map[string]int        `json:"by_code"`
+	ByEntity   map[redact.Entity]int `json:"by_entity"`
+	ByDocument map[string]int        `json:"by_document"`
 	// Errors maps each failed or withheld document to its reason.
 	Errors map[string]string `json:"errors,omitempty"`
 	// Files lists every document in the order logged, with its status.
@@ -182,6 +214,9 @@ func (s LogSummary) WriteCSV(w io.Writer) error {
 		tot("documents_failed", s.Failed),
 		tot("parts_withheld", s.Parts),
 		tot("redactions", s.Redactions),
+	}
+	if s.Manual > 0 || s.Rejected > 0 { // after a review (Request.Decide)
+		rows = append(rows, tot("manual_redactions", s.Manual), tot("proposals_rejected", s.Rejected))
 	}
 	add := func(kind string, m map[string]int) {
 		keys := make([]string, 0, len(m))
@@ -284,24 +319,18 @@ func (l *LogWriter) Add(res *Result) error {
 		l.sum.Redactions++
 		l.sum.ByCode[e.Code]++
 		l.sum.ByEntity[e.Entity]++
-		if l.cw != nil {
-			l.rec = e.csvRecord(l.rec)
-			if err := l.cw.Write(l.rec); err != nil {
-				return fmt.Errorf("records: writing log: %w", err)
-			}
+		if e.Decision == DecisionManual {
+			l.sum.Manual++
 		}
-		if l.js != nil {
-			if l.entries == 0 {
-				l.jbuf = append(l.jbuf[:0], '\n')
-			} else {
-				l.jbuf = append(l.jbuf[:0], ',', '\n')
-			}
-			l.jbuf = e.appendJSON(l.jbuf)
-			if _, err := l.js.Write(l.jbuf); err != nil {
-				return fmt.Errorf("records: writing log: %w", err)
-			}
+		if err := l.row(e); err != nil {
+			return err
 		}
-		l.entries++
+	}
+	for _, e := range res.Rejected {
+		l.sum.Rejected++
+		if err := l.row(e); err != nil {
+			return err
+		}
 	}
 	if err := l.statusRow(res.Document, "", st, ""); err != nil {
 		return err
@@ -314,6 +343,29 @@ func (l *LogWriter) Add(res *Result) error {
 	return nil
 }
 
+// row writes one entry to the CSV and JSON logs.
+func (l *LogWriter) row(e LogEntry) error {
+	if l.cw != nil {
+		l.rec = e.csvRecord(l.rec)
+		if err := l.cw.Write(l.rec); err != nil {
+			return fmt.Errorf("records: writing log: %w", err)
+		}
+	}
+	if l.js != nil {
+		if l.entries == 0 {
+			l.jbuf = append(l.jbuf[:0], '\n')
+		} else {
+			l.jbuf = append(l.jbuf[:0], ',', '\n')
+		}
+		l.jbuf = e.appendJSON(l.jbuf)
+		if _, err := l.js.Write(l.jbuf); err != nil {
+			return fmt.Errorf("records: writing log: %w", err)
+		}
+	}
+	l.entries++
+	return nil
+}
+
 // statusRow writes a status row to the CSV log: document, part, status and
 // reason, the other columns empty.
 func (l *LogWriter) statusRow(doc, part string, st Status, reason string) error {
@@ -322,7 +374,7 @@ func (l *LogWriter) statusRow(doc, part string, st Status, reason string) error 
 	}
 	rec := make([]string, len(logCSVHeader))
 	rec[0], rec[1] = doc, part
-	rec[len(rec)-2], rec[len(rec)-1] = string(st), reason
+	rec[logColStatus], rec[logColReason] = string(st), reason
 	if err := l.cw.Write(rec); err != nil {
 		return fmt.Errorf("records: writing log: %w", err)
 	}

@@ -53,11 +53,13 @@ func (rq *Request) segment(res *Result, part, key, text string) []edit {
 	} else if strings.TrimSpace(text) != "" {
 		fs = rq.red.Find(text)
 	}
+	fs = rq.withManual(res, part, text, fs)
 	multiline := strings.IndexByte(text, '\n') >= 0
 	var eds []edit
 	var out []byte
 	var spans []span
 	var entries []LogEntry
+	var segSpans []SegmentSpan
 	last := 0
 	lc := newLineCol()
 	for _, f := range fs {
@@ -76,11 +78,13 @@ func (rq *Request) segment(res *Result, part, key, text string) []edit {
 			out = append(out, text[f.Start:f.End]...)
 		} else {
 			eds = append(eds, edit{f.Start, f.End, string(out[start:])})
+			segSpans = append(segSpans, SegmentSpan{Start: f.Start, End: f.End, Entry: len(res.Entries) + len(entries)})
 			entries = append(entries, e)
 			spans = append(spans, span{start, len(out)})
 		}
 		last = f.End
 	}
+	res.capture.add(part, text, segSpans)
 	out = append(out, text[last:]...)
 	res.addView(part, out, spans)
 	res.Entries = append(res.Entries, entries...)
