@@ -64,8 +64,15 @@ type decideState struct {
 // text changed), nothing is applied: the error is a *StaleError, which is
 // a *WithheldError, and the document must not be released.
 func (rq *Request) Decide(name string, data []byte, d *DocumentDecisions) (*Result, error) {
+	res, err := rq.decide(name, data, d)
+	rq.tel.observe(res, err)
+	return res, err
+}
+
+// decide is Decide without the metrics.
+func (rq *Request) decide(name string, data []byte, d *DocumentDecisions) (*Result, error) {
 	if d == nil {
-		res, err := rq.Document(name, data)
+		res, err := rq.document(name, data)
 		if err != nil {
 			return nil, err
 		}
@@ -81,9 +88,9 @@ func (rq *Request) Decide(name string, data []byte, d *DocumentDecisions) (*Resu
 		return nil, stale([]StaleDecision{{Kind: "document", Why: "the document's content changed since it was reviewed"}})
 	}
 	if len(d.Proposals) == 0 && len(d.Added) == 0 { // reviewed, nothing changed: one pass
-		return rq.Decide(name, data, nil)
+		return rq.decide(name, data, nil)
 	}
-	first, err := rq.Document(name, data)
+	first, err := rq.document(name, data)
 	if err != nil {
 		return nil, err
 	}

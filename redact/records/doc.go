@@ -105,4 +105,12 @@
 // DKIM-Signature, X-...) are dropped from a release rather than reviewed,
 // and HTML loses its markup; link targets and image descriptions are not
 // released.
+//
+// # Telemetry
+//
+// With RequestOptions.MeterProvider (the OpenTelemetry metric API) a
+// Request counts the documents it returns by outcome (redacted, clean,
+// withheld with its reason, failed), the redactions by exemption code and
+// entity, and the withheld parts. No attribute carries a document name or
+// any of its text.
 package records

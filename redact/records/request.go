@@ -2,6 +2,7 @@ package records
 
 import (
 	"github.com/civickit/privacy/redact"
+	"go.opentelemetry.io/otel/metric"
 
 	"encoding/hex"
 	"errors"
@@ -78,6 +79,11 @@ type RequestOptions struct {
 	// "utility_account"}. Names match ignoring case, '_', '-', '.' and
 	// spaces, and take precedence over KeyEntity.
 	Fields map[string]redact.Entity
+
+	// MeterProvider, if set, receives metrics through the OpenTelemetry
+	// API: documents by outcome, redactions by exemption code and entity,
+	// withheld parts (see telemetry.go). Nil means none.
+	MeterProvider metric.MeterProvider
 }
 
 // Request redacts the documents of one public-records request under one
@@ -85,6 +91,7 @@ type RequestOptions struct {
 // exemption code for the redaction log and the review report. It is
 // immutable after NewRequest and safe for concurrent use.
 type Request struct {
+	tel      *telemetry
 	cat      *Catalog
 	red      *redact.Redactor
 	key      redact.PRF
@@ -191,6 +198,9 @@ func NewRequest(key redact.PRF, opts *RequestOptions) (*Request, error) {
 		}
 	}
 	if rq.red, err = redact.New(ropts); err != nil {
+		return nil, err
+	}
+	if rq.tel, err = newTelemetry(opts.MeterProvider); err != nil {
 		return nil, err
 	}
 	ents := append(redact.Entities(), redact.Entity("credential"))
@@ -333,6 +343,13 @@ type span struct{ start, end int }
 // that cannot be reviewed, and a *DocumentError for a malformed one;
 // neither may be released.
 func (rq *Request) Redact(name string, format DocFormat, data []byte) (*Result, error) {
+	res, err := rq.redact(name, format, data)
+	rq.tel.observe(res, err)
+	return res, err
+}
+
+// redact is Redact without the metrics, for the request's own passes.
+func (rq *Request) redact(name string, format DocFormat, data []byte) (*Result, error) {
 	res := &Result{Document: name, Format: format}
 	out, err := rq.redactAs(res, "", format, data)
 	res.hashes = nil
@@ -348,11 +365,18 @@ func (rq *Request) Redact(name string, format DocFormat, data []byte) (*Result, 
 // file in a format the request cannot review is withheld: the error is a
 // *WithheldError.
 func (rq *Request) Document(name string, data []byte) (*Result, error) {
+	res, err := rq.document(name, data)
+	rq.tel.observe(res, err)
+	return res, err
+}
+
+// document is Document without the metrics.
+func (rq *Request) document(name string, data []byte) (*Result, error) {
 	f, ok := DetectFormat(name, data)
 	if !ok {
 		return nil, withheld(name, ReasonUnsupported, typeDetail(name, data))
 	}
-	return rq.Redact(name, f, data)
+	return rq.redact(name, f, data)
 }
 
 // Text redacts a plain text document.
