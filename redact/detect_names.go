@@ -16,7 +16,7 @@ var namesTxt string
 
 // Word flags of the capitalised-word dictionary.
 const (
-	fGiven    uint16 = 1 << iota // a common US given name
+	fGiven    uint32 = 1 << iota // a common US given name
 	fSurname                     // a common US surname
 	fAmbig                       // a given name that is also a common word
 	fHonor                       // Mr, Mrs, Ms, Dr, ...
@@ -31,7 +31,24 @@ const (
 	fStrong                      // a label that makes two capitalised words a name without the gazetteer
 	fParticle                    // a lower-case surname particle: de, van, von, ...
 	fKin                         // a relation that a name follows: "my wife Ximena"
+
+	// flags of the broad lexicon (lexicon.go)
+	fLexGiven   // a frequent US given name that is not a common word
+	fLexAmbig   // a frequent US given name that is also a common word
+	fName       // a known part of a person's name, any culture
+	fCommon     // a common English word in lower case
+	fPlaceName  // a country, capital, US state or city
+	fCue        // a word after which a capitalised word is a name: "Hi", "Hello", "Thanks"
+	fRole       // a role in city records: caller, resident, complainant, officer...
+	fSaid       // a verb that follows a person: said, says, told, asked, wrote
+	fOrgWord    // a word that makes the capitalised words before it an organisation
+	fNameCue    // "is", "am", "im" as in "my name is", "I am"
+	fMajorPlace // a country, capital, continent, US state or large city
 )
+
+// legacyFlags are the flags that the rules written before the broad
+// lexicon test; lookupWord returns only these.
+const legacyFlags = fKin<<1 - 1
 
 var honorifics = "mr mrs ms miss mx dr prof rev hon sgt officer det judge councilor councillor mayor" +
 	" lt capt ofc cpl councilmember councilwoman councilman alderman alderwoman commissioner trooper"
@@ -61,11 +78,21 @@ var kin = "wife husband son daughter mother father brother sister cousin friend 
 
 var states = "AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC PR VI GU AS MP"
 
-// dict maps a lower-case word to its flags. Upper-case state codes are
-// kept apart (states) because "IN", "OR" and "ME" are also words.
-var dict, stateCodes = func() (map[string]uint16, map[string]bool) {
-	d := make(map[string]uint16, 4096)
-	set := func(list string, f uint16) {
+// stateCodes are the upper-case state codes, kept apart from the word
+// table because "IN", "OR" and "ME" are also words.
+var stateCodes = func() map[string]bool {
+	st := map[string]bool{}
+	for _, w := range strings.Fields(states) {
+		st[w] = true
+	}
+	return st
+}()
+
+// buildDict maps the lower-case words of the hand-written lists and of
+// names.txt to their flags.
+func buildDict() map[string]uint32 {
+	d := make(map[string]uint32, 8192)
+	set := func(list string, f uint32) {
 		for _, w := range strings.Fields(list) {
 			d[w] |= f
 		}
@@ -96,18 +123,22 @@ var dict, stateCodes = func() (map[string]uint16, map[string]bool) {
 	set(strongLabels, fStrong)
 	set(particles, fParticle)
 	set(kin, fKin)
+	set(cueWords, fCue)
+	set(roleWords, fRole)
+	set(saidWords, fSaid)
+	set(orgWords, fOrgWord)
+	set("is am im", fNameCue)
 	set("street st avenue ave road rd boulevard blvd drive lane ln way court ct place pl terrace parkway pkwy circle highway hwy square plaza park church chapel hall center centre county city school library garden gardens field fields memorial bridge elementary academy", fPlace)
-	st := map[string]bool{}
-	for _, w := range strings.Fields(states) {
-		st[w] = true
-	}
-	return d, st
-}()
+	return d
+}
 
 // lookupWord returns the flags of s[a:b], ignoring case; accented
 // letters are folded to ASCII and apostrophes dropped first ("Nuñez",
 // "O’Brien").
-func lookupWord(s string, a, b int) uint16 {
+func lookupWord(s string, a, b int) uint32 { return lookupAll(s, a, b) & legacyFlags }
+
+// lookupAll is lookupWord with the flags of the broad lexicon too.
+func lookupAll(s string, a, b int) uint32 {
 	if b-a > 48 || b <= a {
 		return 0
 	}
@@ -118,15 +149,13 @@ func lookupWord(s string, a, b int) uint16 {
 			if !ok || n == 0 {
 				return 0
 			}
-			f, _ := dictTable.get(unsafe.String(&buf[0], n), 0, n)
-			return f
+			return wordsTable().get(unsafe.String(&buf[0], n), 0, n)
 		}
 	}
 	if b-a > 24 {
 		return 0
 	}
-	f, _ := dictTable.get(s, a, b)
-	return f
+	return wordsTable().get(s, a, b)
 }
 
 // gap returns the end of the run of spaces and tabs (at most eight) that
@@ -239,16 +268,22 @@ func orgFollows(s string, e int) bool {
 	return lookupWord(s, q, c)&(fStop|fGeneric|fPlace) != 0
 }
 
-var dictTable = newFoldTable(dict)
-
 // capWord reads a capitalised word at j: an upper-case letter then at
 // least one lower-case letter, allowing Mc/Mac/O' prefixes and a hyphen
 // between two capitalised parts. It returns the end, or -1.
 func capWord(s string, j int) int {
-	if j >= len(s) || !isUpper(s[j]) {
+	if j >= len(s) {
 		return -1
 	}
 	k := j + 1
+	if !isUpper(s[j]) {
+		// an accented capital: "Červinková", "Ólafsdóttir"
+		r, w := utf8.DecodeRuneInString(s[j:])
+		if s[j] < 0x80 || !unicode.IsUpper(r) {
+			return -1
+		}
+		k = j + w
+	}
 	if k+1 < len(s) && s[k] == '\'' && isUpper(s[k+1]) { // O'Brien
 		k += 2
 	} else if k+3 < len(s) && s[k] == 0xe2 && s[k+1] == 0x80 && s[k+2] == 0x99 && isUpper(s[k+3]) { // O’Brien
@@ -309,7 +344,7 @@ func initial(s string, j int) int {
 // nameWords reads one to three name words (capitalised words, or initials
 // followed by a word) after one space at j. It returns the start and end
 // of the name and the flags of its last word; end is -1 if there is none.
-func nameWords(s string, j int) (start, end int, last uint16) {
+func nameWords(s string, j int) (start, end int, last uint32) {
 	p := gap(s, j)
 	if p < 0 {
 		return 0, -1, 0
@@ -318,7 +353,7 @@ func nameWords(s string, j int) (start, end int, last uint16) {
 }
 
 // nameWordsAt is nameWords for a name starting at p.
-func nameWordsAt(s string, p int) (start, end int, last uint16) {
+func nameWordsAt(s string, p int) (start, end int, last uint32) {
 	start, end = p, -1
 	for words := 0; words < 3; words++ {
 		if e := capWord(s, p); e > 0 && !(words > 0 && strings.HasPrefix(s[p:], "St.")) {
@@ -356,8 +391,24 @@ func nameWordsAt(s string, p int) (start, end int, last uint16) {
 }
 
 // upper handles a capital letter at a word start: names, IBANs, licence
-// and passport numbers, PO boxes and month-name dates.
+// and passport numbers, PO boxes and month-name dates. When none of the
+// earlier rules reports anything, looseName weighs the shape, the lexicon
+// and the cues around the word.
 func (sc *scanner) upper(i int) int {
+	n := len(sc.out)
+	e := sc.upperRules(i)
+	if sc.done || len(sc.out) != n || !sc.r.nameOn {
+		return e
+	}
+	if e2 := sc.looseName(i); e2 > 0 {
+		return e2
+	}
+	return e
+}
+
+// upperRules is upper's first set of rules: honorifics, salutations,
+// signatures, kin words, gazetteer pairs and the non-name entities.
+func (sc *scanner) upperRules(i int) int {
 	s := sc.s
 	r := sc.r
 	j := i + 1
@@ -580,7 +631,7 @@ func placeFollows(s string, e int) bool {
 
 // givenName matches "First Last", "First M. Last" and "First Middle Last"
 // starting with a gazetteer given name at i.
-func (sc *scanner) givenName(i, j int, f uint16) int {
+func (sc *scanner) givenName(i, j int, f uint32) int {
 	s := sc.s
 	if capWord(s, i) != j {
 		return 0
@@ -589,7 +640,7 @@ func (sc *scanner) givenName(i, j int, f uint16) int {
 	if p < 0 {
 		return 0
 	}
-	var last uint16
+	var last uint32
 	end := -1
 	if e := initial(s, p); e > 0 && gap(s, e) > 0 {
 		if w, c := surnameAt(s, gap(s, e)); c > 0 {
@@ -609,6 +660,11 @@ func (sc *scanner) givenName(i, j int, f uint16) int {
 		}
 	}
 	if end < 0 || last&fPlace != 0 || last&(fStop|fGeneric|fMonth) != 0 && last&fSurname == 0 {
+		return 0
+	}
+	// "Cash Payment", "Washington Metro", "Morgan Stanley": a common word
+	// or a place second, or a firm
+	if all := lookupAll(s, end-wordLenBack(s, end), end); all&fCommon != 0 && last&fSurname == 0 || notPerson(s, i, end) {
 		return 0
 	}
 	if e := end - wordLenBack(s, end); lowerIn(eventWords, s, e, end) {
@@ -642,7 +698,7 @@ func (sc *scanner) givenName(i, j int, f uint16) int {
 // gazetteer given name: "Kenji Abernathy". Known surname second: reported
 // when a name context word is near; unknown surname: only with context and
 // a lower score.
-func (sc *scanner) unknownName(i, j int, f uint16) int {
+func (sc *scanner) unknownName(i, j int, f uint32) int {
 	s := sc.s
 	q := gap(s, j)
 	if capWord(s, i) != j || q < 0 {
@@ -656,7 +712,11 @@ func (sc *scanner) unknownName(i, j int, f uint16) int {
 	if last&(fStop|fGeneric|fPlace|fMonth|fHonor) != 0 && last&fSurname == 0 || last&fPlace != 0 {
 		return 0
 	}
-	if placeFollows(s, c) || orgFollows(s, c) {
+	if placeFollows(s, c) || orgFollows(s, c) || notPerson(s, i, c) {
+		return 0
+	}
+	// "Term Loan", "Equipment Advance": common words, not a name
+	if lookupAll(s, i, j)&fCommon != 0 && f&fSurname == 0 || lookupAll(s, w, c)&fCommon != 0 && last&fSurname == 0 {
 		return 0
 	}
 	if q := gap(s, c); q > 0 && capWord(s, q) > 0 {
@@ -834,4 +894,341 @@ func (sc *scanner) groupedLicence(i, j int) int {
 		return k
 	}
 	return 0
+}
+
+// looseName weighs a run of one to four capitalised words at i as a
+// person's name, from what each word is in the lexicon (a frequent given
+// name, a known name part, a common English word, a place), where it
+// stands (a sentence start proves nothing) and the cues around it ("my
+// name is", "Hi", "Caller", "says", a possessive). It reports the run when
+// the evidence reaches the default threshold, and returns its end, or 0.
+func (sc *scanner) looseName(i int) int {
+	s := sc.s
+	var toks [4]struct {
+		a, b int
+		f    uint32
+	}
+	n := 0
+	p := i
+	end := -1
+	for n < len(toks) {
+		e := capWord(s, p)
+		if e < 0 {
+			if n == 0 {
+				return 0
+			}
+			// an initial or a particle inside a name: "Emmett S. Davis",
+			// "Henrique Lopes de Mendonça"
+			if e2 := initial(s, p); e2 > 0 {
+				if q := gap(s, e2); q > 0 && capWord(s, q) > 0 {
+					p = q
+					continue
+				}
+			} else if isLower(s[p]) {
+				if e2 := alphaEnd(s, p); lookupWord(s, p, e2)&fParticle != 0 {
+					if q := gap(s, e2); q > 0 && capWord(s, q) > 0 {
+						p = q
+						continue
+					}
+				}
+			}
+			break
+		}
+		f := lookupAll(s, p, e)
+		if n > 0 && (f&(fOrgWord|fPlace) != 0 || f&fStop != 0 && e-p > 3 && f&(fGiven|fSurname|fLexGiven) == 0) {
+			// "Acme Holdings LLC", "Jordan Park", "Lincoln Elementary",
+			// "Jordan County": an organisation or a place
+			return e
+		}
+		if f&(fStop|fGeneric|fHonor|fMonth|fDear|fClosing|fPlace|fOrgWord) != 0 && f&(fGiven|fSurname|fLexGiven) == 0 {
+			break
+		}
+		if s[p:e] == "Jr" || s[p:e] == "Sr" {
+			break // "Martin Luther King Jr. Boulevard": placeFollows skips it
+		}
+		toks[n].a, toks[n].b, toks[n].f = p, e, f
+		n++
+		end = e
+		if e < len(s) && !(s[e] == ' ' || s[e] == '\t') {
+			break // punctuation or a possessive ends the run
+		}
+		q := gap(s, e)
+		if q < 0 {
+			break
+		}
+		p = q
+	}
+	if n == 0 {
+		return 0
+	}
+	if n > 1 && notPerson(s, toks[0].a, end) || placeFollows(s, end) || eventFollows(s, end) {
+		return end
+	}
+	sent, cue := cueBefore(s, i)
+	if cue < 0 {
+		return end // the tail of a longer capitalised phrase: "North Carolina"
+	}
+	var score float64
+	if n == 1 {
+		f := toks[0].f
+		v := tokenValue(f)
+		switch {
+		case f&fMonth != 0:
+			v = -1 // "4 June 1943", "On April 29"
+		case f&fMajorPlace != 0 && cue < 0.45:
+			return 0 // "in Israel", "Paris!", "This is America"
+		case f&fPlaceName != 0 && f&(fGiven|fLexGiven) == 0 && v > 0.2:
+			v = 0.2
+		}
+		if v <= 0 && cue < 0.45 {
+			return 0
+		}
+		score = v + cue + cueAfter(s, end)
+		if !sent || v >= 0.45 {
+			score += 0.05
+		}
+		if !sent {
+			score += 0.05
+		}
+	} else {
+		first, last := tokenValue(toks[0].f), tokenValue(toks[n-1].f)
+		if toks[0].f&(fAmbig|fLexAmbig) != 0 && last >= 0.15 {
+			first = 0.3 // "Bill McKechnie"
+		}
+		if first <= 0 || last < 0 {
+			return 0
+		}
+		score = first + last + cue
+		if first >= 0.15 && last >= 0.15 && (toks[0].f|toks[n-1].f)&fCommon == 0 {
+			score += 0.1 // two capitalised words no list calls common
+		}
+		if sent && toks[0].f&(fGiven|fLexGiven|fName|fSurname) == 0 {
+			score -= 0.1
+			if (toks[0].f|toks[n-1].f)&fCommon == 0 {
+				score += cueAfter(s, end) // "Tomomi Nishiyama lives at"
+			}
+		}
+	}
+	if score < 0.5 {
+		return 0
+	}
+	if n == 1 && toks[0].f&(fGiven|fLexGiven) != 0 {
+		// "Ruiz, Ana": the surname before a comma belongs to the name
+		if k := i - 2; k > 1 && s[k] == ',' && s[k+1] == ' ' && isAlpha(s[k-1]) {
+			a := k
+			for a > 0 && isAlpha(s[a-1]) {
+				a--
+			}
+			if f := lookupAll(s, a, k); isUpper(s[a]) && capWord(s, a) == k && f&(fGiven|fLexGiven|fCommon|fStop) == 0 && f&(fSurname|fName) != 0 {
+				i = a
+			}
+		}
+	}
+	if score > 0.85 {
+		score = 0.85
+	}
+	if sc.emit(ePersonName, i, end, score, "name.loose") {
+		return end
+	}
+	return 0
+}
+
+// tokenValue is the evidence that a capitalised word is part of a name:
+// negative for a word that cannot be, zero for a common English word.
+func tokenValue(f uint32) float64 {
+	switch {
+	case f&(fMonth|fStop|fGeneric|fHonor) != 0 && f&(fGiven|fSurname|fLexGiven) == 0:
+		return -1
+	case f&fCommon != 0:
+		if f&(fAmbig|fLexAmbig|fSurname) != 0 {
+			return 0.1 // Will, Rose, Brown, Young
+		}
+		return 0
+	case f&(fGiven|fLexGiven) != 0:
+		return 0.45
+	case f&fSurname != 0:
+		return 0.35
+	case f&fName != 0:
+		return 0.3
+	case f&fPlaceName != 0:
+		return 0.05
+	}
+	return 0.15 // a word no list knows: "Nishiyama"
+}
+
+// notPerson reports whether s[a:b] is a place or a firm whose name reads
+// like a person's ("Morgan Stanley", "Santa Clara").
+func notPerson(s string, a, b int) bool {
+	var buf [48]byte
+	n := 0
+	for k := a; k < b; k++ {
+		c := s[k]
+		switch {
+		case isAlpha(c):
+			if n == len(buf) {
+				return false
+			}
+			buf[n] = lower(c)
+			n++
+		case c == ' ' || c == '\t':
+			if n > 0 && buf[n-1] != ' ' {
+				buf[n] = ' '
+				n++
+			}
+		case c >= 0x80:
+			return false
+		}
+	}
+	w := string(buf[:n])
+	if firmNames[w] {
+		return true
+	}
+	f := wordsTable().get(w, 0, len(w))
+	return f&fPlaceName != 0 && f&fName == 0
+}
+
+// cueBefore looks at what precedes a name candidate at i: whether it
+// starts a sentence, and how much the words before it say that a name
+// follows ("my name is", "I'm", "Hi", "Thanks,", "Caller", "by").
+func cueBefore(s string, i int) (sentence bool, cue float64) {
+	k := i
+	for k > 0 && (s[k-1] == ' ' || s[k-1] == '\t' || s[k-1] == '"' || s[k-1] == '(') {
+		k--
+	}
+	if k == 0 {
+		return true, 0
+	}
+	c := s[k-1]
+	comma := false
+	switch {
+	case c == '.' && k >= 3 && s[k-3:k] == "St.":
+		return false, -1 // "Main St. John"
+	case c == '.' || c == '!' || c == '?' || c == '\n' || c == '\r' || c == ':' || c == '>' || c == '*' || c == '-' || c == '|':
+		return true, 0
+	case c == ',':
+		comma = true
+		k--
+		for k > 0 && s[k-1] == ' ' {
+			k--
+		}
+	case !isAlpha(c):
+		return false, 0
+	}
+	b := k
+	a := b
+	for a > 0 && b-a < 16 && isAlpha(s[a-1]) {
+		a--
+	}
+	if a == b {
+		return false, 0
+	}
+	if b-a == 1 && (s[a] == 'm' || s[a] == 'M') && a >= 2 && s[a-1] == '\'' && (s[a-2] == 'I' || s[a-2] == 'i') && (a == 2 || !isAlpha(s[a-3])) {
+		return false, 0.4 // "I'm Tomasz"
+	}
+	f := lookupAll(s, a, b)
+	if isUpper(s[a]) && !comma && sentenceAt(s, a) && f&(fGiven|fLexGiven|fSurname|fCue|fDear|fRole|fKin|fHonor|fGeneric|fStop|fPlace|fPlaceName) == 0 {
+		return true, 0 // "Both Svetlana Kuzmina", "Then Ngozi"
+	}
+	if isUpper(s[a]) && !comma && f&(fCue|fDear|fRole|fKin|fHonor|fGeneric) == 0 &&
+		(f&(fStop|fPlaceName|fCommon|fPlace) != 0 && f&(fGiven|fLexGiven|fSurname) == 0 || b-a == 2 && s[a:b] == "St") {
+		// "North Carolina", "New Jersey", "Main St. John"
+		return false, -1
+	}
+	switch {
+	case f&(fCue|fDear) != 0:
+		return a == 0 || !isAlpha(s[a-1]) && a > 0 && (s[a-1] == '\n' || s[a-1] == ' '), 0.4
+	case comma:
+		return false, 0
+	case f&(fRole|fKin) != 0:
+		return false, 0.4
+	case f&fNameCue != 0:
+		// "my name is", "I am", "I'm", "this is"
+		if b-a == 1 || b-a == 2 && (s[a] == 'i' || s[a] == 'I') {
+			// "I'm" / "Im"
+			if b-a == 1 && a >= 2 && s[a-1] == '\'' && (s[a-2] == 'I' || s[a-2] == 'i') {
+				return false, 0.4
+			}
+			if b-a == 2 {
+				return false, 0.4
+			}
+		}
+		q := a
+		for q > 0 && s[q-1] == ' ' {
+			q--
+		}
+		w := q
+		for w > 0 && q-w < 8 && isAlpha(s[w-1]) {
+			w--
+		}
+		switch {
+		case w == q:
+		case equalFoldLower(s[w:q], "name"):
+			return false, 0.45
+		case equalFoldLower(s[w:q], "i"):
+			return false, 0.4
+		case equalFoldLower(s[w:q], "this"):
+			return false, 0.3
+		}
+	case b-a == 2 && equalFoldLower(s[a:b], "by"):
+		return false, 0.15
+	case b-a <= 4 && (equalFoldLower(s[a:b], "to") || equalFoldLower(s[a:b], "with")):
+		// "I spoke to Lakshmi", "met with Gregory"
+		q := a
+		for q > 0 && s[q-1] == ' ' {
+			q--
+		}
+		w := q
+		for w > 0 && q-w < 10 && isAlpha(s[w-1]) {
+			w--
+		}
+		if w < q && lowerIn(talkVerbs, s, w, q) {
+			return false, 0.2
+		}
+	}
+	return false, 0
+}
+
+// sentenceAt reports whether the word at a starts a sentence or a line.
+func sentenceAt(s string, a int) bool {
+	k := a
+	for k > 0 && (s[k-1] == ' ' || s[k-1] == '\t' || s[k-1] == '"') {
+		k--
+	}
+	return k == 0 || s[k-1] == '.' || s[k-1] == '!' || s[k-1] == '?' || s[k-1] == '\n'
+}
+
+// talkVerbs make "to" or "with" after them a cue for a name: "I spoke to
+// Lakshmi", "met with Gregory".
+var talkVerbs = map[string]bool{"spoke": true, "speak": true, "talk": true, "talked": true, "wrote": true, "write": true, "sent": true, "send": true,
+	"reach": true, "reached": true, "met": true, "meet": true, "meeting": true, "listen": true, "listened": true, "married": true, "belongs": true, "belonged": true, "gave": true, "give": true, "explained": true, "replied": true, "said": true, "forwarded": true, "forward": true}
+
+// cueAfter is the evidence that the words after a single-word candidate
+// ending at e give: a possessive, or a verb that follows a person
+// ("Deborah says").
+func cueAfter(s string, e int) float64 {
+	v := 0.0
+	p := e
+	if p < len(s) && s[p] == ' ' {
+		p++ // "Arafat 's" in tokenised text
+	}
+	if strings.HasPrefix(s[p:], "'s") || strings.HasPrefix(s[p:], "’s") {
+		v = 0.1
+		e = strings.IndexByte(s[p:], 's') + p + 1
+	}
+	for k := 0; k < 2; k++ {
+		q := gap(s, e)
+		if q < 0 || !isLower(s[q]) {
+			return v
+		}
+		c := alphaEnd(s, q)
+		if lookupAll(s, q, c)&fSaid != 0 {
+			return v + 0.15
+		}
+		// one adverb may stand between: "Cabral also holds"
+		if !(c-q > 3 && s[c-2:c] == "ly" || lowerIn(adverbs, s, q, c)) {
+			return v
+		}
+		e = c
+	}
+	return v
 }

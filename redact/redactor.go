@@ -125,6 +125,7 @@ type Redactor struct {
 
 // New returns a Redactor configured by opts; nil opts mean the defaults.
 func New(opts *Options) (*Redactor, error) {
+	wordsTable()
 	if opts == nil {
 		opts = &Options{}
 	}
