@@ -56,7 +56,7 @@ var salutations = "dear attn attention"
 var closings = "sincerely regards respectfully cordially thanks best yours"
 var months = "january february march april may june july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec"
 var generic = "sir madam madame resident residents customer customers neighbor neighbors neighbour friend friends council members member team colleague colleagues all mayor commissioner director editor board city hiring manager staff parent parents taxpayer ratepayer whom valued homeowner homeowners applicant owner tenant occupant citizen citizens sirs committee department office clerk supervisor chair chairman chairwoman" +
-	" treasurer assessor inspector billing support payroll accounts finance permits permitting planning records administrator coordinator representative agent folks everyone madams"
+	" treasurer assessor inspector borrower borrowers lender lenders guarantor guarantors grantor grantee licensee licensor lessor lessee buyer seller purchaser vendor contractor subcontractor consultant company billing support payroll accounts finance permits permitting planning records administrator coordinator representative agent folks everyone madams"
 var stopWords = "street st avenue ave road rd boulevard blvd drive dr lane ln way court ct place pl terrace ter parkway pkwy circle cir highway hwy square sq trail trl alley plaza" +
 	" county city town village township department dept office council board committee commission center centre library school college university hospital clinic company co inc llc ltd corp corporation bank trust services service utilities utility water electric gas power energy authority district police fire station airport bridge lake mountain heights hills beach island harbor creek group foundation association society club project program plan act law code section chapter article policy report form request records account agreement state federal national public private north south east west" +
 	" monday tuesday wednesday thursday friday saturday sunday" +
@@ -961,6 +961,13 @@ func (sc *scanner) looseName(i int) int {
 	if n == 0 {
 		return 0
 	}
+	if n > 1 {
+		for k := 0; k < n; k++ {
+			if toks[k].f&fMajorPlace != 0 {
+				return end // "Hyatt Regency Houston", "Chiang Mai"
+			}
+		}
+	}
 	if n > 1 && notPerson(s, toks[0].a, end) || placeFollows(s, end) || eventFollows(s, end) {
 		return end
 	}
@@ -1231,4 +1238,83 @@ func cueAfter(s string, e int) float64 {
 		e = c
 	}
 	return v
+}
+
+// repeatNames finds again, anywhere in the text, the words of the person
+// names that the scan found: "Manuel Belgrano ... Belgrano's army". Only
+// words that are no common word, place or title are carried, at most 64
+// of them; a repeat inside another finding is left to it.
+func (sc *scanner) repeatNames(base int) {
+	r := sc.r
+	if !r.nameOn || sc.first || len(sc.out) == base {
+		return
+	}
+	const size = 128
+	var keys [size]uint64
+	nk := 0
+	s := sc.s
+	n := len(sc.out)
+	for _, f := range sc.out[base:n] {
+		if f.Entity != PersonName || nk >= size/2 {
+			continue
+		}
+		for p := f.Start; p < f.End; {
+			e := capWord(s, p)
+			if e < 0 || e > f.End {
+				p = nextWord(s, p, f.End)
+				continue
+			}
+			if e-p >= 3 && lookupAll(s, p, e)&(fCommon|fStop|fGeneric|fHonor|fMonth|fPlaceName|fPlace|fDear|fClosing|fOrgWord|fRole) == 0 {
+				h := foldHash(s, p, e) | 1
+				k := h & (size - 1)
+				for keys[k] != 0 && keys[k] != h {
+					k = (k + 1) & (size - 1)
+				}
+				if keys[k] == 0 {
+					keys[k] = h
+					nk++
+				}
+			}
+			p = nextWord(s, e, f.End)
+		}
+	}
+	if nk == 0 {
+		return
+	}
+	cur := base
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(isUpper(c) || c >= 0xc0) || !tokenStart(s, i) {
+			continue
+		}
+		e := capWord(s, i)
+		if e < 0 {
+			continue
+		}
+		h := foldHash(s, i, e) | 1
+		k := h & (size - 1)
+		for keys[k] != 0 && keys[k] != h {
+			k = (k + 1) & (size - 1)
+		}
+		if keys[k] == h {
+			for cur < n && sc.out[cur].End <= i {
+				cur++
+			}
+			if !(cur < n && sc.out[cur].Start < e) {
+				sc.emit(ePersonName, i, e, 0.6, "name.repeat")
+			}
+		}
+		i = e - 1
+	}
+}
+
+// nextWord returns the start of the next word after p, before end.
+func nextWord(s string, p, end int) int {
+	for p < end && isWord(s[p]) {
+		p++
+	}
+	for p < end && !isWord(s[p]) {
+		p++
+	}
+	return p
 }

@@ -421,6 +421,7 @@ func (r *Redactor) find(s string, dst []Finding) []Finding {
 	base := len(dst)
 	sc := scanner{r: r, s: s, out: dst}
 	sc.run()
+	sc.repeatNames(base)
 	sc.runExtra()
 	if len(sc.out) == base {
 		return sc.out

@@ -14,6 +14,7 @@ import (
 	"compress/gzip"
 	"database/sql"
 	"encoding/csv"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"log"
@@ -36,6 +37,13 @@ const (
 	place  = 'p' // a city
 	major  = 'P' // a country, capital, continent or US state
 )
+
+// demonyms are nationality, regional and faith words, written out here.
+var demonyms = "American Americans Canadian Canadians Mexican Mexicans British Briton Britons Irish Scottish Welsh Australian Australians Brazilian Argentine Argentinian Chilean Colombian Peruvian Venezuelan Cuban Haitian Dominican Jamaican Puerto Rican Salvadoran Guatemalan Honduran Nicaraguan " +
+	"European Europeans African Africans Asian Asians Latino Latina Latinos Latinas Hispanic Hispanics Caribbean Nordic Scandinavian Arab Arabs Arabian Persian Iranian Iraqi Iraqis Syrian Lebanese Israeli Israelis Palestinian Palestinians Jordanian Egyptian Moroccan Algerian Tunisian Libyan Saudi Yemeni Emirati Kuwaiti Qatari Turkish Kurdish Afghan Pakistani Pakistanis Indian Indians Bangladeshi Nepali Sri Lankan Chinese Japanese Korean Koreans Vietnamese Thai Filipino Filipinos Filipina Indonesian Malaysian Cambodian Laotian Burmese Mongolian Tibetan Taiwanese " +
+	"Russian Russians Ukrainian Ukrainians Polish Czech Slovak Hungarian Romanian Bulgarian Serbian Croatian Bosnian Albanian Greek Greeks Italian Italians Spanish Spaniard Portuguese French Frenchman German Germans Dutch Belgian Swiss Austrian Danish Swedish Norwegian Finnish Icelandic Estonian Latvian Lithuanian Nigerian Ghanaian Kenyan Ethiopian Somali Somalis Sudanese Congolese Ugandan Tanzanian Zimbabwean Senegalese Cameroonian " +
+	"Christian Christians Catholic Catholics Protestant Protestants Baptist Baptists Methodist Lutheran Presbyterian Anglican Orthodox Mormon Mormons Jewish Jew Jews Muslim Muslims Moslem Islamic Sunni Sunnis Shia Shiite Shiites Hindu Hindus Sikh Sikhs Buddhist Buddhists Quaker Amish Evangelical " +
+	"Democrat Democrats Democratic Republican Republicans Liberal Liberals Conservative Conservatives Labour Tory Tories Socialist Communist Marxist Nazi Nazis Soviet Victorian Medieval Renaissance Baroque Gothic Celtic Roman Romans Byzantine Ottoman Viking Vikings Aztec Mayan Inca"
 
 // usStates are the US states and territories, written out here.
 var usStates = "Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia|Hawaii|Idaho|Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|Massachusetts|Michigan|Minnesota|Mississippi|Missouri|Montana|Nebraska|Nevada|New Hampshire|New Jersey|New Mexico|New York|North Carolina|North Dakota|Ohio|Oklahoma|Oregon|Pennsylvania|Rhode Island|South Carolina|South Dakota|Tennessee|Texas|Utah|Vermont|Virginia|Washington|West Virginia|Wisconsin|Wyoming|Puerto Rico|Guam|America|Europe|Asia|Africa|Oceania|Antarctica|Australia|England|Scotland|Wales|Britain|Texas|Hollywood|Manhattan|Brooklyn|Queens|Bronx|Harlem|Chicago|Boston|Seattle|Detroit|Dallas|Houston|Phoenix|Atlanta|Miami|Denver|Portland|Austin|Memphis|Nashville|Orlando|Tampa|Oakland|Sacramento|Baltimore|Philadelphia|Pittsburgh|Cleveland|Cincinnati|Milwaukee|Minneapolis|Cambridge|Oxford|Manchester|Liverpool|Birmingham|Glasgow|Edinburgh|Dublin|Toronto|Vancouver|Montreal|Sydney|Melbourne|Brisbane|Perth|Auckland|Mumbai|Delhi|Shanghai|Beijing|Tokyo|Osaka|Seoul|Istanbul|Dubai|Barcelona|Munich|Milan|Naples|Venice|Florence|Hamburg|Frankfurt|Zurich|Geneva"
@@ -146,6 +154,24 @@ func main() {
 	}
 	for _, w := range strings.Split(usStates, "|") {
 		add(w, major)
+	}
+	// languages (countries-list) and nationality or faith words (written
+	// here): capitalised, but never a person's name in running text
+	lb, err := os.ReadFile(filepath.Join(*npm, "countries", "languages.min.json"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	var langs map[string]struct{ Name string }
+	if err := json.Unmarshal(lb, &langs); err != nil {
+		log.Fatal(err)
+	}
+	for _, l := range langs {
+		for _, w := range strings.Fields(l.Name) {
+			add(w, common)
+		}
+	}
+	for _, w := range strings.Fields(demonyms) {
+		add(w, common)
 	}
 	for _, w := range lines(filepath.Join(*npm, "cities-list", "package", "list.txt")) {
 		if !*cities {
