@@ -1306,6 +1306,21 @@ func (sc *scanner) repeatNames(base int) {
 		}
 		i = e - 1
 	}
+	// merge the repeats (in order) into the scan's findings (in order), so
+	// that resolve's sort finds one sorted run
+	if m := len(sc.out) - n; m > 0 {
+		merged := make([]Finding, 0, len(sc.out)-base)
+		a, b := sc.out[base:n], sc.out[n:]
+		for len(a) > 0 && len(b) > 0 {
+			if b[0].Start < a[0].Start {
+				merged, b = append(merged, b[0]), b[1:]
+			} else {
+				merged, a = append(merged, a[0]), a[1:]
+			}
+		}
+		merged = append(append(merged, a...), b...)
+		copy(sc.out[base:], merged)
+	}
 }
 
 // nextWord returns the start of the next word after p, before end.
