@@ -403,6 +403,11 @@ func (sc *scanner) upper(i int) int {
 	if e2 := sc.looseName(i); e2 > 0 {
 		return e2
 	}
+	if j := alphaEnd(sc.s, i); j-i <= 6 && j < len(sc.s) && (sc.s[j] == ' ' || sc.s[j] == '\'') {
+		if e2 := sc.upperCue(i, j); e2 > 0 {
+			return e2
+		}
+	}
 	return e
 }
 
@@ -1332,4 +1337,88 @@ func nextWord(s string, p, end int) int {
 		p++
 	}
 	return p
+}
+
+// lowerCues finds lower-case names after a strong cue in chat-like text:
+// "my name is eva kleist", "i'm tanner". The scanner does not stop at
+// lower-case letters, so "name is" is searched for with strings.Index and
+// "i'm" from each apostrophe, both fast on text that has none; capitalised
+// cues ("Hi eva", "I'm eva") are handled by upper.
+func (sc *scanner) lowerCues() {
+	s := sc.s
+	for off := 0; ; {
+		k := strings.Index(s[off:], "name is ")
+		if k < 0 {
+			break
+		}
+		off += k + 8
+		sc.lowerName(off)
+		if sc.done {
+			return
+		}
+	}
+	for off := 0; ; {
+		k := strings.IndexByte(s[off:], '\'')
+		if k < 0 {
+			break
+		}
+		a := off + k
+		off = a + 1
+		if a > 0 && a+2 < len(s) && s[a-1] == 'i' && (a == 1 || !isAlpha(s[a-2])) && s[a+1] == 'm' && s[a+2] == ' ' {
+			sc.lowerName(a + 3)
+			if sc.done {
+				return
+			}
+		}
+	}
+}
+
+// lowerName reports a lower-case name at p after a strong cue: a known
+// name part that is no common word, with a second name word when one
+// follows.
+func (sc *scanner) lowerName(p int) int {
+	s := sc.s
+	if p >= len(s) || !isLower(s[p]) {
+		return 0
+	}
+	e := letterRun(s, p)
+	f := lookupAll(s, p, e)
+	if f&(fCommon|fStop|fGeneric|fMonth|fPlaceName|fHonor|fCue|fSaid|fNameCue) != 0 {
+		return 0
+	}
+	if f&(fGiven|fLexGiven|fName|fSurname) == 0 {
+		return 0
+	}
+	end := e
+	if q := gap(s, e); q > 0 && isLower(s[q]) {
+		e2 := letterRun(s, q)
+		if f2 := lookupAll(s, q, e2); f2&(fName|fSurname|fGiven|fLexGiven) != 0 && f2&(fCommon|fStop|fGeneric|fSaid|fMonth) == 0 {
+			end = e2
+		}
+	}
+	if wordEnd(s, end) && sc.emit(ePersonName, p, end, 0.55, "name.lowercue") {
+		return end
+	}
+	return 0
+}
+
+// upperCue handles a capitalised cue word at i ending at j followed by a
+// lower-case name: "Hi eva", "Hey tanner", "I'm eva", "I am eva".
+func (sc *scanner) upperCue(i, j int) int {
+	s := sc.s
+	switch {
+	case j-i == 1 && s[i] == 'I':
+		if strings.HasPrefix(s[j:], "'m ") {
+			return sc.lowerName(j + 3)
+		}
+		if strings.HasPrefix(s[j:], " am ") {
+			return sc.lowerName(j + 4)
+		}
+		return 0
+	case lookupAll(s, i, j)&fCue != 0:
+		if q := gap(s, j); q > 0 {
+			return sc.lowerName(q)
+		}
+	}
+	return 0
 }

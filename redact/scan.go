@@ -55,12 +55,15 @@ func lower(c byte) byte {
 // or follows a byte that is not part of a word.
 func tokenStart(s string, i int) bool { return i == 0 || !isWord(s[i-1]) }
 
-// glued reports whether position i follows a word byte or the closing
-// bracket of a box a first pass left: a candidate starting there is part
-// of something else ("[IP_ADDRESS]+5623..." was "::13+5623...", and
-// "[PERSON_NAME]::12" was "Dear Ann::12"), so redacting twice changes
-// nothing.
-func glued(s string, i int) bool { return i > 0 && (isWord(s[i-1]) || s[i-1] == ']') }
+// glued reports whether position i follows a word byte, the closing
+// bracket of a box a first pass left, or a masking star: a candidate
+// starting there is part of something else ("[IP_ADDRESS]+5623..." was
+// "::13+5623...", "[PERSON_NAME]::12" was "Dear Ann::12", and
+// "****5432::" was an IBAN whose last four digits a mask kept), so
+// redacting twice changes nothing.
+func glued(s string, i int) bool {
+	return i > 0 && (isWord(s[i-1]) || s[i-1] == ']' || s[i-1] == '*')
+}
 
 // wordEnd reports whether position j ends a word: it is past the end or
 // at a byte that is not part of a word.
@@ -156,6 +159,9 @@ func (sc *scanner) run() {
 			next = i + 1
 		}
 		i = next
+	}
+	if sc.r.nameOn {
+		sc.lowerCues()
 	}
 }
 
