@@ -920,7 +920,7 @@ func (sc *scanner) looseName(i int) int {
 		e := capWord(s, p)
 		if e < 0 {
 			if n == 0 {
-				return 0
+				return sc.capsLoose(i)
 			}
 			// an initial or a particle inside a name: "Emmett S. Davis",
 			// "Henrique Lopes de Mendonça"
@@ -1007,12 +1007,15 @@ func (sc *scanner) looseName(i int) int {
 		if toks[0].f&(fAmbig|fLexAmbig) != 0 && last >= 0.15 {
 			first = 0.3 // "Bill McKechnie"
 		}
+		if first >= 0.45 && last == 0 && toks[n-1].f&(fName|fSurname) != 0 {
+			last = 0.1 // "Corey Partridge": a surname that is also a word
+		}
 		if first <= 0 || last < 0 {
 			return 0
 		}
 		score = first + last + cue
-		if first >= 0.15 && last >= 0.15 && (toks[0].f|toks[n-1].f)&fCommon == 0 {
-			score += 0.1 // two capitalised words no list calls common
+		if first >= 0.15 && last >= 0.15 && toks[n-1].f&fCommon == 0 && (toks[0].f&fCommon == 0 || toks[0].f&(fAmbig|fLexAmbig) != 0) {
+			score += 0.1 // two capitalised words no list calls common: "Bob Maumill"
 		}
 		if sent && toks[0].f&(fGiven|fLexGiven|fName|fSurname) == 0 {
 			score -= 0.1
@@ -1236,6 +1239,9 @@ func cueAfter(s string, e int) float64 {
 		if lookupAll(s, q, c)&fSaid != 0 {
 			return v + 0.15
 		}
+		if c-q > 4 && s[c-2:c] == "ed" {
+			return v + 0.1 // a verb in the past: "Hitzig published"
+		}
 		// one adverb may stand between: "Cabral also holds"
 		if !(c-q > 3 && s[c-2:c] == "ly" || lowerIn(adverbs, s, q, c)) {
 			return v
@@ -1260,7 +1266,9 @@ func (sc *scanner) repeatNames(base int) {
 	s := sc.s
 	n := len(sc.out)
 	for _, f := range sc.out[base:n] {
-		if f.Entity != PersonName || nk >= size/2 {
+		// carry only names with two words or strong evidence: a lone
+		// word found on weak evidence would spread its error
+		if f.Entity != PersonName || nk >= size/2 || f.Score < 0.6 && strings.IndexByte(s[f.Start:f.End], ' ') < 0 {
 			continue
 		}
 		for p := f.Start; p < f.End; {
@@ -1419,6 +1427,61 @@ func (sc *scanner) upperCue(i, j int) int {
 		if q := gap(s, j); q > 0 {
 			return sc.lowerName(q)
 		}
+	}
+	return 0
+}
+
+// capsLoose weighs a name written in capitals at i ("JOHN Q. SMITH",
+// "love you JUSTIN"): a frequent given name that is no common word, then
+// up to two more name words; alone, only when the words around it are not
+// in capitals too (a shouted sentence or a heading).
+func (sc *scanner) capsLoose(i int) int {
+	s := sc.s
+	e := capsWord(s, i)
+	if e < 0 || e-i <= 3 || e < len(s) && s[e] == '_' || i > 0 && s[i-1] == '[' {
+		return 0 // "MAC", "ED": acronyms; "[MAC_ADDRESS]": a box
+	}
+	f := lookupAll(s, i, e)
+	if f&(fGiven|fLexGiven) == 0 || f&(fCommon|fStop|fGeneric|fHonor|fMonth|fPlaceName|fPlace|fOrgWord) != 0 {
+		return 0
+	}
+	end, words := e, 1
+	p := e
+	for words < 3 {
+		q := gap(s, p)
+		if q < 0 {
+			break
+		}
+		if e2 := initial(s, q); e2 > 0 {
+			if q2 := gap(s, e2); q2 > 0 && capsWord(s, q2) > 0 {
+				q = q2
+			}
+		}
+		e2 := capsWord(s, q)
+		if e2 < 0 {
+			break
+		}
+		f2 := lookupAll(s, q, e2)
+		if f2&(fCommon|fStop|fGeneric|fMonth|fPlace|fOrgWord|fMajorPlace|fSaid|fCue) != 0 && f2&(fSurname|fGiven|fLexGiven) == 0 {
+			if words == 1 {
+				return 0 // "JUSTIN FOLLOW": a shouted sentence
+			}
+			break
+		}
+		end, p = e2, e2
+		words++
+	}
+	if words == 1 {
+		if k := wordBefore(s, i); k < i && isUpper(s[k]) && k+1 < len(s) && isUpper(s[k+1]) {
+			return 0 // "PLEASE JUSTIN"
+		}
+	}
+	score := 0.5
+	if words > 1 {
+		score = 0.6
+	}
+	if sc.emit(ePersonName, i, end, score, "name.caps") {
+		return end
 	}
 	return 0
 }
