@@ -1313,8 +1313,8 @@ func (sc *scanner) repeatNames(base int) {
 			for cur < n && sc.out[cur].End <= i {
 				cur++
 			}
-			if !(cur < n && sc.out[cur].Start < e) {
-				sc.emit(ePersonName, i, e, 0.6, "name.repeat")
+			if !(cur < n && sc.out[cur].Start < e) && !placeFollows(s, e) && !orgFollows(s, e) {
+				sc.emit(ePersonName, i, e, 0.6, "name.repeat") // not "Okonkwo Street"
 			}
 		}
 		i = e - 1
