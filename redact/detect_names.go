@@ -397,7 +397,15 @@ func nameWordsAt(s string, p int) (start, end int, last uint32) {
 func (sc *scanner) upper(i int) int {
 	n := len(sc.out)
 	e := sc.upperRules(i)
-	if sc.done || len(sc.out) != n || !sc.r.nameOn {
+	if sc.done || len(sc.out) != n {
+		return e
+	}
+	if sc.r.addrOn {
+		if e2 := sc.intlAddress(i, alphaEnd(sc.s, i)); e2 > 0 {
+			return e2
+		}
+	}
+	if !sc.r.nameOn {
 		return e
 	}
 	if e2 := sc.looseName(i); e2 > 0 {

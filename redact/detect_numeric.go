@@ -126,6 +126,9 @@ func (sc *scanner) digit(i int) int {
 	}
 	if r.addrOn && g.size(0) <= 6 && s[i] != '0' {
 		sc.address(i, g.b[0])
+		if len(sc.out) == before && g.size(0) <= 4 {
+			sc.numberFirstEuro(i, g.b[0])
+		}
 	}
 	if r.dobOn && g.size(0) <= 2 {
 		sc.dayMonthYear(i, g.b[0])
