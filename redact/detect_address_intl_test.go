@@ -53,3 +53,36 @@ func TestIntlAddresses(t *testing.T) {
 		}
 	}
 }
+
+// TestNationalPhones covers numbers written without a country code
+// (issue 13); the numbers are from ranges set aside for drama or are
+// invented.
+func TestNationalPhones(t *testing.T) {
+	r, err := New(nil)
+	require.NoError(t, err)
+	cases := []struct{ text, want, why string }{
+		{"tel 020 7946 0958", "020 7946 0958", "a London number with a phone word"},
+		{"mobile: 0490 75 40 81", "0490 75 40 81", "an Australian mobile"},
+		{"call 06 12 34 56 78 after six", "06 12 34 56 78", "a French mobile in pairs"},
+		{"Call 345-899-3560x4587 today", "345-899-3560x4587", "an attached extension belongs to the number"},
+		{"invoice 020 7946 0958", "", "no phone context"},
+		{"call 055-555-0142", "", "a US layout with an impossible area code"},
+		{"phone count 0 1 2", "", "too few digits"},
+	}
+	for _, c := range cases {
+		var got []string
+		found := false
+		for _, f := range r.Find(c.text) {
+			if f.Entity != Phone {
+				continue
+			}
+			got = append(got, c.text[f.Start:f.End])
+			found = found || c.text[f.Start:f.End] == c.want
+		}
+		if c.want == "" {
+			assert.Empty(t, got, "negative (%s): %q", c.why, c.text)
+		} else {
+			assert.True(t, found, "positive (%s): %q want %q, got %q", c.why, c.text, c.want, got)
+		}
+	}
+}

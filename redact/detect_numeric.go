@@ -106,6 +106,9 @@ func (sc *scanner) digit(i int) int {
 		sc.ipv4(i, &g)
 		sc.ssn(i, &g)
 		sc.phone(i, &g)
+		if len(sc.out) == before && !sc.done {
+			sc.nationalPhone(i, &g)
+		}
 		sc.card(i, &g)
 		if g.n >= 5 && g.digits >= 19 {
 			sc.innerCard(&g)
