@@ -59,7 +59,7 @@ var generic = "sir madam madame resident residents customer customers neighbor n
 	" treasurer assessor inspector borrower borrowers lender lenders guarantor guarantors grantor grantee licensee licensor lessor lessee buyer seller purchaser vendor contractor subcontractor consultant company billing support payroll accounts finance permits permitting planning records administrator coordinator representative agent folks everyone madams"
 var stopWords = "street st avenue ave road rd boulevard blvd drive dr lane ln way court ct place pl terrace ter parkway pkwy circle cir highway hwy square sq trail trl alley plaza" +
 	" county city town village township department dept office council board committee commission center centre library school college university hospital clinic company co inc llc ltd corp corporation bank trust services service utilities utility water electric gas power energy authority district police fire station airport bridge lake mountain heights hills beach island harbor creek group foundation association society club project program plan act law code section chapter article policy report form request records account agreement state federal national public private north south east west" +
-	" monday tuesday wednesday thursday friday saturday sunday" +
+	" monday tuesday wednesday thursday friday saturday sunday christmas easter thanksgiving halloween hanukkah chanukah ramadan eid diwali kwanzaa passover pentecost lent advent valentine valentines" +
 	" the a an and or of for to in on at by with from this that these those we our you your they their it its is are was were be been please thank hello hi yes no not new old dear re fw fwd subject date" +
 	" park garden gardens plaza mall market museum theater theatre church temple stadium arena hotel inn motel cafe restaurant grill pharmacy store shop market"
 
@@ -985,7 +985,7 @@ func (sc *scanner) looseName(i int) int {
 		return end
 	}
 	sent, cue := cueBefore(s, i)
-	if cue < 0 {
+	if cue <= -1 {
 		return end // the tail of a longer capitalised phrase: "North Carolina"
 	}
 	var score float64
@@ -1072,7 +1072,7 @@ func tokenValue(f uint32) float64 {
 	case f&fSurname != 0:
 		return 0.35
 	case f&fName != 0:
-		return 0.3
+		return 0.4
 	case f&fPlaceName != 0:
 		return 0.05
 	}
@@ -1194,6 +1194,8 @@ func cueBefore(s string, i int) (sentence bool, cue float64) {
 		}
 	case b-a == 2 && equalFoldLower(s[a:b], "by"):
 		return false, 0.15
+	case lowerIn(locatives, s, a, b):
+		return false, -0.1 // "in Ontario", "near Basel": more often a place
 	case b-a <= 4 && (equalFoldLower(s[a:b], "to") || equalFoldLower(s[a:b], "with")):
 		// "I spoke to Lakshmi", "met with Gregory"
 		q := a
@@ -1219,6 +1221,10 @@ func sentenceAt(s string, a int) bool {
 	}
 	return k == 0 || s[k-1] == '.' || s[k-1] == '!' || s[k-1] == '?' || s[k-1] == '\n'
 }
+
+// locatives are prepositions after which a lone capitalised word is more
+// often a place than a person.
+var locatives = map[string]bool{"in": true, "at": true, "near": true, "from": true, "across": true, "outside": true, "around": true, "via": true, "into": true, "towards": true, "toward": true}
 
 // talkVerbs make "to" or "with" after them a cue for a name: "I spoke to
 // Lakshmi", "met with Gregory".
