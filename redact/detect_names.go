@@ -59,7 +59,7 @@ var generic = "sir madam madame resident residents customer customers neighbor n
 	" treasurer assessor inspector borrower borrowers lender lenders guarantor guarantors grantor grantee licensee licensor lessor lessee buyer seller purchaser vendor contractor subcontractor consultant company billing support payroll accounts finance permits permitting planning records administrator coordinator representative agent folks everyone madams"
 var stopWords = "street st avenue ave road rd boulevard blvd drive dr lane ln way court ct place pl terrace ter parkway pkwy circle cir highway hwy square sq trail trl alley plaza" +
 	" county city town village township department dept office council board committee commission center centre library school college university hospital clinic company co inc llc ltd corp corporation bank trust services service utilities utility water electric gas power energy authority district police fire station airport bridge lake mountain heights hills beach island harbor creek group foundation association society club project program plan act law code section chapter article policy report form request records account agreement state federal national public private north south east west" +
-	" monday tuesday wednesday thursday friday saturday sunday christmas easter thanksgiving halloween hanukkah chanukah ramadan eid diwali kwanzaa passover pentecost lent advent valentine valentines" +
+	" monday tuesday wednesday thursday friday saturday sunday christmas easter thanksgiving halloween hanukkah chanukah ramadan eid diwali kwanzaa passover pentecost lent advent valentine valentines aries taurus gemini cancer leo virgo libra scorpio sagittarius capricorn aquarius pisces" +
 	" the a an and or of for to in on at by with from this that these those we our you your they their it its is are was were be been please thank hello hi yes no not new old dear re fw fwd subject date" +
 	" park garden gardens plaza mall market museum theater theatre church temple stadium arena hotel inn motel cafe restaurant grill pharmacy store shop market"
 
@@ -948,6 +948,9 @@ func (sc *scanner) looseName(i int) int {
 			break
 		}
 		f := lookupAll(s, p, e)
+		if f == 0 && surnameShape(s, p, e) {
+			f = fName // "Wojciechowski", "Oyelaran", "Papadopoulos"
+		}
 		if n > 0 && (f&(fOrgWord|fPlace) != 0 || f&fStop != 0 && e-p > 3 && f&(fGiven|fSurname|fLexGiven) == 0) {
 			// "Acme Holdings LLC", "Jordan Park", "Lincoln Elementary",
 			// "Jordan County": an organisation or a place
@@ -974,6 +977,19 @@ func (sc *scanner) looseName(i int) int {
 	if n == 0 {
 		return 0
 	}
+	sent, cue := cueBefore(s, i)
+	if cue <= -1 {
+		return end // the tail of a longer capitalised phrase: "North Carolina"
+	}
+	if i > 0 && (s[i-1] == '@' || s[i-1] == '#') || end < len(s) && (s[end] == '_' || s[end] == '@') {
+		return end // a handle, a hashtag or an e-mail's local part
+	}
+	if n > 1 && lowerIn(placePrefixes, s, toks[0].a, toks[0].b) {
+		return end // "San Diego", "Santa Fe", "Fort Worth"
+	}
+	if n == 1 && toks[0].b-toks[0].a < 3 && cue < 0.4 {
+		return 0 // "Wi- Fi", "Te amo"
+	}
 	if n > 1 {
 		for k := 0; k < n; k++ {
 			if toks[k].f&fMajorPlace != 0 {
@@ -984,10 +1000,7 @@ func (sc *scanner) looseName(i int) int {
 	if n > 1 && notPerson(s, toks[0].a, end) || placeFollows(s, end) || eventFollows(s, end) {
 		return end
 	}
-	sent, cue := cueBefore(s, i)
-	if cue <= -1 {
-		return end // the tail of a longer capitalised phrase: "North Carolina"
-	}
+
 	var score float64
 	if n == 1 {
 		f := toks[0].f
@@ -1225,6 +1238,9 @@ func sentenceAt(s string, a int) bool {
 // locatives are prepositions after which a lone capitalised word is more
 // often a place than a person.
 var locatives = map[string]bool{"in": true, "at": true, "near": true, "from": true, "across": true, "outside": true, "around": true, "via": true, "into": true, "towards": true, "toward": true}
+
+// placePrefixes start place names that read like "First Last".
+var placePrefixes = map[string]bool{"san": true, "santa": true, "santo": true, "sao": true, "los": true, "las": true, "fort": true, "port": true, "mount": true, "mt": true, "lake": true, "saint": true, "sainte": true, "new": true, "north": true, "south": true, "east": true, "west": true, "upper": true, "lower": true, "greater": true}
 
 // talkVerbs make "to" or "with" after them a cue for a name: "I spoke to
 // Lakshmi", "met with Gregory".
@@ -1498,4 +1514,24 @@ func (sc *scanner) capsLoose(i int) int {
 		return end
 	}
 	return 0
+}
+
+// surnameEnds are endings typical of family names in many languages,
+// written for this package: Slavic, Baltic, Nordic, Greek, Armenian,
+// Georgian, Turkish, Romanian, Italian, Spanish and Portuguese, South
+// Asian and Yoruba.
+var surnameEnds = []string{"ski", "ska", "sky", "wicz", "owicz", "enko", "ovic", "evic", "vich", "ovna", "ova", "eva", "ov", "ev", "uk", "chuk", "czak", "czyk", "sson", "ssen", "sen", "poulos", "opoulos", "ides", "akis", "yan", "ian", "shvili", "dze", "oglu", "escu", "elli", "etti", "ini", "ucci", "ez", "aes", "eira", "anathan", "wala", "appa", "amurthy", "ola", "ade", "nwa"}
+
+// surnameShape reports whether the word s[a:b], which no list knows, ends
+// like a family name and is long enough for the ending to mean something.
+func surnameShape(s string, a, b int) bool {
+	if b-a < 6 {
+		return false
+	}
+	for _, e := range surnameEnds {
+		if b-a > len(e)+2 && equalFoldLower(s[b-len(e):b], e) {
+			return true
+		}
+	}
+	return false
 }
