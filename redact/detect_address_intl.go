@@ -323,3 +323,71 @@ func (sc *scanner) euroCity(e int) int {
 	}
 	return e
 }
+
+// addrCueWords before a house number make one or two capitalised words
+// after it a street even without a suffix: "lives at 19 Ellery".
+var addrCueWords = map[string]bool{"at": true, "on": true, "lives": true, "live": true, "living": true, "moved": true, "move": true, "located": true, "resides": true, "reside": true, "address": true, "to": true, "from": true}
+
+// bareStreet matches a house number and one or two capitalised words that
+// end the phrase, after an address cue or after a name and a comma: "Lan
+// Nguyen, 84 Inman", "she lives at 19 Ellery." It returns the end or 0.
+func (sc *scanner) bareStreet(i, j int) int {
+	s := sc.s
+	if j-i > 5 || s[i] == '0' {
+		return 0
+	}
+	// the cue before the number
+	k := i
+	for k > 0 && s[k-1] == ' ' {
+		k--
+	}
+	if k == i || k == 0 {
+		return 0
+	}
+	cue := false
+	if s[k-1] == ',' {
+		// "Lan Nguyen, 84 Inman": a capitalised word before the comma
+		w := k - 1
+		a := w
+		for a > 0 && (isAlpha(s[a-1]) || s[a-1] >= 0x80) {
+			a--
+		}
+		cue = a < w && (isUpper(s[a]) || s[a] >= 0xc0) && lookupAll(s, a, w)&(fCommon|fStop|fMonth) == 0
+	} else if isAlpha(s[k-1]) {
+		a := k
+		for a > 0 && isAlpha(s[a-1]) {
+			a--
+		}
+		cue = k-a <= 8 && lowerIn(addrCueWords, s, a, k)
+	}
+	if !cue {
+		return 0
+	}
+	p := gap(s, j)
+	if p < 0 {
+		return 0
+	}
+	end := -1
+	for w := 0; w < 2; w++ {
+		e := capWord(s, p)
+		if e < 0 {
+			break
+		}
+		if f := lookupAll(s, p, e); f&(fStop|fMonth|fGeneric|fOrgWord|fHonor|fPlace) != 0 {
+			return 0
+		}
+		end = e
+		q := gap(s, e)
+		if q < 0 {
+			break
+		}
+		p = q
+	}
+	if end < 0 || end < len(s) && !(s[end] == ',' || s[end] == '.' || s[end] == ';' || s[end] == '\n' || s[end] == '\r' || s[end] == ')') {
+		return 0
+	}
+	if sc.emit(ePostalAddress, i, end, 0.55, "address.bare") {
+		return end
+	}
+	return 0
+}

@@ -86,3 +86,33 @@ func TestNationalPhones(t *testing.T) {
 		}
 	}
 }
+
+// TestBareStreets covers streets without a suffix after an address cue.
+func TestBareStreets(t *testing.T) {
+	r, err := New(nil)
+	require.NoError(t, err)
+	cases := []struct{ text, want, why string }{
+		{"Lan Nguyen, 84 Inman", "84 Inman", "a name, a comma, a house number and a street"},
+		{"she lives at 19 Ellery.", "19 Ellery", "lives at, a number, a street"},
+		{"10 Downing", "", "no cue before the number"},
+		{"at 5 Days Inn", "", "a hotel"},
+		{"The team of 12 Engineers, all", "", "a count"},
+		{"on 12 March, the board met", "", "a date"},
+	}
+	for _, c := range cases {
+		var got []string
+		found := false
+		for _, f := range r.Find(c.text) {
+			if f.Entity != PostalAddress {
+				continue
+			}
+			got = append(got, c.text[f.Start:f.End])
+			found = found || c.text[f.Start:f.End] == c.want
+		}
+		if c.want == "" {
+			assert.Empty(t, got, "negative (%s): %q", c.why, c.text)
+		} else {
+			assert.True(t, found, "positive (%s): %q want %q, got %q", c.why, c.text, c.want, got)
+		}
+	}
+}

@@ -132,6 +132,9 @@ func (sc *scanner) digit(i int) int {
 		if len(sc.out) == before && g.size(0) <= 4 {
 			sc.numberFirstEuro(i, g.b[0])
 		}
+		if len(sc.out) == before && g.n == 1 {
+			sc.bareStreet(i, g.b[0])
+		}
 	}
 	if r.dobOn && g.size(0) <= 2 {
 		sc.dayMonthYear(i, g.b[0])
