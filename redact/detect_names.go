@@ -1207,6 +1207,20 @@ func cueBefore(s string, i int) (sentence bool, cue float64) {
 		}
 	case b-a == 2 && equalFoldLower(s[a:b], "by"):
 		return false, 0.15
+	case b-a == 2 && equalFoldLower(s[a:b], "of"):
+		// "City of Springfield", "University of Ghana": a place or an
+		// organisation's name
+		q := a
+		for q > 0 && s[q-1] == ' ' {
+			q--
+		}
+		w := q
+		for w > 0 && q-w < 16 && isAlpha(s[w-1]) {
+			w--
+		}
+		if w < q && isUpper(s[w]) && lookupAll(s, w, q)&(fStop|fPlace|fOrgWord|fGeneric) != 0 {
+			return false, -1
+		}
 	case lowerIn(locatives, s, a, b):
 		return false, -0.1 // "in Ontario", "near Basel": more often a place
 	case b-a <= 4 && (equalFoldLower(s[a:b], "to") || equalFoldLower(s[a:b], "with")):
