@@ -1013,10 +1013,14 @@ func (sc *scanner) looseName(i int) int {
 		case f&fPlaceName != 0 && f&(fGiven|fLexGiven) == 0 && v > 0.2:
 			v = 0.2
 		}
+		after := cueAfter(s, end)
+		if f&(fAmbig|fLexAmbig) != 0 && f&fMonth == 0 && after >= 0.15 && v < 0.35 {
+			v = 0.35 // "Matt has confirmed", "Barb says": a nickname that is also a word, before a verb
+		}
 		if v <= 0 && cue < 0.45 {
 			return 0
 		}
-		score = v + cue + cueAfter(s, end)
+		score = v + cue + after
 		if !sent || v >= 0.45 {
 			score += 0.05
 		}
