@@ -977,6 +977,14 @@ func (sc *scanner) looseName(i int) int {
 	if n == 0 {
 		return 0
 	}
+	if k := i; k > 0 {
+		for k > 0 && s[k-1] == ' ' {
+			k--
+		}
+		if k > 0 && s[k-1] == ']' {
+			return 0 // after a box a first pass left, the context is gone: stay idempotent
+		}
+	}
 	sent, cue := cueBefore(s, i)
 	if cue <= -1 {
 		return end // the tail of a longer capitalised phrase: "North Carolina"
