@@ -77,13 +77,13 @@ func (sc *scanner) emitAddr(i, end int, score float64, rule string) int {
 }
 
 // unitLineWords are the unit words that make a line of an address alone.
-var unitLineWords = map[string]bool{"apt": true, "apartment": true, "suite": true, "ste": true, "unit": true}
+var unitLineWords = newWordSet("apt apartment suite ste unit")
 
 // unitLine matches a unit alone at the start of a line or after a comma:
 // "Apt. 297", "Suite 12", "Unit 4B".
 func (sc *scanner) unitLine(i, j int) int {
 	s := sc.s
-	if !lowerIn(unitLineWords, s, i, j) {
+	if !unitLineWords.has(s, i, j) {
 		return 0 // not "Room 12B", "Floor 3"
 	}
 	k := i
@@ -178,7 +178,7 @@ var euroStreetEnds = []string{"straße", "strasse", "str.", "gasse", "weg", "pla
 
 // euroStreetWords start a street name before (or after) the number: "Calle
 // Mayor 5", "12 Rue de la Paix", "Via Roma 3".
-var euroStreetWords = map[string]bool{"rue": true, "via": true, "viale": true, "piazza": true, "calle": true, "avenida": true, "rua": true, "carrer": true, "chemin": true, "quai": true, "allée": true, "impasse": true, "cours": true, "plac": true, "ulica": true, "strada": true, "travessa": true, "paseo": true, "largo": true, "corso": true}
+var euroStreetWords = newWordSet("rue via viale piazza calle avenida rua carrer chemin quai impasse cours plac ulica strada travessa paseo largo corso")
 
 // euroStreet matches a street name then a house number at i ("Hauptstraße
 // 12", "Calle Mayor 5, 28013 Madrid", "Via Roma 3").
@@ -205,7 +205,7 @@ func (sc *scanner) euroStreet(i int) int {
 			return 0
 		}
 	} else {
-		if !lowerIn(euroStreetWords, s, i, e) {
+		if !euroStreetWords.has(s, i, e) {
 			return 0
 		}
 		// one to three more words: "Calle Mayor", "Via dei Mille"
@@ -248,6 +248,15 @@ func (sc *scanner) intlAddress(i, j int) int {
 	if j < len(s) && isDigit(s[j]) && j-i <= 2 {
 		return sc.postcode(i)
 	}
+	// every rule below needs a number after the word, or a street word,
+	// or an APO line: most capitalised words stop here
+	k := j
+	if k < len(s) && s[k] == '.' {
+		k++ // "Apt. 297", "Hauptstr. 12"
+	}
+	if q := gap(s, k); !(q > 0 && (isDigit(s[q]) || s[q] == '#') || j-i == 3 && isUpper(s[i+1]) || euroStreetWords.has(s, i, j)) {
+		return 0
+	}
 	if j-i == 3 || j-i == 4 {
 		if e := sc.militaryAddress(i, j); e > 0 {
 			return e
@@ -262,7 +271,7 @@ func (sc *scanner) intlAddress(i, j int) int {
 }
 
 // euroParticles may stand between a street word and the street's name.
-var euroParticles = map[string]bool{"de": true, "du": true, "des": true, "la": true, "le": true, "les": true, "del": true, "dei": true, "della": true, "di": true, "do": true, "da": true, "dos": true, "das": true, "d": true, "l": true}
+var euroParticles = newWordSet("de du des la le les del dei della di do da dos das d l")
 
 // numberFirstEuro matches a house number then a street word at i: "12 Rue
 // de la Paix, 75008 Paris", "5 Via Roma".
@@ -273,7 +282,7 @@ func (sc *scanner) numberFirstEuro(i, j int) int {
 		return 0
 	}
 	e := alphaEnd(s, q)
-	if !lowerIn(euroStreetWords, s, q, e) || !wordEnd(s, e) {
+	if !euroStreetWords.has(s, q, e) || !wordEnd(s, e) {
 		return 0
 	}
 	// particles, then one or more capitalised words: "Rue de la Paix"
@@ -289,7 +298,7 @@ func (sc *scanner) numberFirstEuro(i, j int) int {
 			break
 		}
 		if isLower(s[r]) {
-			if words > 0 || !lowerIn(euroParticles, s, r, c) {
+			if words > 0 || !euroParticles.has(s, r, c) {
 				break
 			}
 		} else {
@@ -326,7 +335,7 @@ func (sc *scanner) euroCity(e int) int {
 
 // addrCueWords before a house number make one or two capitalised words
 // after it a street even without a suffix: "lives at 19 Ellery".
-var addrCueWords = map[string]bool{"at": true, "on": true, "lives": true, "live": true, "living": true, "moved": true, "move": true, "located": true, "resides": true, "reside": true, "address": true, "to": true, "from": true}
+var addrCueWords = newWordSet("at on lives live living moved move located resides reside address to from")
 
 // bareStreet matches a house number and one or two capitalised words that
 // end the phrase, after an address cue or after a name and a comma: "Lan
@@ -358,7 +367,7 @@ func (sc *scanner) bareStreet(i, j int) int {
 		for a > 0 && isAlpha(s[a-1]) {
 			a--
 		}
-		cue = k-a <= 8 && lowerIn(addrCueWords, s, a, k)
+		cue = k-a <= 8 && addrCueWords.has(s, a, k)
 	}
 	if !cue {
 		return 0

@@ -401,7 +401,7 @@ func (sc *scanner) upper(i int) int {
 		return e
 	}
 	if sc.r.addrOn {
-		if e2 := sc.intlAddress(i, alphaEnd(sc.s, i)); e2 > 0 {
+		if e2 := sc.intlAddress(i, letterRun(sc.s, i)); e2 > 0 {
 			return e2
 		}
 	}
@@ -410,6 +410,11 @@ func (sc *scanner) upper(i int) int {
 	}
 	if e2 := sc.looseName(i); e2 > 0 {
 		return e2
+	}
+	if sc.nKeys > 0 {
+		if e2 := sc.repeatName(i); e2 > 0 {
+			return e2
+		}
 	}
 	if j := alphaEnd(sc.s, i); j-i <= 6 && j < len(sc.s) && (sc.s[j] == ' ' || sc.s[j] == '\'') {
 		if e2 := sc.upperCue(i, j); e2 > 0 {
@@ -992,7 +997,7 @@ func (sc *scanner) looseName(i int) int {
 	if i > 0 && (s[i-1] == '@' || s[i-1] == '#') || end < len(s) && (s[end] == '_' || s[end] == '@') {
 		return end // a handle, a hashtag or an e-mail's local part
 	}
-	if n > 1 && lowerIn(placePrefixes, s, toks[0].a, toks[0].b) {
+	if n > 1 && placePrefixes.has(s, toks[0].a, toks[0].b) {
 		return end // "San Diego", "Santa Fe", "Fort Worth"
 	}
 	if n == 1 && toks[0].b-toks[0].a < 3 && cue < 0.4 {
@@ -1233,7 +1238,7 @@ func cueBefore(s string, i int) (sentence bool, cue float64) {
 		if w < q && isUpper(s[w]) && lookupAll(s, w, q)&(fStop|fPlace|fOrgWord|fGeneric) != 0 {
 			return false, -1
 		}
-	case lowerIn(locatives, s, a, b):
+	case locatives.has(s, a, b):
 		return false, -0.1 // "in Ontario", "near Basel": more often a place
 	case b-a <= 4 && (equalFoldLower(s[a:b], "to") || equalFoldLower(s[a:b], "with")):
 		// "I spoke to Lakshmi", "met with Gregory"
@@ -1245,7 +1250,7 @@ func cueBefore(s string, i int) (sentence bool, cue float64) {
 		for w > 0 && q-w < 10 && isAlpha(s[w-1]) {
 			w--
 		}
-		if w < q && lowerIn(talkVerbs, s, w, q) {
+		if w < q && talkVerbs.has(s, w, q) {
 			return false, 0.2
 		}
 	}
@@ -1263,15 +1268,14 @@ func sentenceAt(s string, a int) bool {
 
 // locatives are prepositions after which a lone capitalised word is more
 // often a place than a person.
-var locatives = map[string]bool{"in": true, "at": true, "near": true, "from": true, "across": true, "outside": true, "around": true, "via": true, "into": true, "towards": true, "toward": true}
+var locatives = newWordSet("in at near from across outside around via into towards toward")
 
 // placePrefixes start place names that read like "First Last".
-var placePrefixes = map[string]bool{"san": true, "santa": true, "santo": true, "sao": true, "los": true, "las": true, "fort": true, "port": true, "mount": true, "mt": true, "lake": true, "saint": true, "sainte": true, "new": true, "north": true, "south": true, "east": true, "west": true, "upper": true, "lower": true, "greater": true}
+var placePrefixes = newWordSet("san santa santo sao los las fort port mount mt lake saint sainte new north south east west upper lower greater")
 
 // talkVerbs make "to" or "with" after them a cue for a name: "I spoke to
 // Lakshmi", "met with Gregory".
-var talkVerbs = map[string]bool{"spoke": true, "speak": true, "talk": true, "talked": true, "wrote": true, "write": true, "sent": true, "send": true,
-	"reach": true, "reached": true, "met": true, "meet": true, "meeting": true, "listen": true, "listened": true, "married": true, "belongs": true, "belonged": true, "gave": true, "give": true, "explained": true, "replied": true, "said": true, "forwarded": true, "forward": true}
+var talkVerbs = newWordSet("spoke speak talk talked wrote write sent send reach reached met meet meeting listen listened married belongs belonged gave give explained replied said forwarded forward")
 
 // cueAfter is the evidence that the words after a single-word candidate
 // ending at e give: a possessive, or a verb that follows a person
@@ -1299,7 +1303,7 @@ func cueAfter(s string, e int) float64 {
 			return v + 0.1 // a verb in the past: "Hitzig published"
 		}
 		// one adverb may stand between: "Cabral also holds"
-		if !(c-q > 3 && s[c-2:c] == "ly" || lowerIn(adverbs, s, q, c)) {
+		if !(c-q > 3 && s[c-2:c] == "ly" || adverbs.has(s, q, c)) {
 			return v
 		}
 		e = c
@@ -1307,51 +1311,61 @@ func cueAfter(s string, e int) float64 {
 	return v
 }
 
-// repeatNames finds again, anywhere in the text, the words of the person
-// names that the scan found: "Manuel Belgrano ... Belgrano's army". Only
-// words that are no common word, place or title are carried, at most 64
-// of them; a repeat inside another finding is left to it.
-func (sc *scanner) repeatNames(base int) {
-	r := sc.r
-	if !r.nameOn || sc.first || len(sc.out) == base {
+// addNameKeys remembers the words of a person name just found at s[a:b],
+// so that later mentions of them alone are found too ("Manuel Belgrano
+// ... Belgrano's army"). Only names of two words or a good score are
+// carried (a lone word found on weak evidence would spread its error),
+// and only words that are no common word, place or title.
+func (sc *scanner) addNameKeys(a, b int, score float64) {
+	s := sc.s
+	if score < 0.6 && strings.IndexByte(s[a:b], ' ') < 0 {
 		return
 	}
-	const size = 128
-	var keys [size]uint64
-	nk := 0
-	s := sc.s
-	n := len(sc.out)
-	for _, f := range sc.out[base:n] {
-		// carry only names with two words or strong evidence: a lone
-		// word found on weak evidence would spread its error
-		if f.Entity != PersonName || nk >= size/2 || f.Score < 0.6 && strings.IndexByte(s[f.Start:f.End], ' ') < 0 {
+	for p := a; p < b && sc.nKeys < len(sc.nameKeys)/2; {
+		e := capWord(s, p)
+		if e < 0 || e > b {
+			p = nextWord(s, p, b)
 			continue
 		}
-		for p := f.Start; p < f.End; {
-			e := capWord(s, p)
-			if e < 0 || e > f.End {
-				p = nextWord(s, p, f.End)
-				continue
+		if e-p >= 3 && lookupAll(s, p, e)&(fCommon|fStop|fGeneric|fHonor|fMonth|fPlaceName|fPlace|fDear|fClosing|fOrgWord|fRole) == 0 {
+			h := foldHash(s, p, e) | 1
+			k := h & uint64(len(sc.nameKeys)-1)
+			for sc.nameKeys[k] != 0 && sc.nameKeys[k] != h {
+				k = (k + 1) & uint64(len(sc.nameKeys)-1)
 			}
-			if e-p >= 3 && lookupAll(s, p, e)&(fCommon|fStop|fGeneric|fHonor|fMonth|fPlaceName|fPlace|fDear|fClosing|fOrgWord|fRole) == 0 {
-				h := foldHash(s, p, e) | 1
-				k := h & (size - 1)
-				for keys[k] != 0 && keys[k] != h {
-					k = (k + 1) & (size - 1)
-				}
-				if keys[k] == 0 {
-					keys[k] = h
-					nk++
-				}
+			if sc.nameKeys[k] == 0 {
+				sc.nameKeys[k] = h
+				sc.nKeys++
+				sc.lastKey = a
 			}
-			p = nextWord(s, e, f.End)
 		}
+		p = nextWord(s, e, b)
 	}
-	if nk == 0 {
-		return
+}
+
+// isNameKey reports whether the capitalised word s[a:b] is a word of a
+// name found earlier in the text.
+func (sc *scanner) isNameKey(a, b int) bool {
+	h := foldHash(sc.s, a, b) | 1
+	k := h & uint64(len(sc.nameKeys)-1)
+	for sc.nameKeys[k] != 0 {
+		if sc.nameKeys[k] == h {
+			return true
+		}
+		k = (k + 1) & uint64(len(sc.nameKeys)-1)
 	}
+	return false
+}
+
+// repeatBefore finds, after the scan, the mentions of name words that
+// come before the name that taught them ("I spoke to Nomvula ... Nomvula
+// Dube"): it rereads the text up to where the last word was learnt, and
+// merges what it finds into the sorted findings.
+func (sc *scanner) repeatBefore(base int) {
+	s := sc.s
+	n := len(sc.out)
 	cur := base
-	for i := 0; i < len(s); i++ {
+	for i := 0; i < sc.lastKey; i++ {
 		c := s[i]
 		if !(isUpper(c) || c >= 0xc0) || !tokenStart(s, i) {
 			continue
@@ -1360,23 +1374,16 @@ func (sc *scanner) repeatNames(base int) {
 		if e < 0 {
 			continue
 		}
-		h := foldHash(s, i, e) | 1
-		k := h & (size - 1)
-		for keys[k] != 0 && keys[k] != h {
-			k = (k + 1) & (size - 1)
-		}
-		if keys[k] == h {
+		if sc.isNameKey(i, e) {
 			for cur < n && sc.out[cur].End <= i {
 				cur++
 			}
-			if !(cur < n && sc.out[cur].Start < e) && !placeFollows(s, e) && !orgFollows(s, e) {
-				sc.emit(ePersonName, i, e, 0.6, "name.repeat") // not "Okonkwo Street"
+			if !(cur < n && sc.out[cur].Start < e) && !placeFollows(s, e) && !orgFollows(s, e) && !(i > 0 && (s[i-1] == '@' || s[i-1] == '#' || s[i-1] == ']')) {
+				sc.emit(ePersonName, i, e, 0.6, "name.repeat")
 			}
 		}
 		i = e - 1
 	}
-	// merge the repeats (in order) into the scan's findings (in order), so
-	// that resolve's sort finds one sorted run
 	if m := len(sc.out) - n; m > 0 {
 		merged := make([]Finding, 0, len(sc.out)-base)
 		a, b := sc.out[base:n], sc.out[n:]
@@ -1390,6 +1397,44 @@ func (sc *scanner) repeatNames(base int) {
 		merged = append(append(merged, a...), b...)
 		copy(sc.out[base:], merged)
 	}
+}
+
+// repeatName reports a run of words of names found earlier at i, unless
+// a street or organisation word follows ("Okonkwo Street"). It returns
+// the end, or 0.
+func (sc *scanner) repeatName(i int) int {
+	s := sc.s
+	e := capWord(s, i)
+	if e < 0 || !sc.isNameKey(i, e) {
+		return 0
+	}
+	end := e
+	for {
+		q := gap(s, end)
+		if q < 0 {
+			break
+		}
+		e2 := capWord(s, q)
+		if e2 < 0 {
+			break
+		}
+		if !sc.isNameKey(q, e2) {
+			// a name word after a known one belongs to the same name:
+			// "Jane" known, "Jane Smith" found whole
+			if f := lookupAll(s, q, e2); tokenValue(f) >= 0.15 && f&(fPlaceName|fPlace|fOrgWord) == 0 {
+				end = e2
+			}
+			break
+		}
+		end = e2
+	}
+	if placeFollows(s, end) || orgFollows(s, end) {
+		return 0
+	}
+	if sc.emit(ePersonName, i, end, 0.6, "name.repeat") {
+		return end
+	}
+	return 0
 }
 
 // nextWord returns the start of the next word after p, before end.

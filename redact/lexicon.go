@@ -126,7 +126,7 @@ var roleWords = "colonel general captain major lieutenant sergeant corporal priv
 var saidWords = "said says told asked wrote writes replied answered explained added noted stated claimed reported called emailed texted thinks thought knows felt feels wants wanted died lives lived was is has had who whose holds held returned born married joined left became served won lost played signed scored retired claims"
 
 // adverbs may stand between a name and its verb: "Cabral also holds".
-var adverbs = map[string]bool{"also": true, "then": true, "later": true, "never": true, "once": true, "still": true, "had": true, "has": true, "just": true, "soon": true, "often": true, "always": true}
+var adverbs = newWordSet("also then later never once still had has just soon often always")
 
 // orgWords make the capitalised words before them an organisation, not a
 // person: "Acme Holdings LLC", "Morgan Partners".

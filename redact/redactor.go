@@ -421,7 +421,9 @@ func (r *Redactor) find(s string, dst []Finding) []Finding {
 	base := len(dst)
 	sc := scanner{r: r, s: s, out: dst}
 	sc.run()
-	sc.repeatNames(base)
+	if sc.nKeys > 0 {
+		sc.repeatBefore(base)
+	}
 	sc.runExtra()
 	if len(sc.out) == base {
 		return sc.out

@@ -114,6 +114,11 @@ type scanner struct {
 
 	hexEnd int // end of the last hex/colon run examined by colon()
 
+	// hashes of the words of person names found so far (addNameKeys)
+	nameKeys [128]uint64
+	nKeys    int
+	lastKey  int // start of the name that taught the last key
+
 	// context cache for the most recent candidate span
 	ctxStart, ctxEnd int
 	ctxPos, ctxNeg   uint64
@@ -198,6 +203,9 @@ func (sc *scanner) emit(id, start, end int, score float64, rule string) bool {
 		Entity: r.ents[id], Category: r.cats[id],
 		Start: start, End: end, Score: score, Rule: rule,
 	})
+	if id == ePersonName {
+		sc.addNameKeys(start, end, score)
+	}
 	return true
 }
 
