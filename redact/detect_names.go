@@ -475,11 +475,6 @@ func (sc *scanner) upperRules(i int) int {
 			}
 		}
 	}
-	if (f == 0 || f == fSurname) && r.nameOn {
-		if e := sc.unknownName(i, j, f); e > 0 {
-			return e
-		}
-	}
 	if f == 0 {
 		return j
 	}
@@ -708,49 +703,6 @@ func (sc *scanner) givenName(i, j int, f uint32) int {
 	}
 	if sc.emit(ePersonName, i, end, score, "name.gazetteer") {
 		return end
-	}
-	return 0
-}
-
-// unknownName matches two capitalised words whose first is not a
-// gazetteer given name: "Kenji Abernathy". Known surname second: reported
-// when a name context word is near; unknown surname: only with context and
-// a lower score.
-func (sc *scanner) unknownName(i, j int, f uint32) int {
-	s := sc.s
-	q := gap(s, j)
-	if capWord(s, i) != j || q < 0 {
-		return 0
-	}
-	w, c := surnameAt(s, q)
-	if c < 0 {
-		return 0
-	}
-	last := lookupWord(s, w, c)
-	if last&(fStop|fGeneric|fPlace|fMonth|fHonor) != 0 && last&fSurname == 0 || last&fPlace != 0 {
-		return 0
-	}
-	if placeFollows(s, c) || orgFollows(s, c) || notPerson(s, i, c) {
-		return 0
-	}
-	// "Term Loan", "Equipment Advance": common words, not a name
-	if lookupAll(s, i, j)&fCommon != 0 && f&fSurname == 0 || lookupAll(s, w, c)&fCommon != 0 && last&fSurname == 0 {
-		return 0
-	}
-	if q := gap(s, c); q > 0 && capWord(s, q) > 0 {
-		return 0 // three or more capitalised words: a title or an organisation
-	}
-	score := 0.15
-	if last&fSurname != 0 {
-		score = 0.3
-	}
-	if emailFollows(s, c) {
-		score += 0.4
-	} else if !sc.hasContext(ePersonName, i, c) {
-		return 0
-	}
-	if sc.emit(ePersonName, i, c, score, "name.context") {
-		return c
 	}
 	return 0
 }
@@ -996,6 +948,9 @@ func (sc *scanner) looseName(i int) int {
 	}
 	if i > 0 && (s[i-1] == '@' || s[i-1] == '#') || end < len(s) && (s[end] == '_' || s[end] == '@') {
 		return end // a handle, a hashtag or an e-mail's local part
+	}
+	if cue < 0.3 && emailFollows(s, end) {
+		cue = 0.3 // "Wei Clark <wei@example.com>"
 	}
 	if n > 1 && placePrefixes.has(s, toks[0].a, toks[0].b) {
 		return end // "San Diego", "Santa Fe", "Fort Worth"
