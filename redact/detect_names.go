@@ -137,6 +137,15 @@ func buildDict() map[string]uint32 {
 // "O’Brien").
 func lookupWord(s string, a, b int) uint32 { return lookupAll(s, a, b) & legacyFlags }
 
+// lookup is lookupAll with a one-word cache: the rules for a capitalised
+// word look its first word up more than once.
+func (sc *scanner) lookup(a, b int) uint32 {
+	if a != sc.lkA || b != sc.lkB {
+		sc.lkA, sc.lkB, sc.lkF = a, b, lookupAll(sc.s, a, b)
+	}
+	return sc.lkF
+}
+
 // lookupAll is lookupWord with the flags of the broad lexicon too.
 func lookupAll(s string, a, b int) uint32 {
 	if b-a > 48 || b <= a {
@@ -464,7 +473,7 @@ func (sc *scanner) upperRules(i int) int {
 	if wl < 2 || wl > 24 {
 		return j
 	}
-	f := lookupWord(s, i, j)
+	f := sc.lookup(i, j) & legacyFlags
 	if r.nameOn && f&(fStop|fGeneric|fHonor|fMonth|fDear|fClosing|fPlace) == 0 {
 		if e := sc.kinName(i); e > 0 {
 			return e
@@ -904,7 +913,7 @@ func (sc *scanner) looseName(i int) int {
 			}
 			break
 		}
-		f := lookupAll(s, p, e)
+		f := sc.lookup(p, e)
 		if f == 0 && surnameShape(s, p, e) {
 			f = fName // "Wojciechowski", "Oyelaran", "Papadopoulos"
 		}

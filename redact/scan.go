@@ -119,6 +119,10 @@ type scanner struct {
 	nKeys    int
 	lastKey  int // start of the name that taught the last key
 
+	// one-word cache of lookup
+	lkA, lkB int
+	lkF      uint32
+
 	// context cache for the most recent candidate span
 	ctxStart, ctxEnd int
 	ctxPos, ctxNeg   uint64
