@@ -1246,6 +1246,10 @@ var talkVerbs = newWordSet("spoke speak talk talked wrote write sent send reach 
 // ("Deborah says").
 func cueAfter(s string, e int) float64 {
 	v := 0.0
+	// "Miranda, you are", "Jess and I": addressed, or paired with the writer
+	if strings.HasPrefix(s[e:], ", you ") || strings.HasPrefix(s[e:], " and I ") || strings.HasPrefix(s[e:], " and me ") {
+		return 0.2
+	}
 	p := e
 	if p < len(s) && s[p] == ' ' {
 		p++ // "Arafat 's" in tokenised text
