@@ -125,10 +125,7 @@ func main() {
 		add(w, name)
 	}
 	// family and given names: humannames
-	for _, w := range lines(filepath.Join(*npm, "humannames", "package", "list.txt")) {
-		if !*human {
-			break
-		}
+	for _, w := range humanNames(*npm, *human) {
 		if strings.ContainsAny(w, ".' ") || len(w) < 2 {
 			continue
 		}
@@ -173,11 +170,10 @@ func main() {
 	for _, w := range strings.Fields(demonyms) {
 		add(w, common)
 	}
-	for _, w := range lines(filepath.Join(*npm, "cities-list", "package", "list.txt")) {
-		if !*cities {
-			break
+	if *cities {
+		for _, w := range lines(filepath.Join(*npm, "cities-list", "package", "list.txt")) {
+			add(w, place)
 		}
-		add(w, place)
 	}
 
 	keys := make([]string, 0, len(lex))
@@ -246,4 +242,13 @@ func lines(path string) []string {
 		}
 	}
 	return out
+}
+
+// humanNames returns the humannames package's list, or nothing when it is
+// left out.
+func humanNames(npm string, use bool) []string {
+	if !use {
+		return nil
+	}
+	return lines(filepath.Join(npm, "humannames", "package", "list.txt"))
 }
