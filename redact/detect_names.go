@@ -1097,7 +1097,7 @@ func notPerson(s string, a, b int) bool {
 		}
 	}
 	w := string(buf[:n])
-	if firmNames[w] {
+	if notPersonPhrases[w] {
 		return true
 	}
 	f := wordsTable().get(w, 0, len(w))

@@ -132,12 +132,13 @@ var adverbs = newWordSet("also then later never once still had has just soon oft
 // person: "Acme Holdings LLC", "Morgan Partners".
 var orgWords = "inc incorporated llc llp lp ltd limited corp corporation co company companies group holdings partners associates bank bancorp capital securities financial insurance industries enterprises ventures solutions systems technologies labs laboratories studios media records foundation institute university college school academy hospital clinic church ministries agency council committee association society union club team fc"
 
-// firmNames are organisations whose names read like a person's ("Morgan
-// Stanley"): the whole candidate is compared, folded.
-var firmNames = map[string]bool{}
+// notPersonPhrases are firms and places whose names read like a person's
+// ("Morgan Stanley", "Santa Clara", "North Carolina"), written for this
+// package: the whole candidate is compared, folded.
+var notPersonPhrases = map[string]bool{}
 
 func init() {
 	for _, n := range strings.Split("morgan stanley|goldman sachs|wells fargo|merrill lynch|charles schwab|dow jones|smith barney|dean witter|edward jones|raymond james|stanley morgan|lehman brothers|warner brothers|sherwin williams|procter gamble|johnson johnson|harley davidson|rolls royce|mercedes benz|dolce gabbana|louis vuitton|calvin klein|ralph lauren|tommy hilfiger|marks spencer|barnes noble|ben jerry|home depot|best buy|taco bell|jack daniels|johnnie walker|ronald mcdonald|dr pepper|papa john|martin luther king|santa claus|saint patrick|st patrick|lady gaga|pitney bowes|black decker|allen edmonds|kaiser permanente|baker mckenzie|ernst young|price waterhouse|arthur andersen|jenny craig|tony roma|chuck e cheese|orange county|grand rapids|fort worth|san jose|santa clara|santa monica|santa barbara|st louis|saint louis|st paul|los angeles|las vegas|new york|new jersey|new mexico|new hampshire|new orleans|north carolina|south carolina|north dakota|south dakota|west virginia|rhode island|puerto rico|costa rica|sri lanka|hong kong|el salvador|united states|united kingdom|great britain|south africa|new zealand|saudi arabia|middle east|latin america|north america|south america|eastern europe|western europe", "|") {
-		firmNames[n] = true
+		notPersonPhrases[n] = true
 	}
 }
