@@ -65,12 +65,18 @@ func benchNaive(b *testing.B, text string) {
 var (
 	benchProse = cleanProse(1 << 20)
 	benchDense = densePII(1 << 20)
+	benchNames = nameDense(1 << 20)
 )
 
 func BenchmarkFindProse(b *testing.B)  { benchFind(b, benchProse) }
 func BenchmarkNaiveProse(b *testing.B) { benchNaive(b, benchProse) }
 func BenchmarkFindDense(b *testing.B)  { benchFind(b, benchDense) }
 func BenchmarkNaiveDense(b *testing.B) { benchNaive(b, benchDense) }
+
+// BenchmarkFindNames runs on correspondence dense in international names
+// (goal: 40 MB/s or more).
+func BenchmarkFindNames(b *testing.B)  { benchFind(b, benchNames) }
+func BenchmarkNaiveNames(b *testing.B) { benchNaive(b, benchNames) }
 
 func BenchmarkContainsProse(b *testing.B) {
 	r, _ := New(nil)

@@ -68,7 +68,7 @@ func speakerTag(s string, a int) bool {
 // labelName reads the value of a form label (the word s[a:i] before the
 // colon at i, with flags f): capitalised words, a name in capitals, or a
 // lower-case given name and surname from the gazetteer.
-func (sc *scanner) labelName(a, i int, f uint16) int {
+func (sc *scanner) labelName(a, i int, f uint32) int {
 	s := sc.s
 	strong := f&fStrong != 0
 	if strong && equalFoldLower(s[a:i], "name") {
@@ -104,7 +104,7 @@ func (sc *scanner) labelName(a, i int, f uint16) int {
 	if isUpper(s[p]) {
 		if _, e, last := nameWordsAt(s, p); e > 0 {
 			first := lookupWord(s, p, capWordEnd(s, p))
-			known := func(f uint16) bool {
+			known := func(f uint32) bool {
 				return f&(fGiven|fSurname) != 0 && f&(fAmbig|fMonth|fStop|fGeneric|fPlace) == 0
 			}
 			multi := e > capWordEnd(s, p)

@@ -16,7 +16,7 @@ var namesTxt string
 
 // Word flags of the capitalised-word dictionary.
 const (
-	fGiven    uint16 = 1 << iota // a common US given name
+	fGiven    uint32 = 1 << iota // a common US given name
 	fSurname                     // a common US surname
 	fAmbig                       // a given name that is also a common word
 	fHonor                       // Mr, Mrs, Ms, Dr, ...
@@ -31,7 +31,24 @@ const (
 	fStrong                      // a label that makes two capitalised words a name without the gazetteer
 	fParticle                    // a lower-case surname particle: de, van, von, ...
 	fKin                         // a relation that a name follows: "my wife Ximena"
+
+	// flags of the broad lexicon (lexicon.go)
+	fLexGiven   // a frequent US given name that is not a common word
+	fLexAmbig   // a frequent US given name that is also a common word
+	fName       // a known part of a person's name, any culture
+	fCommon     // a common English word in lower case
+	fPlaceName  // a country, capital, US state or city
+	fCue        // a word after which a capitalised word is a name: "Hi", "Hello", "Thanks"
+	fRole       // a role in city records: caller, resident, complainant, officer...
+	fSaid       // a verb that follows a person: said, says, told, asked, wrote
+	fOrgWord    // a word that makes the capitalised words before it an organisation
+	fNameCue    // "is", "am", "im" as in "my name is", "I am"
+	fMajorPlace // a country, capital, continent, US state or large city
 )
+
+// legacyFlags are the flags that the rules written before the broad
+// lexicon test; lookupWord returns only these.
+const legacyFlags = fKin<<1 - 1
 
 var honorifics = "mr mrs ms miss mx dr prof rev hon sgt officer det judge councilor councillor mayor" +
 	" lt capt ofc cpl councilmember councilwoman councilman alderman alderwoman commissioner trooper"
@@ -39,10 +56,10 @@ var salutations = "dear attn attention"
 var closings = "sincerely regards respectfully cordially thanks best yours"
 var months = "january february march april may june july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec"
 var generic = "sir madam madame resident residents customer customers neighbor neighbors neighbour friend friends council members member team colleague colleagues all mayor commissioner director editor board city hiring manager staff parent parents taxpayer ratepayer whom valued homeowner homeowners applicant owner tenant occupant citizen citizens sirs committee department office clerk supervisor chair chairman chairwoman" +
-	" treasurer assessor inspector billing support payroll accounts finance permits permitting planning records administrator coordinator representative agent folks everyone madams"
+	" treasurer assessor inspector borrower borrowers lender lenders guarantor guarantors grantor grantee licensee licensor lessor lessee buyer seller purchaser vendor contractor subcontractor consultant company billing support payroll accounts finance permits permitting planning records administrator coordinator representative agent folks everyone madams"
 var stopWords = "street st avenue ave road rd boulevard blvd drive dr lane ln way court ct place pl terrace ter parkway pkwy circle cir highway hwy square sq trail trl alley plaza" +
 	" county city town village township department dept office council board committee commission center centre library school college university hospital clinic company co inc llc ltd corp corporation bank trust services service utilities utility water electric gas power energy authority district police fire station airport bridge lake mountain heights hills beach island harbor creek group foundation association society club project program plan act law code section chapter article policy report form request records account agreement state federal national public private north south east west" +
-	" monday tuesday wednesday thursday friday saturday sunday" +
+	" monday tuesday wednesday thursday friday saturday sunday christmas easter thanksgiving halloween hanukkah chanukah ramadan eid diwali kwanzaa passover pentecost lent advent valentine valentines aries taurus gemini cancer leo virgo libra scorpio sagittarius capricorn aquarius pisces" +
 	" the a an and or of for to in on at by with from this that these those we our you your they their it its is are was were be been please thank hello hi yes no not new old dear re fw fwd subject date" +
 	" park garden gardens plaza mall market museum theater theatre church temple stadium arena hotel inn motel cafe restaurant grill pharmacy store shop market"
 
@@ -61,11 +78,21 @@ var kin = "wife husband son daughter mother father brother sister cousin friend 
 
 var states = "AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC PR VI GU AS MP"
 
-// dict maps a lower-case word to its flags. Upper-case state codes are
-// kept apart (states) because "IN", "OR" and "ME" are also words.
-var dict, stateCodes = func() (map[string]uint16, map[string]bool) {
-	d := make(map[string]uint16, 4096)
-	set := func(list string, f uint16) {
+// stateCodes are the upper-case state codes, kept apart from the word
+// table because "IN", "OR" and "ME" are also words.
+var stateCodes = func() map[string]bool {
+	st := map[string]bool{}
+	for _, w := range strings.Fields(states) {
+		st[w] = true
+	}
+	return st
+}()
+
+// buildDict maps the lower-case words of the hand-written lists and of
+// names.txt to their flags.
+func buildDict() map[string]uint32 {
+	d := make(map[string]uint32, 8192)
+	set := func(list string, f uint32) {
 		for _, w := range strings.Fields(list) {
 			d[w] |= f
 		}
@@ -96,18 +123,31 @@ var dict, stateCodes = func() (map[string]uint16, map[string]bool) {
 	set(strongLabels, fStrong)
 	set(particles, fParticle)
 	set(kin, fKin)
+	set(cueWords, fCue)
+	set(roleWords, fRole)
+	set(saidWords, fSaid)
+	set(orgWords, fOrgWord)
+	set("is am im", fNameCue)
 	set("street st avenue ave road rd boulevard blvd drive lane ln way court ct place pl terrace parkway pkwy circle highway hwy square plaza park church chapel hall center centre county city school library garden gardens field fields memorial bridge elementary academy", fPlace)
-	st := map[string]bool{}
-	for _, w := range strings.Fields(states) {
-		st[w] = true
-	}
-	return d, st
-}()
+	return d
+}
 
 // lookupWord returns the flags of s[a:b], ignoring case; accented
 // letters are folded to ASCII and apostrophes dropped first ("Nuñez",
 // "O’Brien").
-func lookupWord(s string, a, b int) uint16 {
+func lookupWord(s string, a, b int) uint32 { return lookupAll(s, a, b) & legacyFlags }
+
+// lookup is lookupAll with a one-word cache: the rules for a capitalised
+// word look its first word up more than once.
+func (sc *scanner) lookup(a, b int) uint32 {
+	if a != sc.lkA || b != sc.lkB {
+		sc.lkA, sc.lkB, sc.lkF = a, b, lookupAll(sc.s, a, b)
+	}
+	return sc.lkF
+}
+
+// lookupAll is lookupWord with the flags of the broad lexicon too.
+func lookupAll(s string, a, b int) uint32 {
 	if b-a > 48 || b <= a {
 		return 0
 	}
@@ -118,15 +158,13 @@ func lookupWord(s string, a, b int) uint16 {
 			if !ok || n == 0 {
 				return 0
 			}
-			f, _ := dictTable.get(unsafe.String(&buf[0], n), 0, n)
-			return f
+			return wordsTable().get(unsafe.String(&buf[0], n), 0, n)
 		}
 	}
 	if b-a > 24 {
 		return 0
 	}
-	f, _ := dictTable.get(s, a, b)
-	return f
+	return wordsTable().get(s, a, b)
 }
 
 // gap returns the end of the run of spaces and tabs (at most eight) that
@@ -239,16 +277,22 @@ func orgFollows(s string, e int) bool {
 	return lookupWord(s, q, c)&(fStop|fGeneric|fPlace) != 0
 }
 
-var dictTable = newFoldTable(dict)
-
 // capWord reads a capitalised word at j: an upper-case letter then at
 // least one lower-case letter, allowing Mc/Mac/O' prefixes and a hyphen
 // between two capitalised parts. It returns the end, or -1.
 func capWord(s string, j int) int {
-	if j >= len(s) || !isUpper(s[j]) {
+	if j >= len(s) {
 		return -1
 	}
 	k := j + 1
+	if !isUpper(s[j]) {
+		// an accented capital: "Červinková", "Ólafsdóttir"
+		r, w := utf8.DecodeRuneInString(s[j:])
+		if s[j] < 0x80 || !unicode.IsUpper(r) {
+			return -1
+		}
+		k = j + w
+	}
 	if k+1 < len(s) && s[k] == '\'' && isUpper(s[k+1]) { // O'Brien
 		k += 2
 	} else if k+3 < len(s) && s[k] == 0xe2 && s[k+1] == 0x80 && s[k+2] == 0x99 && isUpper(s[k+3]) { // O’Brien
@@ -309,7 +353,7 @@ func initial(s string, j int) int {
 // nameWords reads one to three name words (capitalised words, or initials
 // followed by a word) after one space at j. It returns the start and end
 // of the name and the flags of its last word; end is -1 if there is none.
-func nameWords(s string, j int) (start, end int, last uint16) {
+func nameWords(s string, j int) (start, end int, last uint32) {
 	p := gap(s, j)
 	if p < 0 {
 		return 0, -1, 0
@@ -318,7 +362,7 @@ func nameWords(s string, j int) (start, end int, last uint16) {
 }
 
 // nameWordsAt is nameWords for a name starting at p.
-func nameWordsAt(s string, p int) (start, end int, last uint16) {
+func nameWordsAt(s string, p int) (start, end int, last uint32) {
 	start, end = p, -1
 	for words := 0; words < 3; words++ {
 		if e := capWord(s, p); e > 0 && !(words > 0 && strings.HasPrefix(s[p:], "St.")) {
@@ -356,8 +400,42 @@ func nameWordsAt(s string, p int) (start, end int, last uint16) {
 }
 
 // upper handles a capital letter at a word start: names, IBANs, licence
-// and passport numbers, PO boxes and month-name dates.
+// and passport numbers, PO boxes and month-name dates. When none of the
+// earlier rules reports anything, looseName weighs the shape, the lexicon
+// and the cues around the word.
 func (sc *scanner) upper(i int) int {
+	n := len(sc.out)
+	e := sc.upperRules(i)
+	if sc.done || len(sc.out) != n {
+		return e
+	}
+	if sc.r.addrOn {
+		if e2 := sc.intlAddress(i, letterRun(sc.s, i)); e2 > 0 {
+			return e2
+		}
+	}
+	if !sc.r.nameOn {
+		return e
+	}
+	if e2 := sc.looseName(i); e2 > 0 {
+		return e2
+	}
+	if sc.nKeys > 0 {
+		if e2 := sc.repeatName(i); e2 > 0 {
+			return e2
+		}
+	}
+	if j := alphaEnd(sc.s, i); j-i <= 6 && j < len(sc.s) && (sc.s[j] == ' ' || sc.s[j] == '\'') {
+		if e2 := sc.upperCue(i, j); e2 > 0 {
+			return e2
+		}
+	}
+	return e
+}
+
+// upperRules is upper's first set of rules: honorifics, salutations,
+// signatures, kin words, gazetteer pairs and the non-name entities.
+func (sc *scanner) upperRules(i int) int {
 	s := sc.s
 	r := sc.r
 	j := i + 1
@@ -395,7 +473,7 @@ func (sc *scanner) upper(i int) int {
 	if wl < 2 || wl > 24 {
 		return j
 	}
-	f := lookupWord(s, i, j)
+	f := sc.lookup(i, j) & legacyFlags
 	if r.nameOn && f&(fStop|fGeneric|fHonor|fMonth|fDear|fClosing|fPlace) == 0 {
 		if e := sc.kinName(i); e > 0 {
 			return e
@@ -404,11 +482,6 @@ func (sc *scanner) upper(i int) int {
 			if e := sc.lineName(i, j); e > 0 {
 				return e
 			}
-		}
-	}
-	if (f == 0 || f == fSurname) && r.nameOn {
-		if e := sc.unknownName(i, j, f); e > 0 {
-			return e
 		}
 	}
 	if f == 0 {
@@ -580,7 +653,7 @@ func placeFollows(s string, e int) bool {
 
 // givenName matches "First Last", "First M. Last" and "First Middle Last"
 // starting with a gazetteer given name at i.
-func (sc *scanner) givenName(i, j int, f uint16) int {
+func (sc *scanner) givenName(i, j int, f uint32) int {
 	s := sc.s
 	if capWord(s, i) != j {
 		return 0
@@ -589,7 +662,7 @@ func (sc *scanner) givenName(i, j int, f uint16) int {
 	if p < 0 {
 		return 0
 	}
-	var last uint16
+	var last uint32
 	end := -1
 	if e := initial(s, p); e > 0 && gap(s, e) > 0 {
 		if w, c := surnameAt(s, gap(s, e)); c > 0 {
@@ -609,6 +682,11 @@ func (sc *scanner) givenName(i, j int, f uint16) int {
 		}
 	}
 	if end < 0 || last&fPlace != 0 || last&(fStop|fGeneric|fMonth) != 0 && last&fSurname == 0 {
+		return 0
+	}
+	// "Cash Payment", "Washington Metro", "Morgan Stanley": a common word
+	// or a place second, or a firm
+	if all := lookupAll(s, end-wordLenBack(s, end), end); all&fCommon != 0 && last&fSurname == 0 || notPerson(s, i, end) {
 		return 0
 	}
 	if e := end - wordLenBack(s, end); lowerIn(eventWords, s, e, end) {
@@ -634,45 +712,6 @@ func (sc *scanner) givenName(i, j int, f uint16) int {
 	}
 	if sc.emit(ePersonName, i, end, score, "name.gazetteer") {
 		return end
-	}
-	return 0
-}
-
-// unknownName matches two capitalised words whose first is not a
-// gazetteer given name: "Kenji Abernathy". Known surname second: reported
-// when a name context word is near; unknown surname: only with context and
-// a lower score.
-func (sc *scanner) unknownName(i, j int, f uint16) int {
-	s := sc.s
-	q := gap(s, j)
-	if capWord(s, i) != j || q < 0 {
-		return 0
-	}
-	w, c := surnameAt(s, q)
-	if c < 0 {
-		return 0
-	}
-	last := lookupWord(s, w, c)
-	if last&(fStop|fGeneric|fPlace|fMonth|fHonor) != 0 && last&fSurname == 0 || last&fPlace != 0 {
-		return 0
-	}
-	if placeFollows(s, c) || orgFollows(s, c) {
-		return 0
-	}
-	if q := gap(s, c); q > 0 && capWord(s, q) > 0 {
-		return 0 // three or more capitalised words: a title or an organisation
-	}
-	score := 0.15
-	if last&fSurname != 0 {
-		score = 0.3
-	}
-	if emailFollows(s, c) {
-		score += 0.4
-	} else if !sc.hasContext(ePersonName, i, c) {
-		return 0
-	}
-	if sc.emit(ePersonName, i, c, score, "name.context") {
-		return c
 	}
 	return 0
 }
@@ -834,4 +873,704 @@ func (sc *scanner) groupedLicence(i, j int) int {
 		return k
 	}
 	return 0
+}
+
+// looseName weighs a run of one to four capitalised words at i as a
+// person's name, from what each word is in the lexicon (a frequent given
+// name, a known name part, a common English word, a place), where it
+// stands (a sentence start proves nothing) and the cues around it ("my
+// name is", "Hi", "Caller", "says", a possessive). It reports the run when
+// the evidence reaches the default threshold, and returns its end, or 0.
+func (sc *scanner) looseName(i int) int {
+	s := sc.s
+	var toks [4]struct {
+		a, b int
+		f    uint32
+	}
+	n := 0
+	p := i
+	end := -1
+	for n < len(toks) {
+		e := capWord(s, p)
+		if e < 0 {
+			if n == 0 {
+				return sc.capsLoose(i)
+			}
+			// an initial or a particle inside a name: "Emmett S. Davis",
+			// "Henrique Lopes de Mendonça"
+			if e2 := initial(s, p); e2 > 0 {
+				if q := gap(s, e2); q > 0 && capWord(s, q) > 0 {
+					p = q
+					continue
+				}
+			} else if isLower(s[p]) {
+				if e2 := alphaEnd(s, p); lookupWord(s, p, e2)&fParticle != 0 {
+					if q := gap(s, e2); q > 0 && capWord(s, q) > 0 {
+						p = q
+						continue
+					}
+				}
+			}
+			break
+		}
+		f := sc.lookup(p, e)
+		if f == 0 && surnameShape(s, p, e) {
+			f = fName // "Wojciechowski", "Oyelaran", "Papadopoulos"
+		}
+		if n > 0 && (f&(fOrgWord|fPlace) != 0 || f&fStop != 0 && e-p > 3 && f&(fGiven|fSurname|fLexGiven) == 0) {
+			// "Acme Holdings LLC", "Jordan Park", "Lincoln Elementary",
+			// "Jordan County": an organisation or a place
+			return e
+		}
+		if f&(fStop|fGeneric|fHonor|fMonth|fDear|fClosing|fPlace|fOrgWord) != 0 && f&(fGiven|fSurname|fLexGiven) == 0 {
+			break
+		}
+		if s[p:e] == "Jr" || s[p:e] == "Sr" {
+			break // "Martin Luther King Jr. Boulevard": placeFollows skips it
+		}
+		toks[n].a, toks[n].b, toks[n].f = p, e, f
+		n++
+		end = e
+		if e < len(s) && !(s[e] == ' ' || s[e] == '\t') {
+			break // punctuation or a possessive ends the run
+		}
+		q := gap(s, e)
+		if q < 0 {
+			break
+		}
+		p = q
+	}
+	if n == 0 {
+		return 0
+	}
+	if k := i; k > 0 {
+		for k > 0 && s[k-1] == ' ' {
+			k--
+		}
+		if k > 0 && s[k-1] == ']' {
+			return 0 // after a box a first pass left, the context is gone: stay idempotent
+		}
+	}
+	sent, cue := cueBefore(s, i)
+	if cue <= -1 {
+		return end // the tail of a longer capitalised phrase: "North Carolina"
+	}
+	if i > 0 && (s[i-1] == '@' || s[i-1] == '#') || end < len(s) && (s[end] == '_' || s[end] == '@') {
+		return end // a handle, a hashtag or an e-mail's local part
+	}
+	if cue < 0.3 && emailFollows(s, end) {
+		cue = 0.3 // "Wei Clark <wei@example.com>"
+	}
+	if n > 1 && placePrefixes.has(s, toks[0].a, toks[0].b) {
+		return end // "San Diego", "Santa Fe", "Fort Worth"
+	}
+	if n == 1 && toks[0].b-toks[0].a < 3 && cue < 0.4 {
+		return 0 // "Wi- Fi", "Te amo"
+	}
+	if n > 1 {
+		for k := 0; k < n; k++ {
+			if toks[k].f&fMajorPlace != 0 {
+				return end // "Hyatt Regency Houston", "Chiang Mai"
+			}
+		}
+	}
+	if n > 1 && notPerson(s, toks[0].a, end) || placeFollows(s, end) || eventFollows(s, end) {
+		return end
+	}
+
+	var score float64
+	if n == 1 {
+		f := toks[0].f
+		v := tokenValue(f)
+		switch {
+		case f&fMonth != 0:
+			v = -1 // "4 June 1943", "On April 29"
+		case f&fMajorPlace != 0 && cue < 0.45:
+			return 0 // "in Israel", "Paris!", "This is America"
+		case f&fPlaceName != 0 && f&(fGiven|fLexGiven) == 0 && v > 0.2:
+			v = 0.2
+		}
+		after := cueAfter(s, end)
+		if f&(fAmbig|fLexAmbig) != 0 && f&fMonth == 0 && after >= 0.15 && v < 0.35 {
+			v = 0.35 // "Matt has confirmed", "Barb says": a nickname that is also a word, before a verb
+		}
+		if v <= 0 && cue < 0.45 {
+			return 0
+		}
+		score = v + cue + after
+		if !sent || v >= 0.45 {
+			score += 0.05
+		}
+		if !sent {
+			score += 0.05
+		}
+	} else {
+		first, last := tokenValue(toks[0].f), tokenValue(toks[n-1].f)
+		if toks[0].f&(fAmbig|fLexAmbig) != 0 && last >= 0.15 {
+			first = 0.3 // "Bill McKechnie"
+		}
+		if first >= 0.45 && last == 0 && toks[n-1].f&(fName|fSurname) != 0 {
+			last = 0.1 // "Corey Partridge": a surname that is also a word
+		}
+		if first <= 0 || last < 0 {
+			return 0
+		}
+		score = first + last + cue
+		if first >= 0.15 && last >= 0.15 && toks[n-1].f&fCommon == 0 && (toks[0].f&fCommon == 0 || toks[0].f&(fAmbig|fLexAmbig) != 0) {
+			score += 0.1 // two capitalised words no list calls common: "Bob Maumill"
+		}
+		if sent && toks[0].f&(fGiven|fLexGiven|fName|fSurname) == 0 {
+			score -= 0.1
+			if (toks[0].f|toks[n-1].f)&fCommon == 0 {
+				score += cueAfter(s, end) // "Tomomi Nishiyama lives at"
+			}
+		}
+	}
+	if score < 0.5 {
+		return 0
+	}
+	if n == 1 && toks[0].f&(fGiven|fLexGiven) != 0 {
+		// "Ruiz, Ana": the surname before a comma belongs to the name
+		if k := i - 2; k > 1 && s[k] == ',' && s[k+1] == ' ' && isAlpha(s[k-1]) {
+			a := k
+			for a > 0 && isAlpha(s[a-1]) {
+				a--
+			}
+			if f := lookupAll(s, a, k); isUpper(s[a]) && capWord(s, a) == k && f&(fGiven|fLexGiven|fCommon|fStop) == 0 && f&(fSurname|fName) != 0 {
+				i = a
+			}
+		}
+	}
+	if score > 0.85 {
+		score = 0.85
+	}
+	if sc.emit(ePersonName, i, end, score, "name.loose") {
+		return end
+	}
+	return 0
+}
+
+// tokenValue is the evidence that a capitalised word is part of a name:
+// negative for a word that cannot be, zero for a common English word.
+func tokenValue(f uint32) float64 {
+	switch {
+	case f&(fMonth|fStop|fGeneric|fHonor) != 0 && f&(fGiven|fSurname|fLexGiven) == 0:
+		return -1
+	case f&fCommon != 0:
+		if f&(fAmbig|fLexAmbig|fSurname) != 0 {
+			return 0.1 // Will, Rose, Brown, Young
+		}
+		return 0
+	case f&(fGiven|fLexGiven) != 0:
+		return 0.45
+	case f&fSurname != 0:
+		return 0.35
+	case f&fName != 0:
+		return 0.4
+	case f&fPlaceName != 0:
+		return 0.05
+	}
+	return 0.15 // a word no list knows: "Nishiyama"
+}
+
+// notPerson reports whether s[a:b] is a place or a firm whose name reads
+// like a person's ("Morgan Stanley", "Santa Clara").
+func notPerson(s string, a, b int) bool {
+	var buf [48]byte
+	n := 0
+	for k := a; k < b; k++ {
+		c := s[k]
+		switch {
+		case isAlpha(c):
+			if n == len(buf) {
+				return false
+			}
+			buf[n] = lower(c)
+			n++
+		case c == ' ' || c == '\t':
+			if n > 0 && buf[n-1] != ' ' {
+				buf[n] = ' '
+				n++
+			}
+		case c >= 0x80:
+			return false
+		}
+	}
+	w := string(buf[:n])
+	if notPersonPhrases[w] {
+		return true
+	}
+	f := wordsTable().get(w, 0, len(w))
+	return f&fPlaceName != 0 && f&fName == 0
+}
+
+// cueBefore looks at what precedes a name candidate at i: whether it
+// starts a sentence, and how much the words before it say that a name
+// follows ("my name is", "I'm", "Hi", "Thanks,", "Caller", "by").
+func cueBefore(s string, i int) (sentence bool, cue float64) {
+	k := i
+	for k > 0 && (s[k-1] == ' ' || s[k-1] == '\t' || s[k-1] == '"' || s[k-1] == '(') {
+		k--
+	}
+	if k == 0 {
+		return true, 0
+	}
+	c := s[k-1]
+	comma := false
+	switch {
+	case c == '.' && k >= 3 && s[k-3:k] == "St.":
+		return false, -1 // "Main St. John"
+	case c == '.' || c == '!' || c == '?' || c == '\n' || c == '\r' || c == ':' || c == '>' || c == '*' || c == '-' || c == '|':
+		return true, 0
+	case c == ',':
+		comma = true
+		k--
+		for k > 0 && s[k-1] == ' ' {
+			k--
+		}
+	case !isAlpha(c):
+		return false, 0
+	}
+	b := k
+	a := b
+	for a > 0 && b-a < 16 && isAlpha(s[a-1]) {
+		a--
+	}
+	if a == b {
+		return false, 0
+	}
+	if b-a == 1 && (s[a] == 'm' || s[a] == 'M') && a >= 2 && s[a-1] == '\'' && (s[a-2] == 'I' || s[a-2] == 'i') && (a == 2 || !isAlpha(s[a-3])) {
+		return false, 0.4 // "I'm Tomasz"
+	}
+	f := lookupAll(s, a, b)
+	if isUpper(s[a]) && !comma && sentenceAt(s, a) && f&(fGiven|fLexGiven|fSurname|fCue|fDear|fRole|fKin|fHonor|fGeneric|fStop|fPlace|fPlaceName) == 0 {
+		return true, 0 // "Both Svetlana Kuzmina", "Then Ngozi"
+	}
+	if isUpper(s[a]) && !comma && f&(fCue|fDear|fRole|fKin|fHonor|fGeneric) == 0 &&
+		(f&(fStop|fPlaceName|fCommon|fPlace) != 0 && f&(fGiven|fLexGiven|fSurname) == 0 || b-a == 2 && s[a:b] == "St") {
+		// "North Carolina", "New Jersey", "Main St. John"
+		return false, -1
+	}
+	switch {
+	case f&(fCue|fDear) != 0:
+		return a == 0 || !isAlpha(s[a-1]) && a > 0 && (s[a-1] == '\n' || s[a-1] == ' '), 0.4
+	case comma:
+		return false, 0
+	case f&(fRole|fKin) != 0:
+		return false, 0.4
+	case f&fNameCue != 0:
+		// "my name is", "I am", "I'm", "this is"
+		if b-a == 1 || b-a == 2 && (s[a] == 'i' || s[a] == 'I') {
+			// "I'm" / "Im"
+			if b-a == 1 && a >= 2 && s[a-1] == '\'' && (s[a-2] == 'I' || s[a-2] == 'i') {
+				return false, 0.4
+			}
+			if b-a == 2 {
+				return false, 0.4
+			}
+		}
+		q := a
+		for q > 0 && s[q-1] == ' ' {
+			q--
+		}
+		w := q
+		for w > 0 && q-w < 8 && isAlpha(s[w-1]) {
+			w--
+		}
+		switch {
+		case w == q:
+		case equalFoldLower(s[w:q], "name"):
+			return false, 0.45
+		case equalFoldLower(s[w:q], "i"):
+			return false, 0.4
+		case equalFoldLower(s[w:q], "this"):
+			return false, 0.3
+		}
+	case b-a == 2 && equalFoldLower(s[a:b], "by"):
+		return false, 0.15
+	case b-a == 2 && equalFoldLower(s[a:b], "of"):
+		// "City of Springfield", "University of Ghana": a place or an
+		// organisation's name
+		q := a
+		for q > 0 && s[q-1] == ' ' {
+			q--
+		}
+		w := q
+		for w > 0 && q-w < 16 && isAlpha(s[w-1]) {
+			w--
+		}
+		if w < q && isUpper(s[w]) && lookupAll(s, w, q)&(fStop|fPlace|fOrgWord|fGeneric) != 0 {
+			return false, -1
+		}
+	case locatives.has(s, a, b):
+		return false, -0.1 // "in Ontario", "near Basel": more often a place
+	case b-a <= 4 && (equalFoldLower(s[a:b], "to") || equalFoldLower(s[a:b], "with")):
+		// "I spoke to Lakshmi", "met with Gregory"
+		q := a
+		for q > 0 && s[q-1] == ' ' {
+			q--
+		}
+		w := q
+		for w > 0 && q-w < 10 && isAlpha(s[w-1]) {
+			w--
+		}
+		if w < q && talkVerbs.has(s, w, q) {
+			return false, 0.2
+		}
+	}
+	return false, 0
+}
+
+// sentenceAt reports whether the word at a starts a sentence or a line.
+func sentenceAt(s string, a int) bool {
+	k := a
+	for k > 0 && (s[k-1] == ' ' || s[k-1] == '\t' || s[k-1] == '"') {
+		k--
+	}
+	return k == 0 || s[k-1] == '.' || s[k-1] == '!' || s[k-1] == '?' || s[k-1] == '\n'
+}
+
+// locatives are prepositions after which a lone capitalised word is more
+// often a place than a person.
+var locatives = newWordSet("in at near from across outside around via into towards toward")
+
+// placePrefixes start place names that read like "First Last".
+var placePrefixes = newWordSet("san santa santo sao los las fort port mount mt lake saint sainte new north south east west upper lower greater")
+
+// talkVerbs make "to" or "with" after them a cue for a name: "I spoke to
+// Lakshmi", "met with Gregory".
+var talkVerbs = newWordSet("spoke speak talk talked wrote write sent send reach reached met meet meeting listen listened married belongs belonged gave give explained replied said forwarded forward")
+
+// cueAfter is the evidence that the words after a single-word candidate
+// ending at e give: a possessive, or a verb that follows a person
+// ("Deborah says").
+func cueAfter(s string, e int) float64 {
+	v := 0.0
+	// "Miranda, you are", "Jess and I": addressed, or paired with the writer
+	if strings.HasPrefix(s[e:], ", you ") || strings.HasPrefix(s[e:], " and I ") || strings.HasPrefix(s[e:], " and me ") {
+		return 0.2
+	}
+	p := e
+	if p < len(s) && s[p] == ' ' {
+		p++ // "Arafat 's" in tokenised text
+	}
+	if strings.HasPrefix(s[p:], "'s") || strings.HasPrefix(s[p:], "’s") {
+		v = 0.1
+		e = strings.IndexByte(s[p:], 's') + p + 1
+	}
+	for k := 0; k < 2; k++ {
+		q := gap(s, e)
+		if q < 0 || !isLower(s[q]) {
+			return v
+		}
+		c := alphaEnd(s, q)
+		if lookupAll(s, q, c)&fSaid != 0 {
+			return v + 0.15
+		}
+		if c-q > 4 && s[c-2:c] == "ed" {
+			return v + 0.1 // a verb in the past: "Hitzig published"
+		}
+		// one adverb may stand between: "Cabral also holds"
+		if !(c-q > 3 && s[c-2:c] == "ly" || adverbs.has(s, q, c)) {
+			return v
+		}
+		e = c
+	}
+	return v
+}
+
+// addNameKeys remembers the words of a person name just found at s[a:b],
+// so that later mentions of them alone are found too ("Manuel Belgrano
+// ... Belgrano's army"). Only names of two words or a good score are
+// carried (a lone word found on weak evidence would spread its error),
+// and only words that are no common word, place or title.
+func (sc *scanner) addNameKeys(a, b int, score float64) {
+	s := sc.s
+	if score < 0.6 && strings.IndexByte(s[a:b], ' ') < 0 {
+		return
+	}
+	for p := a; p < b && sc.nKeys < len(sc.nameKeys)/2; {
+		e := capWord(s, p)
+		if e < 0 || e > b {
+			p = nextWord(s, p, b)
+			continue
+		}
+		if e-p >= 3 && lookupAll(s, p, e)&(fCommon|fStop|fGeneric|fHonor|fMonth|fPlaceName|fPlace|fDear|fClosing|fOrgWord|fRole) == 0 {
+			h := foldHash(s, p, e) | 1
+			k := h & uint64(len(sc.nameKeys)-1)
+			for sc.nameKeys[k] != 0 && sc.nameKeys[k] != h {
+				k = (k + 1) & uint64(len(sc.nameKeys)-1)
+			}
+			if sc.nameKeys[k] == 0 {
+				sc.nameKeys[k] = h
+				sc.nKeys++
+				sc.lastKey = a
+			}
+		}
+		p = nextWord(s, e, b)
+	}
+}
+
+// isNameKey reports whether the capitalised word s[a:b] is a word of a
+// name found earlier in the text.
+func (sc *scanner) isNameKey(a, b int) bool {
+	h := foldHash(sc.s, a, b) | 1
+	k := h & uint64(len(sc.nameKeys)-1)
+	for sc.nameKeys[k] != 0 {
+		if sc.nameKeys[k] == h {
+			return true
+		}
+		k = (k + 1) & uint64(len(sc.nameKeys)-1)
+	}
+	return false
+}
+
+// repeatBefore finds, after the scan, the mentions of name words that
+// come before the name that taught them ("I spoke to Nomvula ... Nomvula
+// Dube"): it rereads the text up to where the last word was learnt, and
+// merges what it finds into the sorted findings.
+func (sc *scanner) repeatBefore(base int) {
+	s := sc.s
+	n := len(sc.out)
+	cur := base
+	for i := 0; i < sc.lastKey; i++ {
+		c := s[i]
+		if !(isUpper(c) || c >= 0xc0) || !tokenStart(s, i) {
+			continue
+		}
+		e := capWord(s, i)
+		if e < 0 {
+			continue
+		}
+		if sc.isNameKey(i, e) {
+			for cur < n && sc.out[cur].End <= i {
+				cur++
+			}
+			if !(cur < n && sc.out[cur].Start < e) && !placeFollows(s, e) && !orgFollows(s, e) && !(i > 0 && (s[i-1] == '@' || s[i-1] == '#' || s[i-1] == ']')) {
+				sc.emit(ePersonName, i, e, 0.6, "name.repeat")
+			}
+		}
+		i = e - 1
+	}
+	if m := len(sc.out) - n; m > 0 {
+		merged := make([]Finding, 0, len(sc.out)-base)
+		a, b := sc.out[base:n], sc.out[n:]
+		for len(a) > 0 && len(b) > 0 {
+			if b[0].Start < a[0].Start {
+				merged, b = append(merged, b[0]), b[1:]
+			} else {
+				merged, a = append(merged, a[0]), a[1:]
+			}
+		}
+		merged = append(append(merged, a...), b...)
+		copy(sc.out[base:], merged)
+	}
+}
+
+// repeatName reports a run of words of names found earlier at i, unless
+// a street or organisation word follows ("Okonkwo Street"). It returns
+// the end, or 0.
+func (sc *scanner) repeatName(i int) int {
+	s := sc.s
+	e := capWord(s, i)
+	if e < 0 || !sc.isNameKey(i, e) {
+		return 0
+	}
+	end := e
+	for {
+		q := gap(s, end)
+		if q < 0 {
+			break
+		}
+		e2 := capWord(s, q)
+		if e2 < 0 {
+			break
+		}
+		if !sc.isNameKey(q, e2) {
+			// a name word after a known one belongs to the same name:
+			// "Jane" known, "Jane Smith" found whole
+			if f := lookupAll(s, q, e2); tokenValue(f) >= 0.15 && f&(fPlaceName|fPlace|fOrgWord) == 0 {
+				end = e2
+			}
+			break
+		}
+		end = e2
+	}
+	if placeFollows(s, end) || orgFollows(s, end) {
+		return 0
+	}
+	if sc.emit(ePersonName, i, end, 0.6, "name.repeat") {
+		return end
+	}
+	return 0
+}
+
+// nextWord returns the start of the next word after p, before end.
+func nextWord(s string, p, end int) int {
+	for p < end && isWord(s[p]) {
+		p++
+	}
+	for p < end && !isWord(s[p]) {
+		p++
+	}
+	return p
+}
+
+// lowerCues finds lower-case names after a strong cue in chat-like text:
+// "my name is eva kleist", "i'm tanner". The scanner does not stop at
+// lower-case letters, so "name is" is searched for with strings.Index and
+// "i'm" from each apostrophe, both fast on text that has none; capitalised
+// cues ("Hi eva", "I'm eva") are handled by upper.
+func (sc *scanner) lowerCues() {
+	s := sc.s
+	for off := 0; ; {
+		k := strings.Index(s[off:], "name is ")
+		if k < 0 {
+			break
+		}
+		off += k + 8
+		sc.lowerName(off)
+		if sc.done {
+			return
+		}
+	}
+	for off := 0; ; {
+		k := strings.IndexByte(s[off:], '\'')
+		if k < 0 {
+			break
+		}
+		a := off + k
+		off = a + 1
+		if a > 0 && a+2 < len(s) && s[a-1] == 'i' && (a == 1 || !isAlpha(s[a-2])) && s[a+1] == 'm' && s[a+2] == ' ' {
+			sc.lowerName(a + 3)
+			if sc.done {
+				return
+			}
+		}
+	}
+}
+
+// lowerName reports a lower-case name at p after a strong cue: a known
+// name part that is no common word, with a second name word when one
+// follows.
+func (sc *scanner) lowerName(p int) int {
+	s := sc.s
+	if p >= len(s) || !isLower(s[p]) {
+		return 0
+	}
+	e := letterRun(s, p)
+	f := lookupAll(s, p, e)
+	if f&(fCommon|fStop|fGeneric|fMonth|fPlaceName|fHonor|fCue|fSaid|fNameCue) != 0 {
+		return 0
+	}
+	if f&(fGiven|fLexGiven|fName|fSurname) == 0 {
+		return 0
+	}
+	end := e
+	if q := gap(s, e); q > 0 && isLower(s[q]) {
+		e2 := letterRun(s, q)
+		if f2 := lookupAll(s, q, e2); f2&(fName|fSurname|fGiven|fLexGiven) != 0 && f2&(fCommon|fStop|fGeneric|fSaid|fMonth) == 0 {
+			end = e2
+		}
+	}
+	if wordEnd(s, end) && sc.emit(ePersonName, p, end, 0.55, "name.lowercue") {
+		return end
+	}
+	return 0
+}
+
+// upperCue handles a capitalised cue word at i ending at j followed by a
+// lower-case name: "Hi eva", "Hey tanner", "I'm eva", "I am eva".
+func (sc *scanner) upperCue(i, j int) int {
+	s := sc.s
+	switch {
+	case j-i == 1 && s[i] == 'I':
+		if strings.HasPrefix(s[j:], "'m ") {
+			return sc.lowerName(j + 3)
+		}
+		if strings.HasPrefix(s[j:], " am ") {
+			return sc.lowerName(j + 4)
+		}
+		return 0
+	case lookupAll(s, i, j)&fCue != 0:
+		if q := gap(s, j); q > 0 {
+			return sc.lowerName(q)
+		}
+	}
+	return 0
+}
+
+// capsLoose weighs a name written in capitals at i ("JOHN Q. SMITH",
+// "love you JUSTIN"): a frequent given name that is no common word, then
+// up to two more name words; alone, only when the words around it are not
+// in capitals too (a shouted sentence or a heading).
+func (sc *scanner) capsLoose(i int) int {
+	s := sc.s
+	e := capsWord(s, i)
+	if e < 0 || e-i <= 3 || e < len(s) && s[e] == '_' || i > 0 && s[i-1] == '[' {
+		return 0 // "MAC", "ED": acronyms; "[MAC_ADDRESS]": a box
+	}
+	f := lookupAll(s, i, e)
+	if f&(fGiven|fLexGiven) == 0 || f&(fCommon|fStop|fGeneric|fHonor|fMonth|fPlaceName|fPlace|fOrgWord) != 0 {
+		return 0
+	}
+	end, words := e, 1
+	p := e
+	for words < 3 {
+		q := gap(s, p)
+		if q < 0 {
+			break
+		}
+		if e2 := initial(s, q); e2 > 0 {
+			if q2 := gap(s, e2); q2 > 0 && capsWord(s, q2) > 0 {
+				q = q2
+			}
+		}
+		e2 := capsWord(s, q)
+		if e2 < 0 {
+			break
+		}
+		f2 := lookupAll(s, q, e2)
+		if f2&(fCommon|fStop|fGeneric|fMonth|fPlace|fOrgWord|fMajorPlace|fSaid|fCue) != 0 && f2&(fSurname|fGiven|fLexGiven) == 0 {
+			if words == 1 {
+				return 0 // "JUSTIN FOLLOW": a shouted sentence
+			}
+			break
+		}
+		end, p = e2, e2
+		words++
+	}
+	if words == 1 {
+		if k := wordBefore(s, i); k < i && isUpper(s[k]) && k+1 < len(s) && isUpper(s[k+1]) {
+			return 0 // "PLEASE JUSTIN"
+		}
+	}
+	score := 0.5
+	if words > 1 {
+		score = 0.6
+	}
+	if sc.emit(ePersonName, i, end, score, "name.caps") {
+		return end
+	}
+	return 0
+}
+
+// surnameEnds are endings typical of family names in many languages,
+// written for this package: Slavic, Baltic, Nordic, Greek, Armenian,
+// Georgian, Turkish, Romanian, Italian, Spanish and Portuguese, South
+// Asian and Yoruba.
+var surnameEnds = []string{"ski", "ska", "sky", "wicz", "owicz", "enko", "ovic", "evic", "vich", "ovna", "ova", "eva", "ov", "ev", "uk", "chuk", "czak", "czyk", "sson", "ssen", "sen", "poulos", "opoulos", "ides", "akis", "yan", "ian", "shvili", "dze", "oglu", "escu", "elli", "etti", "ini", "ucci", "ez", "aes", "eira", "anathan", "wala", "appa", "amurthy", "ola", "ade", "nwa"}
+
+// surnameShape reports whether the word s[a:b], which no list knows, ends
+// like a family name and is long enough for the ending to mean something.
+func surnameShape(s string, a, b int) bool {
+	if b-a < 6 {
+		return false
+	}
+	for _, e := range surnameEnds {
+		if b-a > len(e)+2 && equalFoldLower(s[b-len(e):b], e) {
+			return true
+		}
+	}
+	return false
 }

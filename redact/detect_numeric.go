@@ -106,6 +106,9 @@ func (sc *scanner) digit(i int) int {
 		sc.ipv4(i, &g)
 		sc.ssn(i, &g)
 		sc.phone(i, &g)
+		if len(sc.out) == before && !sc.done {
+			sc.nationalPhone(i, &g)
+		}
 		sc.card(i, &g)
 		if g.n >= 5 && g.digits >= 19 {
 			sc.innerCard(&g)
@@ -126,6 +129,12 @@ func (sc *scanner) digit(i int) int {
 	}
 	if r.addrOn && g.size(0) <= 6 && s[i] != '0' {
 		sc.address(i, g.b[0])
+		if len(sc.out) == before && g.size(0) <= 4 {
+			sc.numberFirstEuro(i, g.b[0])
+		}
+		if len(sc.out) == before && g.n == 1 {
+			sc.bareStreet(i, g.b[0])
+		}
 	}
 	if r.dobOn && g.size(0) <= 2 {
 		sc.dayMonthYear(i, g.b[0])

@@ -18,8 +18,10 @@
 // IBANs, net/netip for IP addresses. Numbers that look like anything
 // (bank accounts, driver licences, passports, dates of birth, bare nine
 // digit numbers) need context words nearby. Person names come from
-// honorifics ("Ms. Lopez"), salutations ("Dear …"), signature blocks and
-// a first/last-name gazetteer built from SSA and Census frequency lists;
+// honorifics ("Ms. Lopez"), salutations ("Dear …"), signature blocks, cue
+// words ("my name is", "Caller"), and a first/last-name gazetteer and a
+// broad lexicon of name parts, common words and places from registry
+// packages (see DATA.md), weighed with the words around them;
 // street addresses from a house number, a street name and a suffix, plus
 // optional unit, city, state and ZIP.
 //
@@ -67,7 +69,9 @@
 // # Limits
 //
 // Detection is tuned for US English text. Names and addresses are found by
-// shape and gazetteer, not by a language model: unusual names, names in
-// lower case, and addresses without a street suffix are missed, and some
-// capitalised phrases are taken for names. Scores are heuristic.
+// shape, cues and word lists, not by a language model: names outside the
+// lists without a cue, names in lower case without a strong cue, and
+// addresses without a street suffix or an address cue are missed, and
+// some capitalised places and brands are taken for names. Scores are
+// heuristic.
 package redact

@@ -125,6 +125,7 @@ type Redactor struct {
 
 // New returns a Redactor configured by opts; nil opts mean the defaults.
 func New(opts *Options) (*Redactor, error) {
+	wordsTable()
 	if opts == nil {
 		opts = &Options{}
 	}
@@ -420,6 +421,9 @@ func (r *Redactor) find(s string, dst []Finding) []Finding {
 	base := len(dst)
 	sc := scanner{r: r, s: s, out: dst}
 	sc.run()
+	if sc.nKeys > 0 {
+		sc.repeatBefore(base)
+	}
 	sc.runExtra()
 	if len(sc.out) == base {
 		return sc.out

@@ -55,12 +55,15 @@ func lower(c byte) byte {
 // or follows a byte that is not part of a word.
 func tokenStart(s string, i int) bool { return i == 0 || !isWord(s[i-1]) }
 
-// glued reports whether position i follows a word byte or the closing
-// bracket of a box a first pass left: a candidate starting there is part
-// of something else ("[IP_ADDRESS]+5623..." was "::13+5623...", and
-// "[PERSON_NAME]::12" was "Dear Ann::12"), so redacting twice changes
-// nothing.
-func glued(s string, i int) bool { return i > 0 && (isWord(s[i-1]) || s[i-1] == ']') }
+// glued reports whether position i follows a word byte, the closing
+// bracket of a box a first pass left, or a masking star: a candidate
+// starting there is part of something else ("[IP_ADDRESS]+5623..." was
+// "::13+5623...", "[PERSON_NAME]::12" was "Dear Ann::12", and
+// "****5432::" was an IBAN whose last four digits a mask kept), so
+// redacting twice changes nothing.
+func glued(s string, i int) bool {
+	return i > 0 && (isWord(s[i-1]) || s[i-1] == ']' || s[i-1] == '*')
+}
 
 // wordEnd reports whether position j ends a word: it is past the end or
 // at a byte that is not part of a word.
@@ -111,6 +114,15 @@ type scanner struct {
 
 	hexEnd int // end of the last hex/colon run examined by colon()
 
+	// hashes of the words of person names found so far (addNameKeys)
+	nameKeys [128]uint64
+	nKeys    int
+	lastKey  int // start of the name that taught the last key
+
+	// one-word cache of lookup
+	lkA, lkB int
+	lkF      uint32
+
 	// context cache for the most recent candidate span
 	ctxStart, ctxEnd int
 	ctxPos, ctxNeg   uint64
@@ -157,6 +169,9 @@ func (sc *scanner) run() {
 		}
 		i = next
 	}
+	if sc.r.nameOn {
+		sc.lowerCues()
+	}
 }
 
 // emit reports a candidate of built-in or custom entity id. The score is
@@ -192,6 +207,9 @@ func (sc *scanner) emit(id, start, end int, score float64, rule string) bool {
 		Entity: r.ents[id], Category: r.cats[id],
 		Start: start, End: end, Score: score, Rule: rule,
 	})
+	if id == ePersonName {
+		sc.addNameKeys(start, end, score)
+	}
 	return true
 }
 

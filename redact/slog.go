@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"reflect"
 	"strconv"
+	"sync"
 )
 
 // HandlerOptions configure NewHandler.
@@ -47,13 +48,15 @@ type Handler struct {
 
 var _ slog.Handler = (*Handler)(nil)
 
-var defaultRedactor = func() *Redactor {
+// defaultRedactor is built on first use, so that importing the package
+// does not load the word lexicon.
+var defaultRedactor = sync.OnceValue(func() *Redactor {
 	r, err := New(nil)
 	if err != nil {
 		panic("redact: default options rejected: " + err.Error())
 	}
 	return r
-}()
+})
 
 // NewHandler returns a Handler that redacts records and passes them to
 // next.
@@ -63,7 +66,7 @@ func NewHandler(next slog.Handler, opts *HandlerOptions) *Handler {
 	}
 	h := &Handler{next: next, r: opts.Redactor, noDef: opts.NoDefaultKeys, keepIP: opts.KeepIP}
 	if h.r == nil {
-		h.r = defaultRedactor
+		h.r = defaultRedactor()
 	}
 	if len(opts.Keys) > 0 {
 		h.keys = make(map[string]Entity, len(opts.Keys))

@@ -1,6 +1,7 @@
 package redact
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -106,4 +107,33 @@ func foldWord(s string, a, b int, buf *[24]byte) (int, bool) {
 		n++
 	}
 	return n, true
+}
+
+// wordSet is a small set of lower-case ASCII words, bucketed by length, for
+// hot paths that test a span of the input against a short list: a length
+// check and a few case-folding compares, no hashing and no copy.
+type wordSet [17][]string
+
+func newWordSet(words string) *wordSet {
+	var ws wordSet
+	for _, w := range strings.Fields(words) {
+		if len(w) < len(ws) {
+			ws[len(w)] = append(ws[len(w)], w)
+		}
+	}
+	return &ws
+}
+
+// has reports whether s[a:b] is in the set, ignoring ASCII case.
+func (ws *wordSet) has(s string, a, b int) bool {
+	n := b - a
+	if n <= 0 || n >= len(ws) {
+		return false
+	}
+	for _, w := range ws[n] {
+		if equalFoldLower(s[a:b], w) {
+			return true
+		}
+	}
+	return false
 }

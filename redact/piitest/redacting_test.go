@@ -36,10 +36,10 @@ func TestRedactingLoggerKeepsCanariesOut(t *testing.T) {
 	plain.JSONLogger(nil).Info("signup", "email", e.Value())
 	assert.False(t, AssertNoLeak(&fakeT{}, plain, e))
 
-	// without the key, the invented name (which no gazetteer holds) leaks
+	// without the key, the invented name is still caught: a given name
+	// before a surname no list holds reads as a person (issue 13)
 	bare := NewRecorder()
 	bare.RedactingLogger(nil).Info("signup", "name", n.Value())
 	ft = &fakeT{name: t.Name()}
-	assert.False(t, AssertNoLeak(ft, bare, n), "a bare name key is not redacted by default")
-	assert.Contains(t, ft.output(), "name#7")
+	assert.True(t, AssertNoLeak(ft, bare, n), "a bare name value is caught by content detection: %s", ft.output())
 }

@@ -428,7 +428,7 @@ func TestDOCXCases(t *testing.T) {
 		why      string
 		withheld int
 	}{
-		{"entities in text", p(r("Tom &amp; Jerry: SSN 512-44-"), r("7301 &lt;ok&gt;")), []string{"7301"}, []string{"Tom &amp; Jerry", "&lt;ok&gt;"}, "entities are decoded for detection and text is re-escaped", 0},
+		{"entities in text", p(r("Tom &amp; Jerry: SSN 512-44-"), r("7301 &lt;ok&gt;")), []string{"7301", "Tom", "Jerry"}, []string{"] &amp; [", "&lt;ok&gt;"}, "entities are decoded for detection (the names either side of & are found) and text is re-escaped", 0},
 		{"tab between parts", p(`<w:r><w:t>Call (617) 555-</w:t><w:t>0143</w:t><w:tab/><w:t>now</w:t></w:r>`), []string{"0143", "555-"}, []string{"<w:tab/>", "now"}, "a tab ends the phone number and stays", 0},
 		{"tab stops are not text", `<w:p><w:pPr><w:tabs><w:tab w:val="left" w:pos="720"/></w:tabs></w:pPr>` + r("SSN 512-44-7301") + `</w:p>`, []string{"7301"}, []string{`w:pos="720"`}, "w:tab in w:tabs defines a stop", 0},
 		{"moveFrom removed", p(`<w:moveFrom w:id="3" w:author="x" w:date="2026-01-01T00:00:00Z"><w:r><w:t>SSN 512-44-7301</w:t></w:r></w:moveFrom>`, r("kept text")), []string{"7301", "moveFrom"}, []string{"kept text"}, "a move's source is a deletion", 0},

@@ -403,13 +403,15 @@ neg = [
  ["Item 4: Court fees", "no name before suffix"],
  ["Vote 7 to 2", "vote"],
  ["Agenda item 5 Parking", "no suffix"],
- ["Suite 100", "unit alone"],
- ["Apt 4B", "unit alone"],
+ ["Suite 100 is the conference room", "a unit word inside a sentence"],
+ ["Unit 4 trucks are parked", "a fleet unit, not an address line"],
  ["Main Street Festival", "no number"],
  ["Washington St", "no number"],
  ["0 Main Street", "house number 0"],
  ["12345678 Main Street", "number too long"],
 ]
+# a unit alone on an address line narrows a residence down (issue 13)
+pos += [["Suite 100", "Suite 100"], ["Apt 4B", "Apt 4B"], ["Ship to:\nApt. 297\nSpringfield", "Apt. 297"]]
 write("postal_address", pos, neg)
 
 # ---- person_name
