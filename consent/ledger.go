@@ -302,6 +302,9 @@ func (l *Ledger) ContactPoint(ctx context.Context, subject string) (pii.String, 
 	if rec.Forgotten() {
 		return pii.String{}, ErrForgotten
 	}
+	if rec.Kind == ContactDevice {
+		return pii.String{}, errNoContactPoint
+	}
 	v, err := l.shredder.Open(ctx, subject, rec.Contact, contactAD(subject))
 	if errors.Is(err, pii.ErrForgotten) {
 		return pii.String{}, ErrForgotten

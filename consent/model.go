@@ -18,12 +18,16 @@ const (
 	SMS    Channel = "sms"
 	Postal Channel = "postal"
 	Phone  Channel = "phone"
+	// Web is the city's website itself: cookie and tracking choices made in
+	// a cookie banner, recorded for a device subject (Ledger.EnrollDevice)
+	// under purposes such as "cookies:analytics".
+	Web Channel = "web"
 )
 
 // Valid reports whether c is one of the defined channels.
 func (c Channel) Valid() bool {
 	switch c {
-	case Email, SMS, Postal, Phone:
+	case Email, SMS, Postal, Phone, Web:
 		return true
 	}
 	return false
@@ -37,12 +41,16 @@ const (
 	ContactEmail  ContactKind = "email"
 	ContactPhone  ContactKind = "phone"
 	ContactPostal ContactKind = "postal"
+	// ContactDevice is a browser, known only by the random subject id kept
+	// in a strictly necessary cookie: it has no contact point (see
+	// Ledger.EnrollDevice).
+	ContactDevice ContactKind = "device"
 )
 
 // Valid reports whether k is one of the defined kinds.
 func (k ContactKind) Valid() bool {
 	switch k {
-	case ContactEmail, ContactPhone, ContactPostal:
+	case ContactEmail, ContactPhone, ContactPostal, ContactDevice:
 		return true
 	}
 	return false

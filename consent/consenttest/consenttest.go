@@ -129,6 +129,7 @@ func Run(t *testing.T, newStore func(t *testing.T) consent.Store) {
 	t.Run("LedgerMoveContact", func(t *testing.T) { testLedgerMove(t, newStore(t)) })
 	t.Run("LedgerMoveContactRace", func(t *testing.T) { testLedgerMoveRace(t, newStore(t)) })
 	t.Run("Heads", func(t *testing.T) { testHeads(t, newStore(t)) })
+	t.Run("LedgerDevice", func(t *testing.T) { testLedgerDevice(t, newStore(t)) })
 	t.Run("LedgerCheckpoint", func(t *testing.T) { testLedgerCheckpoint(t, newStore(t)) })
 }
 

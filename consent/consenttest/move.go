@@ -182,3 +182,45 @@ func testLedgerMoveRace(t *testing.T, s consent.Store) {
 		assert.Equal(t, enrolled, found, "round %d: one subject has the address", i)
 	}
 }
+
+// testLedgerDevice records cookie choices for device subjects, which have
+// no contact point, next to people.
+func testLedgerDevice(t *testing.T, s consent.Store) {
+	ctx := context.Background()
+	l := newLedger(t, s, 4, NewClock(t0))
+	var devs []string
+	for range 3 {
+		id, err := l.EnrollDevice(ctx)
+		require.NoError(t, err)
+		devs = append(devs, id)
+	}
+	person, err := l.Enroll(ctx, email(1))
+	require.NoError(t, err)
+	for i, id := range devs {
+		typ := consent.Given
+		if i == 1 {
+			typ = consent.Withdrawn
+		}
+		_, err := l.Record(ctx, consent.Event{Subject: id, Type: typ, Purpose: "cookies:analytics", Channel: consent.Web, Method: consent.WebForm, Actor: "subject"})
+		require.NoError(t, err)
+	}
+	for i, id := range devs {
+		ok, err := l.Device(ctx, id)
+		require.NoError(t, err)
+		assert.True(t, ok)
+		d, err := l.MayContact(ctx, id, "cookies:analytics", consent.Web)
+		require.NoError(t, err)
+		assert.Equal(t, i != 1, d.Allowed, "device %d", i)
+	}
+	ok, err := l.Device(ctx, person)
+	require.NoError(t, err)
+	assert.False(t, ok, "a person is no device")
+	found, err := l.Find(ctx, email(1))
+	require.NoError(t, err)
+	assert.Equal(t, person, found, "devices never match a contact point")
+	require.NoError(t, l.Forget(ctx, devs[0], consent.WebForm, "subject"))
+	d, err := l.MayContact(ctx, devs[0], "cookies:analytics", consent.Web)
+	require.NoError(t, err)
+	assert.False(t, d.Allowed, "a forgotten device has withdrawn")
+	require.NoError(t, l.VerifyAll(ctx))
+}
