@@ -211,4 +211,3 @@ func TestPostgresPool(t *testing.T) {
 		})
 	}
 }
-
