@@ -49,8 +49,9 @@ type app struct {
 	// database.
 	sessionStore *sessionstore.SQLStore
 	policy       *cookies.Policy
-	choice       string // name of the cookie-banner choice cookie
-	analytics    string // name of the analytics cookie
+	choice       string      // name of the cookie-banner choice cookie
+	analytics    string      // name of the analytics cookie
+	devices      deviceCache // cookie-banner answers, from the consent ledger
 	outbox       *outbox
 	log          *slog.Logger
 	pages        map[string]*template.Template
@@ -234,7 +235,7 @@ func (a *app) initCookies(ctx context.Context) error {
 		a.choice, a.analytics = cookies.HostPrefix+a.choice, cookies.HostPrefix+a.analytics
 	}
 	a.policy, err = cookies.NewPolicy([]cookies.Declaration{
-		{Name: a.choice, Category: cookies.StrictlyNecessary, Purpose: "Remembers your answer to the cookie banner.", MaxAge: 180 * 24 * time.Hour},
+		{Name: a.choice, Category: cookies.StrictlyNecessary, Purpose: "A random id under which your answers to the cookie banner are recorded.", MaxAge: 180 * 24 * time.Hour},
 		{Name: a.analytics, Category: cookies.Analytics, Purpose: "A random visitor id for counting page views. Only with your consent, never with Global Privacy Control.", MaxAge: 30 * 24 * time.Hour},
 	}, &cookies.PolicyOptions{
 		Consent:             cookies.ConsentFunc(a.cookieConsent),
@@ -242,17 +243,6 @@ func (a *app) initCookies(ctx context.Context) error {
 		Logger:              a.log,
 	})
 	return err
-}
-
-// cookieConsent is the cookies.ConsentChecker: the visitor's banner choice,
-// kept in a strictly necessary cookie. (cookies.Policy never asks about
-// analytics on a request with Sec-GPC: 1.)
-func (a *app) cookieConsent(r *http.Request, c cookies.Category) bool {
-	ck, err := r.Cookie(a.choice)
-	if err != nil {
-		return false
-	}
-	return ck.Value == "all" && (c == cookies.Analytics || c == cookies.Preferences)
 }
 
 var pageNames = []string{

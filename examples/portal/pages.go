@@ -75,26 +75,6 @@ func (a *app) cookieNotice(w http.ResponseWriter, r *http.Request) {
 	}})
 }
 
-// cookieChoice records the banner's answer: "all" or "necessary".
-func (a *app) cookieChoice(w http.ResponseWriter, r *http.Request) {
-	choice := "necessary"
-	if r.PostFormValue("choice") == "all" {
-		choice = "all"
-	}
-	if err := a.policy.Set(w, r, &http.Cookie{Name: a.choice, Value: choice}); err != nil {
-		a.internal(w, r, err)
-		return
-	}
-	// The choice takes effect for this response: drop the analytics cookie
-	// when refused (Sweep reads the request, which still has the old choice).
-	if choice != "all" {
-		if _, err := r.Cookie(a.analytics); err == nil {
-			_ = a.policy.Set(w, r, &http.Cookie{Name: a.analytics, MaxAge: -1})
-		}
-	}
-	seeOther(w, r, localPath(r.PostFormValue("back")))
-}
-
 type signupInput struct {
 	Name     pii.String `validate:"required,max=200"`
 	Email    pii.String `validate:"required,pii_email"`

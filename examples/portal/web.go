@@ -140,8 +140,10 @@ func (a *app) render(w http.ResponseWriter, r *http.Request, status int, name st
 		}
 	}
 	pd.GPC = consent.GPC(r)
-	_, choiceErr := r.Cookie(a.choice)
-	pd.Banner = choiceErr != nil && !pd.GPC
+	if pd.GPC {
+		a.gpcWithdraw(r.Context(), r)
+	}
+	pd.Banner = a.deviceOf(r) == "" && !pd.GPC
 	pd.Analytics = a.policy.Allowed(r, a.analytics)
 	pd.Dev = !a.secure
 	if pd.Analytics {

@@ -1,0 +1,152 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/civickit/privacy/consent"
+	"github.com/civickit/privacy/cookies"
+)
+
+// Cookie choices are recorded in the consent ledger. A visitor who answers
+// the banner becomes a device subject (consent.Ledger.EnrollDevice): a
+// random id, kept in the strictly necessary choice cookie, under which each
+// answer is an event (Given or Withdrawn, on the Web channel, for
+// "cookies:analytics", naming the privacy notice shown). Global Privacy
+// Control withdraws a given consent the first time it is seen (method gpc).
+// The cookies policy asks the ledger, through a per-server cache that a
+// choice made on this server updates at once; answers from elsewhere are
+// at most deviceCacheTTL old.
+
+const (
+	purposeAnalytics = "cookies:analytics"
+	deviceCacheTTL   = time.Minute
+)
+
+type deviceCache struct {
+	mu sync.Mutex
+	m  map[string]deviceAnswer
+}
+
+type deviceAnswer struct {
+	allowed bool
+	until   time.Time
+}
+
+func (c *deviceCache) get(dev string) (bool, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	v, ok := c.m[dev]
+	if !ok || time.Now().After(v.until) {
+		return false, false
+	}
+	return v.allowed, true
+}
+
+func (c *deviceCache) set(dev string, allowed bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) > 100_000 {
+		c.m = map[string]deviceAnswer{} // bounded: start over rather than grow
+	}
+	c.m[dev] = deviceAnswer{allowed: allowed, until: time.Now().Add(deviceCacheTTL)}
+}
+
+// deviceOf returns the device subject id the choice cookie carries, or ""
+// (no answer yet, or a value from before answers were recorded).
+func (a *app) deviceOf(r *http.Request) string {
+	ck, err := r.Cookie(a.choice)
+	if err != nil || len(ck.Value) != 27 || !strings.HasPrefix(ck.Value, "s") {
+		return ""
+	}
+	return ck.Value
+}
+
+// deviceAllows reports whether the device's latest answer allows
+// analytics, from the cache or the ledger; it fails closed.
+func (a *app) deviceAllows(ctx context.Context, dev string) bool {
+	if dev == "" {
+		return false
+	}
+	if allowed, ok := a.devices.get(dev); ok {
+		return allowed
+	}
+	d, err := a.ledger.MayContact(ctx, dev, purposeAnalytics, consent.Web)
+	if err != nil {
+		return false // unknown or forgotten device, or the ledger is down: no analytics
+	}
+	a.devices.set(dev, d.Allowed)
+	return d.Allowed
+}
+
+// cookieConsent is the cookies.ConsentChecker. (cookies.Policy never asks
+// about analytics on a request with Sec-GPC: 1.)
+func (a *app) cookieConsent(r *http.Request, c cookies.Category) bool {
+	if c != cookies.Analytics && c != cookies.Preferences {
+		return false
+	}
+	return a.deviceAllows(r.Context(), a.deviceOf(r))
+}
+
+// cookieChoice records the banner's answer, "all" or "necessary", as a
+// ledger event of the visitor's device subject.
+func (a *app) cookieChoice(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	allow := r.PostFormValue("choice") == "all"
+	dev := a.deviceOf(r)
+	if dev != "" {
+		if ok, err := a.ledger.Device(ctx, dev); err != nil {
+			a.internal(w, r, err)
+			return
+		} else if !ok {
+			dev = ""
+		}
+	}
+	var err error
+	if dev == "" {
+		if dev, err = a.ledger.EnrollDevice(ctx); err != nil {
+			a.internal(w, r, err)
+			return
+		}
+	}
+	if allow {
+		_, err = a.ledger.Record(ctx, consent.Event{Subject: dev, Type: consent.Given, Purpose: purposeAnalytics, Channel: consent.Web,
+			Method: consent.WebForm, Notice: a.notice.Ref(), Actor: "subject", Detail: "cookie banner"})
+	} else {
+		_, err = a.ledger.Withdraw(ctx, dev, purposeAnalytics, consent.Web, consent.WebForm, "cookie banner")
+	}
+	if err != nil {
+		a.internal(w, r, err)
+		return
+	}
+	a.devices.set(dev, allow)
+	if err := a.policy.Set(w, r, &http.Cookie{Name: a.choice, Value: dev}); err != nil {
+		a.internal(w, r, err)
+		return
+	}
+	// The choice takes effect for this response: drop the analytics cookie
+	// when refused (Sweep reads the request, which still has the old choice).
+	if !allow {
+		if _, err := r.Cookie(a.analytics); err == nil {
+			_ = a.policy.Set(w, r, &http.Cookie{Name: a.analytics, MaxAge: -1})
+		}
+	}
+	seeOther(w, r, localPath(r.PostFormValue("back")))
+}
+
+// gpcWithdraw records that Global Privacy Control withdrew a device's
+// analytics consent, the first time a request with Sec-GPC: 1 meets one.
+func (a *app) gpcWithdraw(ctx context.Context, r *http.Request) {
+	dev := a.deviceOf(r)
+	if !a.deviceAllows(ctx, dev) {
+		return
+	}
+	if _, err := a.ledger.Withdraw(ctx, dev, purposeAnalytics, consent.Web, consent.GPCSignal, "Sec-GPC: 1"); err != nil {
+		a.log.WarnContext(ctx, "GPC withdrawal not recorded", "error", err)
+		return
+	}
+	a.devices.set(dev, false)
+}
