@@ -6,14 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
 
+	"github.com/civickit/privacy/internal/atomicfile"
 	"github.com/tink-crypto/tink-go/v2/aead"
 	"github.com/tink-crypto/tink-go/v2/aead/aesgcm"
 	"github.com/tink-crypto/tink-go/v2/insecurecleartextkeyset"
@@ -481,73 +480,16 @@ var ErrKeyFileMode = errors.New("pii: key file permissions too open")
 // they do not, and access is governed by ACLs instead.
 const unixPerms = runtime.GOOS != "windows"
 
-// writeFileAtomic writes data to path through a temporary file, fsynced.
-// With exclusive, the file is linked into place, which fails if path
-// exists; otherwise it is renamed over any file there.
+// writeFileAtomic writes data to path with mode 0600 (see
+// internal/atomicfile): replacing a file there, or with exclusive failing
+// with fs.ErrExist if one is there.
 func writeFileAtomic(path string, data []byte, exclusive bool) error {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("pii: %w", err)
-	}
-	tmp := f.Name()
-	ok := false
-	defer func() {
-		if !ok {
-			os.Remove(tmp)
-		}
-	}()
-	if err := f.Chmod(0o600); err != nil {
-		f.Close()
-		return fmt.Errorf("pii: %w", err)
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return fmt.Errorf("pii: %w", err)
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return fmt.Errorf("pii: %w", err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("pii: %w", err)
-	}
+	write := atomicfile.Write
 	if exclusive {
-		// link(2) fails with EEXIST if path exists, atomically, where a
-		// check before rename would race with another process.
-		err := os.Link(tmp, path)
-		if err != nil && !errors.Is(err, fs.ErrExist) {
-			// A file system without hard links: create exclusively in place.
-			err = writeFileExclusive(path, data)
-		}
-		if err != nil {
-			return fmt.Errorf("pii: %w", err)
-		}
-		return nil // the deferred Remove drops the temporary name
+		write = atomicfile.Create
 	}
-	if err := os.Rename(tmp, path); err != nil {
+	if err := write(path, data, 0o600); err != nil {
 		return fmt.Errorf("pii: %w", err)
 	}
-	ok = true
 	return nil
-}
-
-// writeFileExclusive creates path, which must not exist, with mode 0600 and
-// writes data to it; on failure it removes what it created.
-func writeFileExclusive(path string, data []byte) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(path)
-	}
-	return err
 }

@@ -46,6 +46,7 @@ import (
 
 	"github.com/civickit/privacy/consent"
 	"github.com/civickit/privacy/consent/sqlstore"
+	"github.com/civickit/privacy/internal/atomicfile"
 	"github.com/civickit/privacy/internal/kekuri"
 	"github.com/civickit/privacy/pii/sqldialect"
 )
@@ -132,10 +133,10 @@ func keygen(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := ph.WriteWithNoSecrets(keyset.NewJSONWriter(&pub)); err != nil {
 		return err
 	}
-	if err := writeNew(*private, priv.Bytes(), 0o600); err != nil {
+	if err := atomicfile.Create(*private, priv.Bytes(), 0o600); err != nil {
 		return err
 	}
-	if err := writeNew(*public, pub.Bytes(), 0o644); err != nil {
+	if err := atomicfile.Create(*public, pub.Bytes(), 0o644); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "consentaudit: wrote the private keyset %s (wrapped) and the public keyset %s\n", *private, *public)
@@ -201,7 +202,7 @@ func checkpoint(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	if err := writeNew(*out, b, 0o644); err != nil {
+	if err := atomicfile.Create(*out, b, 0o644); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "consentaudit: checkpoint %d: %d subjects, %d events, root %x, written to %s\n", cp.Number, len(cp.Heads), cp.Events, cp.Root, *out)
@@ -307,23 +308,4 @@ func openStore(dsn string, readOnly bool) (consent.Store, func(), error) {
 		return nil, nil, err
 	}
 	return s, func() { db.Close() }, nil
-}
-
-// writeNew writes data to a new file at path, never replacing one.
-func writeNew(path string, data []byte, mode os.FileMode) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode)
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(path)
-	}
-	return err
 }

@@ -137,13 +137,8 @@ City of Example, Utility Billing
 }
 
 func (a *app) emailConfirmForm(w http.ResponseWriter, r *http.Request) {
-	tok := r.URL.Query().Get("token")
-	if _, err := a.openToken(tokenEmail, tok); err != nil {
-		a.fail(w, r, http.StatusBadRequest, "This link is not valid or has expired. Ask for a new one on the account page.")
-		return
-	}
-	a.render(w, r, http.StatusOK, "verify", pageData{Title: "Confirm your new e-mail address",
-		Data: verifyPage{Action: "/account/email/confirm", Token: tok, Text: "Press the button to make this your e-mail address.", Button: "Use this address"}})
+	a.tokenPage(w, r, tokenEmail, "Ask for a new one on the account page.", "Confirm your new e-mail address",
+		verifyPage{Action: "/account/email/confirm", Text: "Press the button to make this your e-mail address.", Button: "Use this address"})
 }
 
 // emailConfirmPost makes the change. It needs no session: the link proves

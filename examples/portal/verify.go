@@ -217,14 +217,22 @@ type verifyPage struct {
 	Password                    bool
 }
 
-func (a *app) verifyForm(w http.ResponseWriter, r *http.Request) {
+// tokenPage shows the button page behind an e-mailed link of kind, once
+// the link's token checks out (it is used only by the button's POST);
+// again says how to get a new link.
+func (a *app) tokenPage(w http.ResponseWriter, r *http.Request, kind, again, title string, page verifyPage) {
 	tok := r.URL.Query().Get("token")
-	if _, err := a.openToken(tokenVerify, tok); err != nil {
-		a.fail(w, r, http.StatusBadRequest, "This link is not valid or has expired. Log in to get a new one.")
+	if _, err := a.openToken(kind, tok); err != nil {
+		a.fail(w, r, http.StatusBadRequest, "This link is not valid or has expired. "+again)
 		return
 	}
-	a.render(w, r, http.StatusOK, "verify", pageData{Title: "Confirm your e-mail address",
-		Data: verifyPage{Action: "/verify", Token: tok, Text: "Press the button to confirm your e-mail address and sign in.", Button: "Confirm my address"}})
+	page.Token = tok
+	a.render(w, r, http.StatusOK, "verify", pageData{Title: title, Data: page})
+}
+
+func (a *app) verifyForm(w http.ResponseWriter, r *http.Request) {
+	a.tokenPage(w, r, tokenVerify, "Log in to get a new one.", "Confirm your e-mail address",
+		verifyPage{Action: "/verify", Text: "Press the button to confirm your e-mail address and sign in.", Button: "Confirm my address"})
 }
 
 // takeToken checks the posted token of kind and marks it used; when it
@@ -296,13 +304,8 @@ func (a *app) resetPost(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *app) resetConfirmForm(w http.ResponseWriter, r *http.Request) {
-	tok := r.URL.Query().Get("token")
-	if _, err := a.openToken(tokenReset, tok); err != nil {
-		a.fail(w, r, http.StatusBadRequest, "This link is not valid or has expired. Ask for a new one.")
-		return
-	}
-	a.render(w, r, http.StatusOK, "verify", pageData{Title: "Set a new password",
-		Data: verifyPage{Action: "/reset/confirm", Token: tok, Password: true, Text: "At least 10 characters.", Button: "Set my password"}})
+	a.tokenPage(w, r, tokenReset, "Ask for a new one.", "Set a new password",
+		verifyPage{Action: "/reset/confirm", Password: true, Text: "At least 10 characters.", Button: "Set my password"})
 }
 
 // resetConfirmPost sets the new password, confirms the address, ends every
