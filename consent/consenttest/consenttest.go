@@ -130,6 +130,7 @@ func Run(t *testing.T, newStore func(t *testing.T) consent.Store) {
 	t.Run("LedgerMoveContactRace", func(t *testing.T) { testLedgerMoveRace(t, newStore(t)) })
 	t.Run("Heads", func(t *testing.T) { testHeads(t, newStore(t)) })
 	t.Run("LedgerCheckpoint", func(t *testing.T) { testLedgerCheckpoint(t, newStore(t)) })
+	t.Run("LedgerRecords", func(t *testing.T) { testLedgerRecords(t, newStore(t)) })
 }
 
 func testSubjects(t *testing.T, s consent.Store) {
