@@ -90,7 +90,9 @@
 // effective date) and every event with its hash. Its JSON Schema, written
 // from the standard's element list, is in consent/schema
 // (consent-record.schema.json for one record, consent-records.schema.json
-// for the export); the package's tests validate exports against it.
+// for the export), embedded and returned by RecordSchemas so that a city can
+// publish it beside its exports; the package's tests validate exports
+// against that copy.
 // ExportRecords needs Options.Controller with a Name. Ledger.ISOReceipt (a
 // receipt of the whole subject, with the same declared fields per purpose
 // and channel) and Ledger.KantaraReceipt (Kantara Consent Receipt v1.1,

@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"path/filepath"
+	"io/fs"
 	"testing"
 	"time"
 
@@ -17,17 +17,28 @@ import (
 	"github.com/civickit/privacy/pii"
 )
 
-// recordSchema compiles the export schema (which refers to the record
-// schema), asserting formats.
-func recordSchema(t *testing.T) *jsonschema.Schema {
+// compileSchema compiles name from the package's published schemas
+// (consent.RecordSchemas, the files in consent/schema), asserting formats.
+func compileSchema(t *testing.T, name string) *jsonschema.Schema {
 	t.Helper()
-	path, err := filepath.Abs("schema/consent-records.schema.json")
-	require.NoError(t, err)
+	const base = "https://schemas.example.invalid/consent/"
 	c := jsonschema.NewCompiler()
 	c.AssertFormat()
-	s, err := c.Compile(path)
+	for _, f := range []string{"consent-record.schema.json", "consent-records.schema.json"} {
+		b, err := fs.ReadFile(consent.RecordSchemas(), f)
+		require.NoError(t, err)
+		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
+		require.NoError(t, err)
+		require.NoError(t, c.AddResource(base+f, doc))
+	}
+	s, err := c.Compile(base + name)
 	require.NoError(t, err)
 	return s
+}
+
+// recordSchema is the schema of a RecordExport.
+func recordSchema(t *testing.T) *jsonschema.Schema {
+	return compileSchema(t, "consent-records.schema.json")
 }
 
 // exportFixture returns a ledger with declared purposes and a subject
@@ -121,6 +132,14 @@ func TestExportRecords(t *testing.T) {
 	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
 	require.NoError(t, err)
 	require.NoError(t, recordSchema(t).Validate(inst), "the export conforms to the schema")
+	one := compileSchema(t, "consent-record.schema.json")
+	for i, r := range x.Records {
+		b, err := json.Marshal(r)
+		require.NoError(t, err)
+		inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
+		require.NoError(t, err)
+		assert.NoError(t, one.Validate(inst), "record %d alone conforms to the record schema", i)
+	}
 
 	// The record is the consent's for its whole life: a new event updates
 	// it, under the same id.
