@@ -202,6 +202,7 @@ const (
 	withdrawByEmail   = "Use the one-click unsubscribe link in any message, or contact the controller."
 	withdrawBySMS     = "Reply STOP to any text message, or contact the controller."
 	withdrawByContact = "Contact the controller."
+	withdrawOnline    = "Change the choice where it was made (the website's cookie settings), or contact the controller."
 	retentionAfterFmt = "Kept while the consent is in force and for %s (ISO 8601 duration) after it ends."
 )
 
@@ -242,8 +243,10 @@ func (l *Ledger) declared(purpose string, ch Channel) declared {
 			d.withdrawal = withdrawByEmail
 		case SMS:
 			d.withdrawal = withdrawBySMS
-		default:
+		case Postal, Phone:
 			d.withdrawal = withdrawByContact
+		default: // the website: choices made in a banner
+			d.withdrawal = withdrawOnline
 		}
 	}
 	return d

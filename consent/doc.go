@@ -109,7 +109,8 @@
 //   - Recipients (name, role processor, third_party or joint_controller,
 //     purpose, location, policy URL): nobody.
 //   - Withdrawal (a sentence): by e-mail, the one-click unsubscribe link in
-//     any message; by SMS, reply STOP; otherwise, contact the controller.
+//     any message; by SMS, reply STOP; by post or phone, contact the
+//     controller; on the website, change the choice where it was made.
 //   - Jurisdiction (ISO 3166): the controller's Jurisdiction.
 //   - MaxAge is the validity; without it a consent lasts until withdrawn.
 //

@@ -108,7 +108,9 @@ func piiCategoryFor(ch Channel) string {
 	case Postal:
 		return "postal_address"
 	}
-	return ""
+	// Any other channel reaches a device, known by a random id (a cookie,
+	// for example): an online identifier.
+	return "online_identifier"
 }
 
 // expiry returns when the consent in force in s lapses, or nil.

@@ -123,6 +123,7 @@ func Run(t *testing.T, newStore func(t *testing.T) consent.Store) {
 	t.Run("Notices", func(t *testing.T) { testNotices(t, newStore(t)) })
 	t.Run("Ledger", func(t *testing.T) { testLedger(t, newStore(t)) })
 	t.Run("LedgerImport", func(t *testing.T) { testLedgerImport(t, newStore(t)) })
+	t.Run("LedgerRecords", func(t *testing.T) { testLedgerRecords(t, newStore(t)) })
 	t.Run("LedgerCollisions", func(t *testing.T) { testLedgerCollisions(t, newStore(t)) })
 	t.Run("LedgerConcurrentEnroll", func(t *testing.T) { testLedgerConcurrentEnroll(t, newStore(t)) })
 	t.Run("MoveContact", func(t *testing.T) { testMoveContact(t, newStore(t)) })
@@ -130,7 +131,6 @@ func Run(t *testing.T, newStore func(t *testing.T) consent.Store) {
 	t.Run("LedgerMoveContactRace", func(t *testing.T) { testLedgerMoveRace(t, newStore(t)) })
 	t.Run("Heads", func(t *testing.T) { testHeads(t, newStore(t)) })
 	t.Run("LedgerCheckpoint", func(t *testing.T) { testLedgerCheckpoint(t, newStore(t)) })
-	t.Run("LedgerRecords", func(t *testing.T) { testLedgerRecords(t, newStore(t)) })
 }
 
 func testSubjects(t *testing.T, s consent.Store) {
