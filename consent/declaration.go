@@ -203,7 +203,7 @@ const (
 	withdrawBySMS     = "Reply STOP to any text message, or contact the controller."
 	withdrawByContact = "Contact the controller."
 	withdrawOnline    = "Change the choice where it was made (the website's cookie settings), or contact the controller."
-	retentionAfterFmt = "Kept while the consent is in force and for %s (ISO 8601 duration) after it ends."
+	retentionAfterFmt = "Kept while the consent is in force and for %s after it ends."
 )
 
 // declared returns the declarations of purpose on ch, defaults filled in.
@@ -220,7 +220,7 @@ func (l *Ledger) declared(purpose string, ch Channel) declared {
 	}
 	if d.retention == "" {
 		if d.retentionPeriod != "" {
-			d.retention = fmt.Sprintf(retentionAfterFmt, d.retentionPeriod)
+			d.retention = fmt.Sprintf(retentionAfterFmt, humanDuration(def.Retention.Period))
 		} else {
 			d.retention = defaultRetention
 		}
@@ -261,6 +261,19 @@ func (d declared) thirdParties() []string {
 		}
 	}
 	return out
+}
+
+// humanDuration says d in words: "90 days", "1 day", or Go's form
+// ("36h0m0s") when it is not a whole number of days.
+func humanDuration(d time.Duration) string {
+	const day = 24 * time.Hour
+	switch {
+	case d == day:
+		return "1 day"
+	case d > 0 && d%day == 0:
+		return strconv.FormatInt(int64(d/day), 10) + " days"
+	}
+	return d.String()
 }
 
 // isoDuration formats d as an ISO 8601 duration ("P30D", "PT72H30M"),

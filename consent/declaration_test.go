@@ -89,7 +89,7 @@ func TestReceiptDeclarations(t *testing.T) {
 
 	news, alerts := iso.Processing[0], iso.Processing[1]
 	assert.Equal(t, "P90D", news.RetentionPeriod)
-	assert.Contains(t, news.Retention, "P90D", "a sentence from the declared period")
+	assert.Contains(t, news.Retention, "90 days", "a sentence from the declared period")
 	assert.Equal(t, []string{"US-VA"}, news.StorageLocations)
 	assert.Len(t, news.Recipients, 2)
 	assert.Equal(t, "US-MA", news.Jurisdiction)
