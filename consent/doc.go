@@ -74,8 +74,51 @@
 // request context (GPC, GPCFromContext); Ledger.HonorGPC records it as a
 // withdrawal of non-essential purposes for a known subject.
 //
-// Receipts: Ledger.ISOReceipt (ISO/IEC TS 27560 style, DPV statuses) and
-// Ledger.KantaraReceipt (Kantara Consent Receipt v1.1).
+// Receipts and records: see the section below.
+//
+// # Receipts and records
+//
+// ISO/IEC TS 27560 tells consent records, which the controller keeps and
+// updates over a consent's life, from receipts, copies given to the
+// person at a point in time. Ledger.ExportRecords returns a subject's
+// whole history as records, one per purpose and channel, for an access
+// request: a stable record id, the controller and recipients, the
+// processing (purpose, legal basis as a DPV IRI, PII category,
+// jurisdiction, storage locations, retention, withdrawal method), the
+// current status with its validity, expiry and withdrawal time, the
+// published notices the events rest on (URL, SHA-256 of the text,
+// effective date) and every event with its hash. Its JSON Schema, written
+// from the standard's element list, is in consent/schema
+// (consent-record.schema.json for one record, consent-records.schema.json
+// for the export), embedded and returned by RecordSchemas so that a city can
+// publish it beside its exports; the package's tests validate exports
+// against that copy.
+// ExportRecords needs Options.Controller with a Name. Ledger.ISOReceipt (a
+// receipt of the whole subject, with the same declared fields per purpose
+// and channel) and Ledger.KantaraReceipt (Kantara Consent Receipt v1.1,
+// naming third parties) are receipts.
+//
+// The fields come from what the city declares, and New validates each
+// declaration (ErrBadDeclaration, naming the purpose and the field, never
+// the value). Per purpose (PurposeDef), with the default when left empty:
+//
+//   - Retention (a Period, as an ISO 8601 duration, and/or a sentence):
+//     "kept while the consent is in force; the record of the consent and
+//     its withdrawal as long as the records retention schedule requires".
+//   - StorageLocations (ISO 3166 codes): the controller's Jurisdiction.
+//   - Recipients (name, role processor, third_party or joint_controller,
+//     purpose, location, policy URL): nobody.
+//   - Withdrawal (a sentence): by e-mail, the one-click unsubscribe link in
+//     any message; by SMS, reply STOP; by post or phone, contact the
+//     controller; on the website, change the choice where it was made.
+//   - Jurisdiction (ISO 3166): the controller's Jurisdiction.
+//   - MaxAge is the validity; without it a consent lasts until withdrawn.
+//
+// The Controller (name, contact, address, e-mail, phone, URL, policy URL,
+// jurisdiction, BCP 47 language) is the controller's contact in every
+// receipt and record; each field is optional, and what is given must be
+// well formed. Notices (PublishNotice) give their URL, text hash and
+// effective date.
 //
 // # Forgetting
 //

@@ -40,8 +40,37 @@ type PurposeDef struct {
 	OptOut bool
 	// MaxAge, if not zero, is how long a consent lasts: MayContact refuses
 	// contact, with status ConsentExpired, once the event it rests on is
-	// older.
+	// older. It is also the consent's validity in receipts and records,
+	// which then give the date it expires.
 	MaxAge time.Duration
+
+	// What follows declares the ISO/IEC TS 27560 fields of the purpose's
+	// receipts and records. Every field is optional; the defaults are
+	// those of package doc "Receipts and records". New validates them and
+	// names the purpose in its error.
+
+	// Retention is how long the data collected for the purpose are kept.
+	// Zero means the default: while the consent is in force, and the
+	// events (which hold no personal data) as long as the city's records
+	// retention schedule requires.
+	Retention Retention
+	// StorageLocations are where the data are stored: ISO 3166-1 alpha-2
+	// country codes or ISO 3166-2 subdivision codes, for example "US" or
+	// "US-MA". Empty means the controller's Jurisdiction.
+	StorageLocations []string
+	// Recipients are those the data are disclosed to: processors (a
+	// mailing service) and third parties. Empty means nobody: the city
+	// alone uses the data.
+	Recipients []Recipient
+	// Withdrawal says how the subject withdraws, in words, for example
+	// "reply STOP to any text". Empty means a sentence for the channel:
+	// the one-click unsubscribe link in every e-mail, STOP by text,
+	// contacting the controller otherwise.
+	Withdrawal string
+	// Jurisdiction is the jurisdiction whose law governs the processing,
+	// an ISO 3166 code as in StorageLocations. Empty means the
+	// controller's Jurisdiction.
+	Jurisdiction string
 }
 
 // Options configures a Ledger. The zero value is a safe default.
@@ -135,6 +164,9 @@ func New(store Store, keys Keys, opts *Options) (*Ledger, error) {
 		return nil, err
 	}
 	l.tel = tel
+	if err := l.opts.Controller.check(); err != nil {
+		return nil, err
+	}
 	for _, p := range l.opts.Purposes {
 		if !validName(p.ID) {
 			return nil, errors.New("consent: purpose ids must be 1-64 of [a-z0-9:._/-]")
@@ -144,6 +176,9 @@ func New(store Store, keys Keys, opts *Options) (*Ledger, error) {
 		}
 		if p.MaxAge < 0 {
 			return nil, fmt.Errorf("consent: purpose %s has a negative MaxAge", p.ID)
+		}
+		if err := p.check(); err != nil {
+			return nil, err
 		}
 		l.purposes[p.ID] = p
 	}

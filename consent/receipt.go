@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"strings"
 	"time"
 )
 
@@ -59,6 +60,28 @@ type ISOProcessing struct {
 	StatusIRI   string    `json:"consent_status_iri"`
 	Since       time.Time `json:"status_since"`
 	Notice      NoticeRef `json:"notice"`
+
+	// The purpose's declarations (PurposeDef), defaults filled in.
+
+	// RetentionPeriod is the declared Retention.Period as an ISO 8601
+	// duration ("P1095D"); empty when none is declared.
+	RetentionPeriod string `json:"retention_period,omitempty"`
+	// Retention says how long the data are kept, in words.
+	Retention string `json:"retention"`
+	// StorageLocations are ISO 3166 codes.
+	StorageLocations []string `json:"storage_locations"`
+	// Recipients are the processors and third parties the data go to.
+	Recipients []Recipient `json:"recipients"`
+	// WithdrawalMethod says how to withdraw.
+	WithdrawalMethod string `json:"withdrawal_method"`
+	// Jurisdiction is an ISO 3166 code.
+	Jurisdiction string `json:"jurisdiction"`
+	// Validity is the purpose's MaxAge as an ISO 8601 duration; empty
+	// means until withdrawn.
+	Validity string `json:"validity,omitempty"`
+	// ExpiresAt is when a consent in force lapses (the event it rests on
+	// plus MaxAge); nil when it does not, or no consent is in force.
+	ExpiresAt *time.Time `json:"expires_at,omitempty"`
 }
 
 // ISOEvent is one event of the record.
@@ -85,7 +108,18 @@ func piiCategoryFor(ch Channel) string {
 	case Postal:
 		return "postal_address"
 	}
-	return ""
+	// Any other channel reaches a device, known by a random id (a cookie,
+	// for example): an online identifier.
+	return "online_identifier"
+}
+
+// expiry returns when the consent in force in s lapses, or nil.
+func expiry(s PurposeStatus, validity time.Duration) *time.Time {
+	if validity <= 0 || !s.Status.AllowsContact() {
+		return nil
+	}
+	t := s.Event.OccurredAt.Add(validity).UTC()
+	return &t
 }
 
 // ISOReceipt returns the subject's record in the style of ISO/IEC TS 27560,
@@ -114,10 +148,14 @@ func (l *Ledger) ISOReceipt(ctx context.Context, subject string) (ISORecord, err
 		if def.OptOut {
 			basis = "https://w3id.org/dpv#LegitimateInterest"
 		}
+		d := l.declared(s.Purpose, s.Channel)
 		r.Processing = append(r.Processing, ISOProcessing{
 			Purpose: s.Purpose, Description: def.Description, Channel: s.Channel, LegalBasis: basis,
 			PIICategory: []string{piiCategoryFor(s.Channel)}, Status: s.Status, StatusIRI: s.Status.IRI(),
 			Since: s.Event.OccurredAt, Notice: s.Event.Notice,
+			RetentionPeriod: d.retentionPeriod, Retention: d.retention, StorageLocations: d.locations,
+			Recipients: d.recipients, WithdrawalMethod: d.withdrawal, Jurisdiction: d.jurisdiction,
+			Validity: isoDuration(d.validity), ExpiresAt: expiry(s, d.validity),
 		})
 	}
 	for _, e := range events {
@@ -177,6 +215,7 @@ type KantaraPurpose struct {
 	PrimaryPurpose       bool     `json:"primaryPurpose"`
 	Termination          string   `json:"termination"`
 	ThirdPartyDisclosure bool     `json:"thirdPartyDisclosure"`
+	ThirdPartyName       string   `json:"thirdPartyName,omitempty"`
 }
 
 // KantaraReceipt returns a Kantara Consent Receipt v1.1 for the purposes
@@ -231,9 +270,11 @@ func (l *Ledger) KantaraReceipt(ctx context.Context, subject string) (KantaraRec
 		if def.OptOut {
 			ctype = "IMPLICIT"
 		}
+		third := l.declared(s.Purpose, s.Channel).thirdParties()
 		r.Services[i].Purposes = append(r.Services[i].Purposes, KantaraPurpose{
 			Purpose: name, PurposeCategory: []string{s.Purpose}, ConsentType: ctype,
 			PIICategory: []string{piiCategoryFor(s.Channel)}, PrimaryPurpose: true, Termination: term,
+			ThirdPartyDisclosure: len(third) > 0, ThirdPartyName: strings.Join(third, ", "),
 		})
 		if s.Event.OccurredAt.After(latest) {
 			latest = s.Event.OccurredAt

@@ -123,6 +123,7 @@ func Run(t *testing.T, newStore func(t *testing.T) consent.Store) {
 	t.Run("Notices", func(t *testing.T) { testNotices(t, newStore(t)) })
 	t.Run("Ledger", func(t *testing.T) { testLedger(t, newStore(t)) })
 	t.Run("LedgerImport", func(t *testing.T) { testLedgerImport(t, newStore(t)) })
+	t.Run("LedgerRecords", func(t *testing.T) { testLedgerRecords(t, newStore(t)) })
 	t.Run("LedgerCollisions", func(t *testing.T) { testLedgerCollisions(t, newStore(t)) })
 	t.Run("LedgerConcurrentEnroll", func(t *testing.T) { testLedgerConcurrentEnroll(t, newStore(t)) })
 	t.Run("MoveContact", func(t *testing.T) { testMoveContact(t, newStore(t)) })
