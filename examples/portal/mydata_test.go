@@ -79,8 +79,11 @@ func TestStaffRecordsAndMyData(t *testing.T) {
 				Records []any  `json:"records"`
 			} `json:"sources"`
 		} `json:"records"`
-		Consent  []any `json:"consent_status"`
-		Sessions []any `json:"sessions"`
+		Consent        []any `json:"consent_status"`
+		Sessions       []any `json:"sessions"`
+		ConsentRecords struct {
+			Records []any `json:"records"`
+		} `json:"consent_records"`
 	}
 	require.NoError(t, json.Unmarshal([]byte(r.Body), &ex))
 	assert.Equal(t, fakePerson.Email, ex.Account["email"])
@@ -91,6 +94,7 @@ func TestStaffRecordsAndMyData(t *testing.T) {
 	}
 	assert.Equal(t, map[string]int{"accounts": 1, "payments": 1}, counts)
 	assert.Len(t, ex.Sessions, 1, "the active session is in the export")
+	assert.NotEmpty(t, ex.ConsentRecords.Records, "the consent history as ISO/IEC TS 27560 records")
 
 	// Erasure: the account and session go, the payment is deferred (card
 	// receipts are kept 3 years), the e-mail is shredded from the ledger.

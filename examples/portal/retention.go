@@ -101,6 +101,9 @@ type export struct {
 	Notice      consent.NoticeRef       `json:"privacy_notice"`
 	Cookies     map[string]string       `json:"cookies"`
 	Sessions    []sessionView           `json:"sessions"`
+	// ConsentRecords is the consent history as ISO/IEC TS 27560 records
+	// (see consent.RecordSchemas).
+	ConsentRecords *consent.RecordExport `json:"consent_records,omitempty"`
 }
 
 // paymentView is one payment in the holder's own data: no card token,
@@ -144,6 +147,14 @@ func (a *app) buildExport(ctx context.Context, acct *account) (*export, error) {
 		}
 		if ex.History, err = a.ledger.History(ctx, acct.ConsentSubject); err != nil && !errors.Is(err, consent.ErrNotFound) {
 			return nil, err
+		}
+		// The same history as ISO/IEC TS 27560 consent records.
+		rec, err := a.ledger.ExportRecords(ctx, acct.ConsentSubject)
+		if err != nil && !errors.Is(err, consent.ErrNotFound) {
+			return nil, err
+		}
+		if err == nil {
+			ex.ConsentRecords = &rec
 		}
 	}
 	return ex, nil
