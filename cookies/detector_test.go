@@ -52,3 +52,25 @@ func TestDefaultDetectorOpaqueIDs(t *testing.T) {
 	}
 	assert.Zero(t, flagged, "random base64url ids flagged as personal data")
 }
+
+// TestDefaultDetectorSubjectIDs checks the consent ledger's subject ids
+// ("s" and 26 characters of lower-case base32), which the portal keeps in
+// its cookie-banner cookie for device subjects: none may be flagged.
+func TestDefaultDetectorSubjectIDs(t *testing.T) {
+	d, err := defaultDetector()
+	require.NoError(t, err)
+	rng := rand.New(rand.NewPCG(7, 7)) // fixed seed
+	const alphabet = "abcdefghijklmnopqrstuvwxyz234567"
+	flagged := 0
+	for range 20000 {
+		b := make([]byte, 27)
+		b[0] = 's'
+		for i := 1; i < len(b); i++ {
+			b[i] = alphabet[rng.IntN(len(alphabet))]
+		}
+		if d.Contains(string(b)) {
+			flagged++
+		}
+	}
+	assert.Zero(t, flagged, "subject ids flagged as personal data")
+}
