@@ -272,3 +272,30 @@ func BenchmarkCheckpoint(b *testing.B) {
 		}
 	})
 }
+
+// FuzzCheckpoint feeds any bytes to UnmarshalCheckpoint and
+// VerifyCheckpoint, as an auditor's tool does with a filed checkpoint: no
+// panic, and nothing verifies that the key did not sign.
+func FuzzCheckpoint(f *testing.F) {
+	signer, verifier := signingKeys(f)
+	l := checkpointLedger(f, NewMemoryStore())
+	fill(f, l, 3, 2)
+	cp, err := l.Checkpoint(context.Background(), signer, nil)
+	require.NoError(f, err)
+	good, err := MarshalCheckpoint(cp)
+	require.NoError(f, err)
+	f.Add(good)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		c, err := UnmarshalCheckpoint(b)
+		if err != nil {
+			assert.ErrorIs(t, err, ErrCheckpointInvalid)
+			return
+		}
+		if VerifyCheckpoint(c, verifier) == nil {
+			// Only the signed checkpoint itself (in any JSON spelling) verifies.
+			assert.Equal(t, cp.Root, c.Root)
+			assert.Equal(t, cp.Number, c.Number)
+			assert.Equal(t, cp.Events, c.Events)
+		}
+	})
+}
