@@ -145,6 +145,12 @@ func (sc *scanner) run() {
 		case clsDigit:
 			if tokenStart(s, i) {
 				next = sc.digit(i)
+			} else if i >= 2 && isLower(s[i-1]) && isLower(s[i-2]) && tokenStart(s, i-2) && sc.r.on[eIBAN] {
+				// a lower-case IBAN ("de89 3704 ..."): lower-case
+				// letters trigger nothing, so its first digit does
+				if e := sc.iban(i - 2); e > 0 {
+					next = e
+				}
 			}
 		case clsUpper:
 			if tokenStart(s, i) {

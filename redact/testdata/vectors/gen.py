@@ -231,7 +231,7 @@ neg = [
  ["serial CH93007620116238529571", "too long"],
  ["NL91 ABNA 0417 1643 01", "fails mod-97"],
  ["BE68 5390 0754 7035", "fails mod-97"],
- ["gb82west12345698765432", "lower case"],
+ ["gb82west12345698765433", "lower case, fails mod-97"],
  ["ES91 2100 0418 4502 0005 1333", "fails mod-97"],
  ["IT60X0542811101000000123457", "fails mod-97"],
  ["AT61 1904 3002 3457 3202", "fails mod-97"],
@@ -243,6 +243,22 @@ neg = [
  ["Room GB12 booked", "room code"],
  ["The IBAN field was left blank.", "no number"],
  ["SKU TR26000000000000000000000", "fails mod-97"],
+]
+# lower-case IBANs, as people type them in mail and chat, pass the same
+# mod-97 check; mixed case does not
+pos += [
+ ["my iban is de89 3704 0044 0532 0130 00, thanks", "de89 3704 0044 0532 0130 00"],
+ ["send it to gb82west12345698765432 please", "gb82west12345698765432"],
+ ["iban nl91abna0417164300", "nl91abna0417164300"],
+ ["account: fr14 2004 1010 0505 0001 3m02 606.", "fr14 2004 1010 0505 0001 3m02 606"],
+ ["(be68 5390 0754 7034)", "be68 5390 0754 7034"],
+]
+neg += [
+ ["iban de89 3704 0044 0532 0130 01", "lower case, fails mod-97"],
+ ["Gb82West12345698765432", "mixed case"],
+ ["de89 3704 0044 0532 0130 0", "lower case, too short"],
+ ["xde89370400440532013000", "lower case, glued to a letter"],
+ ["see ab12 in the manual", "two letters and digits, not an IBAN"],
 ]
 write("iban", pos, neg)
 
