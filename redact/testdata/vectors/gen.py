@@ -171,6 +171,52 @@ neg = [
  ["The 4 teams, 11 players, 1111 fans", "prose"],
  ["phone (617) 555-0142 ext 4111", "phone with extension"],
 ]
+# Luhn-valid numbers outside the issuers' prefix and length rules (any 15
+# digits, 12-digit Maestro, an unknown prefix) are cards only beside a
+# card word; the values are made-up runs of ones with a check digit
+def luhn_complete(base):
+    for last in "0123456789":
+        d = [int(c) for c in base + last]
+        total = 0
+        for k, v in enumerate(reversed(d)):
+            if k % 2:
+                v *= 2
+                if v > 9: v -= 9
+            total += v
+        if total % 10 == 0:
+            return base + last
+
+def luhn_broken(v):
+    return v[:-1] + str((int(v[-1]) + 1) % 10)
+
+odd15 = luhn_complete("81111111111111")      # 15 digits, no issuer
+amex15 = luhn_complete("31111111111111")     # 15 digits, not 34/37
+maestro12 = luhn_complete("50181111111")     # 12-digit Maestro
+maestro12b = luhn_complete("67591111111")
+odd16 = luhn_complete("990000000000000")     # 16 digits, no issuer
+odd19 = luhn_complete("811111111111111111")  # 19 digits, no issuer
+pos += [
+ [f"Card number {odd15}", odd15],
+ [f"Amex {amex15[:4]} {amex15[4:10]} {amex15[10:]} on file", f"{amex15[:4]} {amex15[4:10]} {amex15[10:]}"],
+ [f"Maestro {maestro12} was charged", maestro12],
+ [f"debit card {maestro12b[:4]} {maestro12b[4:8]} {maestro12b[8:]}", f"{maestro12b[:4]} {maestro12b[4:8]} {maestro12b[8:]}"],
+ [f"credit card: {odd16}", odd16],
+ [f"the card {odd19} was declined", odd19],
+ [f"{odd15[:4]}-{odd15[4:8]}-{odd15[8:12]}-{odd15[12:]} (my visa)", f"{odd15[:4]}-{odd15[4:8]}-{odd15[8:12]}-{odd15[12:]}"],
+ [f"Mastercard {odd16[:4]} {odd16[4:8]} {odd16[8:12]} {odd16[12:]}", f"{odd16[:4]} {odd16[4:8]} {odd16[8:12]} {odd16[12:]}"],
+]
+neg += [
+ [f"Reference {odd15} attached", "Luhn-valid 15 digits without a card word"],
+ [f"Order {maestro12} shipped", "Luhn-valid 12 digits without a card word"],
+ [f"Paid {odd16} on Monday", "'paid' is not a card word"],
+ [f"card number {luhn_broken(odd15)}", "15 digits with a card word, fails Luhn"],
+ [f"Maestro {luhn_broken(maestro12)}", "12 digits with a card word, fails Luhn"],
+ [f"The card was declined.\n{odd16}", "the card word is on another line"],
+ [f"card {odd15[:11]}", "11 digits: too short for a card"],
+ [f"payment ending in {odd15[-4:]}", "last digits only"],
+ [f"The discard pile held {odd15} chips", "'discard' is not 'card'"],
+ [f"Permit {amex15} issued", "Luhn-valid 15 digits, permit context"],
+]
 write("payment_card", pos, neg)
 
 # ---- routing_number
