@@ -102,6 +102,21 @@ func (sc *scanner) digit(i int) int {
 		}
 	}
 	before := len(sc.out)
+	if r.plateOn || r.benefitOn {
+		// a licence plate or benefit id after its label ("Plate:
+		// 7ABC123", "Medicare number 1EG4-TE5-MK73"), or a plate among
+		// plate words
+		if e := sc.labelledID(i); e > 0 {
+			return e
+		}
+		if c := byte(0); r.plateOn && g.b[0] < len(s) {
+			if c = s[g.b[0]]; isUpper(c) || (c == '-' || c == ' ') && g.b[0]+1 < len(s) && isUpper(s[g.b[0]+1]) {
+				if e := sc.contextPlate(i); e > 0 {
+					return e
+				}
+			}
+		}
+	}
 	if g.digits >= 4 || g.n >= 3 {
 		sc.ipv4(i, &g)
 		sc.ssn(i, &g)
