@@ -118,6 +118,11 @@ func (sc *scanner) digit(i int) int {
 		}
 	}
 	if g.digits >= 4 || g.n >= 3 {
+		if s[i] == '0' && g.n >= 2 && s[i+1] == '0' {
+			if e := sc.intlPrefix(i, &g); e > 0 {
+				return e
+			}
+		}
 		sc.ipv4(i, &g)
 		sc.ssn(i, &g)
 		sc.phone(i, &g)
