@@ -242,7 +242,7 @@ const (
 
 // labelWords are the words of plate and benefit labels, in lower case.
 var labelWords = map[string]uint8{
-	"is": lwFiller, "was": lwFiller, "reads": lwFiller, "read": lwFiller, "of": lwFiller,
+	"is": lwFiller, "was": lwFiller, "reads": lwFiller, "read": lwFiller,
 	"id": lwIDWord, "ids": lwIDWord, "number": lwIDWord, "numbers": lwIDWord, "no": lwIDWord,
 	"num": lwIDWord, "nbr": lwIDWord, "identifier": lwIDWord, "case": lwIDWord, "card": lwIDWord,
 	"plate": lwPlate, "plates": lwPlate,
@@ -313,17 +313,33 @@ func idLabelBefore(s string, v int) int {
 	return -1
 }
 
-// labelWord returns the kind of the word s[a:b] (at most 12 letters) in
-// labelWords, ignoring case.
+// labelWordsByLen holds labelWords by word length, so that labelWord
+// compares a word with the few of its length instead of hashing it (it
+// runs before every number in the text).
+var labelWordsByLen = func() (t [13][]labelWordKind) {
+	for w, k := range labelWords {
+		t[len(w)] = append(t[len(w)], labelWordKind{w, k})
+	}
+	return t
+}()
+
+type labelWordKind struct {
+	word string
+	kind uint8
+}
+
+// labelWord returns the kind of the word s[a:b] in labelWords, ignoring
+// case.
 func labelWord(s string, a, b int) uint8 {
-	var buf [12]byte
-	if b-a > len(buf) {
+	if b-a >= len(labelWordsByLen) {
 		return lwNone
 	}
-	for k := a; k < b; k++ {
-		buf[k-a] = lower(s[k])
+	for _, w := range labelWordsByLen[b-a] {
+		if equalFoldLower(s[a:b], w.word) {
+			return w.kind
+		}
 	}
-	return labelWords[string(buf[:b-a])]
+	return lwNone
 }
 
 // idValue reads an identifier at v: runs of capital letters and digits
