@@ -65,6 +65,22 @@ func glued(s string, i int) bool {
 	return i > 0 && (isWord(s[i-1]) || s[i-1] == ']' || s[i-1] == '*')
 }
 
+// maskedTail reports whether position i follows a single space after a
+// group a mask wrote: in "**54 32::" MaskLast4 kept the last four digits
+// of an IBAN printed in groups, and "32::" is the rest of that masked
+// value, not an IPv6 address of its own (a second pass must change
+// nothing).
+func maskedTail(s string, i int) bool {
+	if i < 2 || s[i-1] != ' ' {
+		return false
+	}
+	k := i - 2
+	for k >= 0 && isDigit(s[k]) {
+		k--
+	}
+	return k >= 0 && s[k] == '*'
+}
+
 // wordEnd reports whether position j ends a word: it is past the end or
 // at a byte that is not part of a word.
 func wordEnd(s string, j int) bool { return j >= len(s) || !isWord(s[j]) }
