@@ -29,10 +29,6 @@ var defaultContext = map[Entity]ContextWords{
 	DriverLicense: {
 		Positive: []string{"driver", "drivers", "license", "licence", "dl", "dln", "lic", "dmv", "driving"},
 	},
-	LicensePlate: {
-		Positive: []string{"plate", "plates", "tag", "tags", "license plate", "licence plate", "plate number", "tag number", "number plate", "registration plate", "lpr", "alpr"},
-		Negative: []string{"price", "model", "serial", "part", "sku", "order", "invoice", "flight", "room", "version", "route", "isbn"},
-	},
 	Passport: {
 		Positive: []string{"passport", "passport no", "passport number"},
 	},

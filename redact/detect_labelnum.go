@@ -315,12 +315,14 @@ func idLabelBefore(s string, v int) int {
 
 // labelWordsByLen holds labelWords by word length, so that labelWord
 // compares a word with the few of its length instead of hashing it (it
-// runs before every number in the text).
-var labelWordsByLen = func() (t [13][]labelWordKind) {
+// runs before every number in the text); labelFirst has, per length, a bit
+// for each first letter, which turns most words away with one test.
+var labelWordsByLen, labelFirst = func() (t [13][]labelWordKind, first [13]uint32) {
 	for w, k := range labelWords {
 		t[len(w)] = append(t[len(w)], labelWordKind{w, k})
+		first[len(w)] |= 1 << (w[0] - 'a')
 	}
-	return t
+	return t, first
 }()
 
 type labelWordKind struct {
@@ -332,6 +334,9 @@ type labelWordKind struct {
 // case.
 func labelWord(s string, a, b int) uint8 {
 	if b-a >= len(labelWordsByLen) {
+		return lwNone
+	}
+	if c := lower(s[a]); !isLower(c) || labelFirst[b-a]&(1<<(c-'a')) == 0 {
 		return lwNone
 	}
 	for _, w := range labelWordsByLen[b-a] {

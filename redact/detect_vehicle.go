@@ -43,16 +43,65 @@ func (sc *scanner) statePlate(i int) int {
 }
 
 // contextPlate reports a plate-shaped value at v, 5 to 8 capital letters
-// and digits with both kinds, when plate words surround it ("the tag on
-// the sedan read 4XK921"). It returns the end, or 0.
+// and digits with both kinds, when a plate word stands near it on its
+// line ("the tag on the sedan read 4XK921") and no word before it makes
+// it something else ("price tag", "model", "part"). The words are checked
+// here rather than through the context tables, whose every extra word
+// slows every candidate. It returns the end, or 0.
 func (sc *scanner) contextPlate(v int) int {
 	s := sc.s
 	end, n, digits := idValue(s, v, 8)
-	if end == 0 || n < 5 || digits == 0 || digits == n || !numEnd(s, end) || !sc.hasContext(eLicensePlate, v, end) {
+	if end == 0 || n < 5 || digits == 0 || digits == n || !numEnd(s, end) {
 		return 0
 	}
-	if sc.emit(eLicensePlate, v, end, 0.3, "plate.context") {
+	lo := windowStart(s, max(v-DefaultContextBefore, 0), v)
+	hi := windowEnd(s, end, min(end+DefaultContextAfter, len(s)))
+	pos, neg := plateWords(s, lo, v)
+	if neg {
+		return 0
+	}
+	if !pos {
+		pos, _ = plateWords(s, end, hi)
+	}
+	if pos && sc.emit(eLicensePlate, v, end, 0.7, "plate.context") {
 		return end
 	}
 	return 0
+}
+
+// plateWords reports whether s[a:b] holds a plate word ("plate", "tag",
+// "lpr") and whether it holds a word that makes a tag or number something
+// else ("price", "model", "serial", "part", "order", "flight", "room").
+func plateWords(s string, a, b int) (pos, neg bool) {
+	for i := a; i < b; {
+		if !isAlpha(s[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && isAlpha(s[j]) {
+			j++
+		}
+		if (i == 0 || !isWord(s[i-1])) && (j >= len(s) || !isWord(s[j])) {
+			w := s[i:j]
+			switch len(w) {
+			case 3:
+				pos = pos || equalFoldLower(w, "tag") || equalFoldLower(w, "lpr")
+				neg = neg || equalFoldLower(w, "sku")
+			case 4:
+				pos = pos || equalFoldLower(w, "tags") || equalFoldLower(w, "alpr")
+				neg = neg || equalFoldLower(w, "part") || equalFoldLower(w, "room")
+			case 5:
+				pos = pos || equalFoldLower(w, "plate")
+				neg = neg || equalFoldLower(w, "price") || equalFoldLower(w, "model") || equalFoldLower(w, "order") || equalFoldLower(w, "route")
+			case 6:
+				pos = pos || equalFoldLower(w, "plates")
+				neg = neg || equalFoldLower(w, "serial") || equalFoldLower(w, "flight")
+			case 7:
+				neg = neg || equalFoldLower(w, "invoice") || equalFoldLower(w, "version")
+			}
+		}
+		i = j
+	}
+	return pos, neg
 }
