@@ -1110,6 +1110,9 @@ func notPerson(s string, a, b int) bool {
 			n++
 		case c == ' ' || c == '\t':
 			if n > 0 && buf[n-1] != ' ' {
+				if n == len(buf) {
+					return false // longer than any phrase listed
+				}
 				buf[n] = ' '
 				n++
 			}
