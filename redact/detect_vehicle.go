@@ -33,7 +33,7 @@ func (sc *scanner) statePlate(i int) int {
 	}
 	v := i + 3
 	end, n, digits := idValue(s, v, 8)
-	if end == 0 || n < 5 || digits == 0 || digits == n || !numEnd(s, end) {
+	if end == 0 || n < 5 || digits == 0 || digits == n || !numEnd(s, end) || clockTimes(s, v, end) {
 		return 0
 	}
 	if sc.emit(eLicensePlate, v, end, 0.6, "plate.state") {
@@ -51,7 +51,7 @@ func (sc *scanner) statePlate(i int) int {
 func (sc *scanner) contextPlate(v int) int {
 	s := sc.s
 	end, n, digits := idValue(s, v, 8)
-	if end == 0 || n < 5 || digits == 0 || digits == n || !numEnd(s, end) {
+	if end == 0 || n < 5 || digits == 0 || digits == n || !numEnd(s, end) || clockTimes(s, v, end) {
 		return 0
 	}
 	lo := windowStart(s, max(v-DefaultContextBefore, 0), v)
@@ -104,4 +104,15 @@ func plateWords(s string, a, b int) (pos, neg bool) {
 		i = j
 	}
 	return pos, neg
+}
+
+// clockTimes reports whether s[a:b] holds a clock time in capitals, digits
+// then AM or PM ("10AM-2PM" after "OK" is opening hours, not a plate).
+func clockTimes(s string, a, b int) bool {
+	for k := a + 1; k+1 < b; k++ {
+		if isDigit(s[k-1]) && (s[k] == 'A' || s[k] == 'P') && s[k+1] == 'M' && (k+2 == b || !isAlpha(s[k+2])) {
+			return true
+		}
+	}
+	return false
 }

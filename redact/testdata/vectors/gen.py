@@ -375,6 +375,8 @@ neg = [
  ["US 101 north", "highway"],
  ["Route MA2 closed", "route"],
  ["SKU 4XK-921-B in stock", "stock number"],
+ ["Open OK 10AM-2PM daily", "opening hours after a state code"],
+ ["the tag says 9AM-5PM", "clock times near a plate word"],
 ]
 write("license_plate", pos, neg)
 
