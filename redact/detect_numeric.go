@@ -294,7 +294,7 @@ func (sc *scanner) card(i int, g *groups) {
 		if numEnd(s, end) && luhn(d) {
 			if sz >= 13 && issuerOK(d) {
 				sc.emit(ePaymentCard, i, end, 0.85, "card.plain")
-			} else if sc.cardWordNear(i, end) {
+			} else if !oneDigit(d) && sc.cardWordNear(i, end) {
 				sc.emit(ePaymentCard, i, end, 0.6, "card.context")
 			}
 		}
@@ -312,7 +312,7 @@ func (sc *scanner) card(i int, g *groups) {
 		if numEnd(s, end) && luhn(d) {
 			if issuerOK(d) {
 				sc.emit(ePaymentCard, i, end, 0.9, "card.grouped")
-			} else if sc.cardWordNear(i, end) {
+			} else if !oneDigit(d) && sc.cardWordNear(i, end) {
 				sc.emit(ePaymentCard, i, end, 0.6, "card.context")
 			}
 		}
@@ -338,7 +338,7 @@ func (sc *scanner) card(i int, g *groups) {
 					sc.emit(ePaymentCard, i, end, 0.9, "card.grouped")
 					return
 				}
-				if sc.cardWordNear(i, end) {
+				if !oneDigit(d) && sc.cardWordNear(i, end) {
 					sc.emit(ePaymentCard, i, end, 0.6, "card.context")
 					return
 				}
@@ -348,6 +348,18 @@ func (sc *scanner) card(i int, g *groups) {
 			return
 		}
 	}
+}
+
+// oneDigit reports whether every digit of d is the same: "0000 0000
+// 0000" beside "card" is a placeholder, not a number outside the issuers'
+// rules.
+func oneDigit(d []byte) bool {
+	for _, c := range d {
+		if c != d[0] {
+			return false
+		}
+	}
+	return true
 }
 
 // cardWordNear reports whether a card word ("card", "visa", "mastercard",

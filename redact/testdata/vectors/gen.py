@@ -216,6 +216,7 @@ neg += [
  [f"payment ending in {odd15[-4:]}", "last digits only"],
  [f"The discard pile held {odd15} chips", "'discard' is not 'card'"],
  [f"Permit {amex15} issued", "Luhn-valid 15 digits, permit context"],
+ ["card 0000 0000 0000 0000", "a placeholder of zeros beside a card word"],
 ]
 write("payment_card", pos, neg)
 
