@@ -389,7 +389,7 @@ func cardWordIn(s string, a, b int) bool {
 		for j < len(s) && isAlpha(s[j]) {
 			j++
 		}
-		if (i == 0 || !isWord(s[i-1])) && (j >= len(s) || !isWord(s[j])) {
+		if (i == 0 || !isWord(s[i-1])) && (j >= len(s) || !isWord(s[j])) && !inLabel(s, i, j) {
 			switch j - i {
 			case 4:
 				if equalFoldLower(s[i:j], "card") || equalFoldLower(s[i:j], "visa") || equalFoldLower(s[i:j], "amex") {

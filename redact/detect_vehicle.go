@@ -82,7 +82,7 @@ func plateWords(s string, a, b int) (pos, neg bool) {
 		for j < len(s) && isAlpha(s[j]) {
 			j++
 		}
-		if (i == 0 || !isWord(s[i-1])) && (j >= len(s) || !isWord(s[j])) {
+		if (i == 0 || !isWord(s[i-1])) && (j >= len(s) || !isWord(s[j])) && !inLabel(s, i, j) {
 			w := s[i:j]
 			switch len(w) {
 			case 3:

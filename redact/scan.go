@@ -65,6 +65,13 @@ func glued(s string, i int) bool {
 	return i > 0 && (isWord(s[i-1]) || s[i-1] == ']' || s[i-1] == '*')
 }
 
+// inLabel reports whether the word s[i:j] belongs to a redaction label
+// ("[LICENSE_PLATE]", "[PAYMENT_CARD]", "[REDACTED:ssn]"): such words are
+// no evidence, or a second pass would find more than the first.
+func inLabel(s string, i, j int) bool {
+	return i > 0 && (s[i-1] == '[' || s[i-1] == '_') || j < len(s) && (s[j] == ']' || s[j] == '_')
+}
+
 // maskedTail reports whether position i follows a single space after a
 // group a mask wrote: in "**54 32::" MaskLast4 kept the last four digits
 // of an IBAN printed in groups, and "32::" is the rest of that masked
