@@ -969,7 +969,10 @@ func (sc *scanner) looseName(i int) int {
 			k--
 		}
 		if k > 0 && s[k-1] == ']' {
-			return 0 // after a box a first pass left, the context is gone: stay idempotent
+			// after a box a first pass left, the context is gone: stay
+			// idempotent, and skip the whole run, or its later words
+			// would be weighed alone ("[PERSON_NAME] Ba BoC")
+			return end
 		}
 	}
 	sent, cue := cueBefore(s, i)
