@@ -373,9 +373,10 @@ func (sc *scanner) cardWordNear(start, end int) bool {
 		return false
 	}
 	s := sc.s
-	lo := max(start-DefaultContextBefore, 0)
-	hi := min(end+DefaultContextAfter, len(s))
-	return cardWordIn(s, windowStart(s, lo, start), start) || cardWordIn(s, end, windowEnd(s, end, hi))
+	lo := windowStart(s, max(start-DefaultContextBefore, 0), start)
+	hi := windowEnd(s, end, min(end+DefaultContextAfter, len(s)))
+	from, to, _ := boxedWindow(s, lo, start, end, hi)
+	return cardWordIn(s, from, start) || cardWordIn(s, end, to)
 }
 
 // cardWordIn reports whether s[a:b] holds a card word, whole.

@@ -56,12 +56,13 @@ func (sc *scanner) contextPlate(v int) int {
 	}
 	lo := windowStart(s, max(v-DefaultContextBefore, 0), v)
 	hi := windowEnd(s, end, min(end+DefaultContextAfter, len(s)))
-	pos, neg := plateWords(s, lo, v)
-	if neg {
+	from, to, negLo := boxedWindow(s, lo, v, end, hi)
+	if _, neg := plateWords(s, negLo, v); neg {
 		return 0
 	}
+	pos, _ := plateWords(s, from, v)
 	if !pos {
-		pos, _ = plateWords(s, end, hi)
+		pos, _ = plateWords(s, end, to)
 	}
 	if pos && sc.emit(eLicensePlate, v, end, 0.7, "plate.context") {
 		return end
