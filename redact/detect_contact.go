@@ -315,8 +315,16 @@ func (sc *scanner) colon(i int) int {
 	if i < sc.hexEnd {
 		return i + 1
 	}
-	if sc.r.nameOn && i > 0 && isAlpha(s[i-1]) {
-		if e := sc.labelled(i); e > 0 {
+	if i > 0 && isAlpha(s[i-1]) {
+		// a labelled number ("SSN: 999-01-6119") or address counts
+		// whether or not names are detected
+		e := 0
+		if sc.r.nameOn {
+			e = sc.labelled(i)
+		} else {
+			e = sc.labelledNumber(i)
+		}
+		if e > 0 {
 			return e
 		}
 	}

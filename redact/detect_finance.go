@@ -14,16 +14,31 @@ var ibanLengths = map[string]int{
 	"TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20,
 }
 
-// iban matches an IBAN at i (two capital letters and two digits), in
-// electronic form or printed in groups of four, checked with mod-97.
+// iban matches an IBAN at i (two letters and two digits), in electronic
+// form or printed in groups of four, checked with mod-97. The letters are
+// all capitals or, as people type them in mail and chat, all lower case
+// ("de89 3704 0044 0532 0130 00"); mixed case is refused.
 func (sc *scanner) iban(i int) int {
 	s := sc.s
-	if i+4 > len(s) {
+	if i+4 > len(s) || !isDigit(s[i+2]) || !isDigit(s[i+3]) {
 		return 0
 	}
-	want, ok := ibanLengths[s[i:i+2]]
-	if !ok || !isDigit(s[i+2]) || !isDigit(s[i+3]) {
+	low := isLower(s[i])
+	var cc [2]byte
+	for k := 0; k < 2; k++ {
+		c := s[i+k]
+		if low && !isLower(c) || !low && !isUpper(c) {
+			return 0
+		}
+		cc[k] = c &^ 0x20
+	}
+	want, ok := ibanLengths[string(cc[:])]
+	if !ok {
 		return 0
+	}
+	letter := isUpper
+	if low {
+		letter = isLower
 	}
 	var buf [34]byte
 	n := 0
@@ -31,11 +46,15 @@ func (sc *scanner) iban(i int) int {
 	for j < len(s) && n < want {
 		c := s[j]
 		switch {
-		case isDigit(c) || isUpper(c):
-			buf[n] = c
+		case isDigit(c) || letter(c):
+			if isDigit(c) {
+				buf[n] = c
+			} else {
+				buf[n] = c &^ 0x20 // upper case
+			}
 			n++
 			j++
-		case c == ' ' && n%4 == 0 && n > 0 && j+1 < len(s) && (isDigit(s[j+1]) || isUpper(s[j+1])):
+		case c == ' ' && n%4 == 0 && n > 0 && j+1 < len(s) && (isDigit(s[j+1]) || letter(s[j+1])):
 			j++
 		default:
 			return 0
@@ -57,6 +76,10 @@ func (sc *scanner) iban(i int) int {
 	if rem != 1 {
 		return 0
 	}
-	sc.emit(eIBAN, i, j, 0.95, "iban.mod97")
+	score := 0.95
+	if low {
+		score = 0.9
+	}
+	sc.emit(eIBAN, i, j, score, "iban.mod97")
 	return j
 }

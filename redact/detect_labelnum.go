@@ -29,6 +29,13 @@ func (sc *scanner) labelledNumber(i int) int {
 		return end
 	}
 	s := sc.s
+	// A plate or benefit label ("EBT card number: ...", "Plate: ...")
+	// says more than the card or phone word in it.
+	if v := gap(s, i+1); v > 0 && v-i <= 3 {
+		if end := sc.labelledID(v); end > 0 {
+			return end
+		}
+	}
 	// The label: letters, spaces, '-', '.', '#', on the colon's line.
 	a := i
 	for a > 0 && i-a < 32 {
@@ -218,4 +225,236 @@ func labelKeys(s string, a, i int, fn func(k int, key string) bool) bool {
 		}
 	}
 	return false
+}
+
+// ---- identifiers after a label: licence plates and benefit ids ----------
+
+// Kinds of word in a label read backwards from a value.
+const (
+	lwNone    uint8 = iota
+	lwFiller        // "is", "was", "reads": between a label and its value
+	lwIDWord        // "id", "number", "no", "#": says a value is an identifier
+	lwPlate         // "plate": the value is a licence plate
+	lwTag           // "tag": a plate only with an id word, '#' or ':' after it
+	lwBenefit       // "medicaid", "snap", "wic": the value is a benefit id
+	lwMember        // "member", "insurance": a benefit id only with an id word, '#' or ':'
+)
+
+// labelWords are the words of plate and benefit labels, in lower case.
+var labelWords = map[string]uint8{
+	"is": lwFiller, "was": lwFiller, "reads": lwFiller, "read": lwFiller,
+	"id": lwIDWord, "ids": lwIDWord, "number": lwIDWord, "numbers": lwIDWord, "no": lwIDWord,
+	"num": lwIDWord, "nbr": lwIDWord, "identifier": lwIDWord, "case": lwIDWord, "card": lwIDWord,
+	"plate": lwPlate, "plates": lwPlate,
+	"tag": lwTag, "tags": lwTag,
+	"medicaid": lwBenefit, "medicare": lwBenefit, "mbi": lwBenefit, "masshealth": lwBenefit,
+	"snap": lwBenefit, "ebt": lwBenefit, "wic": lwBenefit, "tanf": lwBenefit, "calfresh": lwBenefit,
+	"member": lwMember, "subscriber": lwMember, "beneficiary": lwMember, "recipient": lwMember,
+	"insurance": lwMember, "policy": lwMember,
+}
+
+// idLabelBefore reads the label that ends just before a value at v
+// ("Plate: ", "license plate ", "tag # ", "Medicaid ID is ", "SNAP case
+// number ", "Member ID: ", "Medicare Beneficiary Identifier (MBI): ") and
+// returns eLicensePlate, eBenefitID, or -1. The label is on the value's
+// line and at most four words long.
+func idLabelBefore(s string, v int) int {
+	b := v
+	idWord, punct := false, false
+	for words := 0; words < 5; words++ {
+		// the gap before the value or the previous word
+		g := b
+		for b > 0 && g-b < 4 {
+			c := s[b-1]
+			if c == ':' || c == '#' {
+				punct = true
+			} else if c != ' ' && c != '\t' && c != '(' && c != ')' && c != '.' && c != '-' {
+				break
+			}
+			b--
+		}
+		if b == g && words > 0 || b == 0 || !isAlpha(s[b-1]) {
+			return -1
+		}
+		a := b
+		for a > 0 && b-a <= 12 && isAlpha(s[a-1]) {
+			a--
+		}
+		if b-a > 12 || a > 0 && isWord(s[a-1]) {
+			return -1
+		}
+		kind := labelWord(s, a, b)
+		if kind == lwNone && equalFoldLower(s[a:b], "cal") && a >= 5 && s[a-1] == '-' && equalFoldLower(s[a-5:a-1], "medi") {
+			kind = lwBenefit // Medi-Cal
+		}
+		switch kind {
+		case lwFiller:
+		case lwIDWord:
+			idWord = true
+		case lwPlate:
+			return eLicensePlate
+		case lwTag:
+			if idWord || punct {
+				return eLicensePlate
+			}
+			return -1
+		case lwBenefit:
+			return eBenefitID
+		case lwMember:
+			if idWord || punct {
+				return eBenefitID
+			}
+			return -1
+		default:
+			return -1
+		}
+		b = a
+	}
+	return -1
+}
+
+// labelWordsByLen holds labelWords by word length, so that labelWord
+// compares a word with the few of its length instead of hashing it (it
+// runs before every number in the text); labelFirst has, per length, a bit
+// for each first letter, which turns most words away with one test.
+var labelWordsByLen, labelFirst = func() (t [13][]labelWordKind, first [13]uint32) {
+	for w, k := range labelWords {
+		t[len(w)] = append(t[len(w)], labelWordKind{w, k})
+		first[len(w)] |= 1 << (w[0] - 'a')
+	}
+	return t, first
+}()
+
+type labelWordKind struct {
+	word string
+	kind uint8
+}
+
+// labelWord returns the kind of the word s[a:b] in labelWords, ignoring
+// case.
+func labelWord(s string, a, b int) uint8 {
+	if b-a >= len(labelWordsByLen) {
+		return lwNone
+	}
+	if c := lower(s[a]); !isLower(c) || labelFirst[b-a]&(1<<(c-'a')) == 0 {
+		return lwNone
+	}
+	for _, w := range labelWordsByLen[b-a] {
+		if equalFoldLower(s[a:b], w.word) {
+			return w.kind
+		}
+	}
+	return lwNone
+}
+
+// idValue reads an identifier at v: runs of capital letters and digits
+// joined by single '-' or ' ' (a run after a space must hold a digit:
+// "8TRX 442", "1EG4-TE5-MK73", "6008 7512 3456 7890"), at most max
+// characters without the separators. It returns the end, the number of
+// characters and of digits, or end 0.
+func idValue(s string, v, max int) (end, n, digits int) {
+	j := v
+	for {
+		k, d := j, 0
+		for k < len(s) && (isDigit(s[k]) || isUpper(s[k])) {
+			if isDigit(s[k]) {
+				d++
+			}
+			k++
+		}
+		if k == j || k < len(s) && isWord(s[k]) || n+k-j > max {
+			return end, n, digits
+		}
+		if j > v && s[j-1] == ' ' && d == 0 {
+			return end, n, digits
+		}
+		end, n, digits = k, n+k-j, digits+d
+		if k+1 < len(s) && (s[k] == '-' || s[k] == ' ') && (isDigit(s[k+1]) || isUpper(s[k+1])) {
+			j = k + 1
+			continue
+		}
+		return end, n, digits
+	}
+}
+
+// labelledID reports a licence plate or benefit id at v after its label
+// (idLabelBefore). It returns the end of what it reported, or 0.
+func (sc *scanner) labelledID(v int) int {
+	r := sc.r
+	if !r.plateOn && !r.benefitOn {
+		return 0
+	}
+	s := sc.s
+	// cheap reject: a label ends in a letter, ':', '#' or ')' just before
+	p := v - 1
+	for p >= 0 && v-p < 4 && (s[p] == ' ' || s[p] == '\t') {
+		p--
+	}
+	if p < 0 || p == v-1 && s[p] != ':' && s[p] != '#' || !(isAlpha(s[p]) || s[p] == ':' || s[p] == '#' || s[p] == ')' || s[p] == '.') {
+		return 0
+	}
+	// the value is not a word of the label ("WIC ID 55012345" is read
+	// from "55012345", not from "ID")
+	if w := alphaEnd(s, v); w > v && w-v <= 12 && labelWord(s, v, w) != lwNone {
+		return 0
+	}
+	switch idLabelBefore(s, v) {
+	case eLicensePlate:
+		end, n, digits := idValue(s, v, 8)
+		if end > 0 && n >= 4 && digits > 0 && r.on[eLicensePlate] && sc.emit(eLicensePlate, v, end, 0.7, "plate.label") {
+			return end
+		}
+	case eBenefitID:
+		end, n, digits := idValue(s, v, 20)
+		if end == 0 || n < 6 || digits < 4 || !r.on[eBenefitID] {
+			return 0
+		}
+		score, rule := 0.7, "benefit.label"
+		if n == 11 && mbiShape(s, v, end) {
+			score, rule = 0.8, "benefit.mbi"
+		}
+		if sc.emit(eBenefitID, v, end, score, rule) {
+			return end
+		}
+	}
+	return 0
+}
+
+// mbiShape reports whether s[a:b], separators aside, has the shape of a
+// Medicare Beneficiary Identifier: 11 characters, digit (1-9), letter,
+// letter or digit, digit, letter, letter or digit, digit, letter, letter,
+// digit, digit; the letters never S, L, O, I, B or Z.
+func mbiShape(s string, a, b int) bool {
+	const shape = "9AXNAXNAANN"
+	k := 0
+	for p := a; p < b; p++ {
+		c := s[p]
+		if c == '-' || c == ' ' {
+			continue
+		}
+		if k >= len(shape) {
+			return false
+		}
+		letter := isUpper(c) && !strings.ContainsRune("SLOIBZ", rune(c))
+		switch shape[k] {
+		case '9':
+			if !isDigit(c) || c == '0' {
+				return false
+			}
+		case 'N':
+			if !isDigit(c) {
+				return false
+			}
+		case 'A':
+			if !letter {
+				return false
+			}
+		case 'X':
+			if !letter && !isDigit(c) {
+				return false
+			}
+		}
+		k++
+	}
+	return k == len(shape)
 }

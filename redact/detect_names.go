@@ -446,6 +446,22 @@ func (sc *scanner) upperRules(i int) int {
 		j = letterRun(s, j) // Müller, Nuñez
 	}
 	wl := j - i
+	// licence plates and benefit ids: "MA 4XK-921", "Plate: ABC-1234",
+	// "Medicaid ID AB12345C"
+	idNext := false
+	if (r.plateOn || r.benefitOn) && wl <= 4 && j < len(s) && allUpper(s, i, j) {
+		if wl == 2 && s[j] == ' ' && r.plateOn {
+			if e := sc.statePlate(i); e > 0 {
+				return e
+			}
+		}
+		idNext = isDigit(s[j]) || (s[j] == '-' || s[j] == ' ') && j+1 < len(s) && isDigit(s[j+1])
+		if idNext {
+			if e := sc.labelledID(i); e > 0 {
+				return e
+			}
+		}
+	}
 	if wl <= 2 && j < len(s) {
 		if isDigit(s[j]) {
 			if wl == 2 && isUpper(s[i+1]) {
@@ -468,6 +484,11 @@ func (sc *scanner) upperRules(i int) int {
 			if e := sc.poBox(i); e > 0 {
 				return e
 			}
+		}
+	}
+	if idNext && r.plateOn {
+		if e := sc.contextPlate(i); e > 0 {
+			return e
 		}
 	}
 	if wl < 2 || wl > 24 {
@@ -948,7 +969,10 @@ func (sc *scanner) looseName(i int) int {
 			k--
 		}
 		if k > 0 && s[k-1] == ']' {
-			return 0 // after a box a first pass left, the context is gone: stay idempotent
+			// after a box a first pass left, the context is gone: stay
+			// idempotent, and skip the whole run, or its later words
+			// would be weighed alone ("[PERSON_NAME] Ba BoC")
+			return end
 		}
 	}
 	sent, cue := cueBefore(s, i)
@@ -1089,6 +1113,9 @@ func notPerson(s string, a, b int) bool {
 			n++
 		case c == ' ' || c == '\t':
 			if n > 0 && buf[n-1] != ' ' {
+				if n == len(buf) {
+					return false // longer than any phrase listed
+				}
 				buf[n] = ' '
 				n++
 			}

@@ -49,7 +49,7 @@ func (sc *scanner) hexColon(i int) int {
 		b++
 	}
 	sc.hexEnd = b
-	if glued(s, a) || (a > 0 && s[a-1] == '.') || (b < len(s) && isWord(s[b])) {
+	if glued(s, a) || maskedTail(s, a) || (a > 0 && s[a-1] == '.') || (b < len(s) && isWord(s[b])) {
 		return b
 	}
 	// a trailing dot ends a sentence, not an address

@@ -102,7 +102,27 @@ func (sc *scanner) digit(i int) int {
 		}
 	}
 	before := len(sc.out)
+	if r.plateOn || r.benefitOn {
+		// a licence plate or benefit id after its label ("Plate:
+		// 7ABC123", "Medicare number 1EG4-TE5-MK73"), or a plate among
+		// plate words
+		if e := sc.labelledID(i); e > 0 {
+			return e
+		}
+		if c := byte(0); r.plateOn && g.b[0] < len(s) {
+			if c = s[g.b[0]]; isUpper(c) || (c == '-' || c == ' ') && g.b[0]+1 < len(s) && isUpper(s[g.b[0]+1]) {
+				if e := sc.contextPlate(i); e > 0 {
+					return e
+				}
+			}
+		}
+	}
 	if g.digits >= 4 || g.n >= 3 {
+		if s[i] == '0' && g.n >= 2 && s[i+1] == '0' {
+			if e := sc.intlPrefix(i, &g); e > 0 {
+				return e
+			}
+		}
 		sc.ipv4(i, &g)
 		sc.ssn(i, &g)
 		sc.phone(i, &g)
@@ -255,18 +275,28 @@ func validITINGroup(g int) bool {
 
 // ---- payment cards -------------------------------------------------------
 
+// card matches a payment card number at i: 13 to 19 digits, in one run or
+// grouped, that pass the Luhn check and belong to a card network
+// (issuerOK). A Luhn-valid number of 12 to 19 digits outside those rules
+// (any 15 digits, a 12-digit Maestro, a network this table lacks) is a
+// card only with a card word nearby (cardWordNear), so that Luhn-valid
+// numbers in prose, one in ten of all numbers, are left alone.
 func (sc *scanner) card(i int, g *groups) {
 	s := sc.s
-	if g.digits < 13 {
+	if g.digits < 12 {
 		return
 	}
 	var buf [24]byte
-	// a single run of 13-19 digits
-	if sz := g.size(0); sz >= 13 && sz <= 19 {
+	// a single run of 12-19 digits
+	if sz := g.size(0); sz >= 12 && sz <= 19 {
 		end := g.b[0]
 		d := g.digitsOf(s, 1, buf[:])
-		if numEnd(s, end) && luhn(d) && issuerOK(d) {
-			sc.emit(ePaymentCard, i, end, 0.85, "card.plain")
+		if numEnd(s, end) && luhn(d) {
+			if sz >= 13 && issuerOK(d) {
+				sc.emit(ePaymentCard, i, end, 0.85, "card.plain")
+			} else if !oneDigit(d) && sc.cardWordNear(i, end) {
+				sc.emit(ePaymentCard, i, end, 0.6, "card.context")
+			}
 		}
 		return
 	}
@@ -279,8 +309,12 @@ func (sc *scanner) card(i int, g *groups) {
 	if g.n >= 3 && g.size(1) == 6 && (g.size(2) == 5 || g.size(2) == 4) && g.sep[1] == sep {
 		end := g.b[2]
 		d := g.digitsOf(s, 3, buf[:])
-		if numEnd(s, end) && luhn(d) && issuerOK(d) {
-			sc.emit(ePaymentCard, i, end, 0.9, "card.grouped")
+		if numEnd(s, end) && luhn(d) {
+			if issuerOK(d) {
+				sc.emit(ePaymentCard, i, end, 0.9, "card.grouped")
+			} else if !oneDigit(d) && sc.cardWordNear(i, end) {
+				sc.emit(ePaymentCard, i, end, 0.6, "card.context")
+			}
 		}
 		return
 	}
@@ -292,22 +326,97 @@ func (sc *scanner) card(i int, g *groups) {
 			return
 		}
 		if sz != 4 {
-			if sz > 4 || total < 13 {
+			if sz > 4 || total < 12 {
 				return
 			}
 		}
-		if total >= 13 && total <= 19 && (sz != 4 || k == g.n-1 || g.sep[k] != sep || g.size(k+1) > 4) {
+		if total >= 12 && total <= 19 && (sz != 4 || k == g.n-1 || g.sep[k] != sep || g.size(k+1) > 4) {
 			end := g.b[k]
 			d := g.digitsOf(s, k+1, buf[:])
-			if numEnd(s, end) && luhn(d) && issuerOK(d) {
-				sc.emit(ePaymentCard, i, end, 0.9, "card.grouped")
-				return
+			if numEnd(s, end) && luhn(d) {
+				if total >= 13 && issuerOK(d) {
+					sc.emit(ePaymentCard, i, end, 0.9, "card.grouped")
+					return
+				}
+				if !oneDigit(d) && sc.cardWordNear(i, end) {
+					sc.emit(ePaymentCard, i, end, 0.6, "card.context")
+					return
+				}
 			}
 		}
 		if sz != 4 || total >= 19 {
 			return
 		}
 	}
+}
+
+// oneDigit reports whether every digit of d is the same: "0000 0000
+// 0000" beside "card" is a placeholder, not a number outside the issuers'
+// rules.
+func oneDigit(d []byte) bool {
+	for _, c := range d {
+		if c != d[0] {
+			return false
+		}
+	}
+	return true
+}
+
+// cardWordNear reports whether a card word ("card", "visa", "mastercard",
+// "amex", "maestro", "debit", "credit") stands in the context window
+// around s[start:end], on the same line and in the same sentence. Words
+// that only point at a card ("paid", "payment", "ending in") do not count:
+// they are not evidence that a full number outside the issuers' rules is
+// one.
+func (sc *scanner) cardWordNear(start, end int) bool {
+	if !sc.r.on[ePaymentCard] {
+		return false
+	}
+	s := sc.s
+	lo := windowStart(s, max(start-DefaultContextBefore, 0), start)
+	hi := windowEnd(s, end, min(end+DefaultContextAfter, len(s)))
+	from, to, _ := boxedWindow(s, lo, start, end, hi)
+	return cardWordIn(s, from, start) || cardWordIn(s, end, to)
+}
+
+// cardWordIn reports whether s[a:b] holds a card word, whole.
+func cardWordIn(s string, a, b int) bool {
+	for i := a; i < b; {
+		if !isAlpha(s[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && isAlpha(s[j]) {
+			j++
+		}
+		if (i == 0 || !isWord(s[i-1])) && (j >= len(s) || !isWord(s[j])) && !inLabel(s, i, j) {
+			switch j - i {
+			case 4:
+				if equalFoldLower(s[i:j], "card") || equalFoldLower(s[i:j], "visa") || equalFoldLower(s[i:j], "amex") {
+					return true
+				}
+			case 5:
+				if equalFoldLower(s[i:j], "debit") || equalFoldLower(s[i:j], "cards") {
+					return true
+				}
+			case 6:
+				if equalFoldLower(s[i:j], "credit") {
+					return true
+				}
+			case 7:
+				if equalFoldLower(s[i:j], "maestro") {
+					return true
+				}
+			case 10:
+				if equalFoldLower(s[i:j], "mastercard") {
+					return true
+				}
+			}
+		}
+		i = j
+	}
+	return false
 }
 
 // innerCard looks for a grouped card number that starts at a later group

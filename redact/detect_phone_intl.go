@@ -52,3 +52,46 @@ func (sc *scanner) nationalPhone(i int, g *groups) {
 		}
 	}
 }
+
+// intlPrefix reports a number dialled with the international prefix 00
+// that most countries use instead of '+' ("001-518-640-0854", "0044 20
+// 7946 0958") when libphonenumber calls the rest a valid number. It
+// returns the end of the number, or 0.
+func (sc *scanner) intlPrefix(i int, g *groups) int {
+	s := sc.s
+	if g.size(0) < 3 || g.size(0) > 5 || s[i+1] != '0' || s[i+2] == '0' || g.n < 2 || (i > 0 && s[i-1] == '+') {
+		return 0
+	}
+	var buf [16]byte
+	buf[0] = '+'
+	m := 1
+	end := -1
+	for k := 0; k < g.n; k++ {
+		if k > 0 && !phoneSep(g.sep[k-1]) {
+			break
+		}
+		a := g.a[k]
+		if k == 0 {
+			a += 2
+		}
+		if m-1+g.b[k]-a > 15 {
+			break
+		}
+		for p := a; p < g.b[k]; p++ {
+			buf[m] = s[p]
+			m++
+		}
+		end = g.b[k]
+	}
+	if end < 0 || m-1 < 8 || !numEnd(s, end) {
+		return 0
+	}
+	p, err := phonenumbers.Parse(string(buf[:m]), "")
+	if err != nil || !phonenumbers.IsValidNumber(p) {
+		return 0
+	}
+	if sc.emit(ePhone, i, end, 0.7, "phone.intl00") {
+		return end
+	}
+	return 0
+}

@@ -15,9 +15,14 @@
 // area and exchange rules for phone numbers, SSA rules for Social
 // Security numbers, IRS ranges for ITINs, Luhn and issuer ranges for
 // payment cards, the 3-7-1 checksum for ABA routing numbers, mod-97 for
-// IBANs, net/netip for IP addresses. Numbers that look like anything
-// (bank accounts, driver licences, passports, dates of birth, bare nine
-// digit numbers) need context words nearby. Person names come from
+// IBANs (capitals or lower case), net/netip for IP addresses. Numbers
+// that look like anything (bank accounts, driver licences, passports,
+// dates of birth, bare nine digit numbers) need context words nearby;
+// vehicle licence plates need a state code ("MA 4XK-921") or a plate
+// label or plate words; benefit ids (Medicaid, Medicare, SNAP/EBT, WIC,
+// health-plan member ids) are reported only right after their label;
+// Luhn-valid numbers outside the card networks' rules only beside a card
+// word. Person names come from
 // honorifics ("Ms. Lopez"), salutations ("Dear …"), signature blocks, cue
 // words ("my name is", "Caller"), and a first/last-name gazetteer and a
 // broad lexicon of name parts, common words and places from registry

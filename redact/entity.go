@@ -23,6 +23,8 @@ const (
 	IBAN           Entity = "iban"
 	DriverLicense  Entity = "driver_license"
 	Passport       Entity = "passport"
+	LicensePlate   Entity = "license_plate" // a vehicle plate, with a state or a plate label
+	BenefitID      Entity = "benefit_id"    // Medicaid, Medicare, SNAP/EBT, WIC or health-plan member id, labelled
 	IPAddress      Entity = "ip_address"
 	MACAddress     Entity = "mac_address"
 	URLCredentials Entity = "url_credentials"
@@ -35,8 +37,8 @@ const (
 // breaks ties when overlapping findings have equal scores.
 var builtinEntities = []Entity{
 	URLCredentials, Email, IBAN, PaymentCard, SSN, ITIN, RoutingNumber,
-	BankAccount, Passport, DriverLicense, Phone, IPAddress, MACAddress,
-	DateOfBirth, PostalAddress, PersonName,
+	BankAccount, BenefitID, Passport, DriverLicense, LicensePlate, Phone,
+	IPAddress, MACAddress, DateOfBirth, PostalAddress, PersonName,
 }
 
 // Entities returns the built-in entities in a stable order.
@@ -53,6 +55,8 @@ var entityCategory = map[Entity]pii.Category{
 	IBAN:           pii.BankAccount,
 	DriverLicense:  pii.DriverLicense,
 	Passport:       pii.Passport,
+	LicensePlate:   pii.DriverLicense,
+	BenefitID:      pii.AccountNumber,
 	IPAddress:      pii.IPAddress,
 	MACAddress:     pii.IPAddress,
 	URLCredentials: pii.Credential,
@@ -62,8 +66,9 @@ var entityCategory = map[Entity]pii.Category{
 }
 
 // Category returns the pii.Category closest to e (MAC addresses map to
-// IPAddress, IBANs to BankAccount, URL credentials to Credential), or
-// pii.Unknown for a custom entity.
+// IPAddress, IBANs to BankAccount, URL credentials to Credential, licence
+// plates to DriverLicense as the other motor-vehicle record number,
+// benefit ids to AccountNumber), or pii.Unknown for a custom entity.
 func (e Entity) Category() pii.Category {
 	if c, ok := entityCategory[e]; ok {
 		return c
@@ -138,8 +143,10 @@ const (
 	eITIN
 	eRoutingNumber
 	eBankAccount
+	eBenefitID
 	ePassport
 	eDriverLicense
+	eLicensePlate
 	ePhone
 	eIPAddress
 	eMACAddress

@@ -30,6 +30,11 @@ var keyEntities = map[string]Entity{
 	"iban": IBAN, "passport": Passport, "passportnumber": Passport,
 	"driverslicense": DriverLicense, "driverlicense": DriverLicense, "dl": DriverLicense,
 	"licensenumber": DriverLicense, "mac": MACAddress, "macaddress": MACAddress,
+	"licenseplate": LicensePlate, "licenceplate": LicensePlate, "plate": LicensePlate,
+	"platenumber": LicensePlate, "vehicleplate": LicensePlate, "tagnumber": LicensePlate,
+	"medicaidid": BenefitID, "medicaidnumber": BenefitID, "medicareid": BenefitID,
+	"medicarenumber": BenefitID, "mbi": BenefitID, "snapcasenumber": BenefitID,
+	"ebtcardnumber": BenefitID, "wicid": BenefitID, "memberid": BenefitID, "subscriberid": BenefitID,
 }
 
 // credential is the entity of secrets found by key name.

@@ -163,7 +163,7 @@ func appendNormalized(dst []byte, e Entity, text string) []byte {
 			}
 		}
 		return dst
-	case Email, IBAN, MACAddress:
+	case Email, IBAN, MACAddress, LicensePlate, BenefitID:
 		for i := 0; i < len(text); i++ {
 			if c := text[i]; c != ' ' && c != '-' || e == Email {
 				dst = append(dst, lower(c))

@@ -121,6 +121,7 @@ type Redactor struct {
 	nameOn, addrOn, dobOn bool
 	idOn, bankOn, routeOn bool
 	macOn, ipOn           bool
+	plateOn, benefitOn    bool
 }
 
 // New returns a Redactor configured by opts; nil opts mean the defaults.
@@ -248,6 +249,8 @@ func New(opts *Options) (*Redactor, error) {
 	r.routeOn = is(RoutingNumber)
 	r.macOn = is(MACAddress)
 	r.ipOn = is(IPAddress)
+	r.plateOn = is(LicensePlate)
+	r.benefitOn = is(BenefitID)
 
 	if len(opts.Allow) > 0 {
 		r.allow = make(map[string]struct{}, len(opts.Allow))

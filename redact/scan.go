@@ -65,6 +65,29 @@ func glued(s string, i int) bool {
 	return i > 0 && (isWord(s[i-1]) || s[i-1] == ']' || s[i-1] == '*')
 }
 
+// inLabel reports whether the word s[i:j] belongs to a redaction label
+// ("[LICENSE_PLATE]", "[PAYMENT_CARD]", "[REDACTED:ssn]"): such words are
+// no evidence, or a second pass would find more than the first.
+func inLabel(s string, i, j int) bool {
+	return i > 0 && (s[i-1] == '[' || s[i-1] == '_') || j < len(s) && (s[j] == ']' || s[j] == '_')
+}
+
+// maskedTail reports whether position i follows a single space after a
+// group a mask wrote: in "**54 32::" MaskLast4 kept the last four digits
+// of an IBAN printed in groups, and "32::" is the rest of that masked
+// value, not an IPv6 address of its own (a second pass must change
+// nothing).
+func maskedTail(s string, i int) bool {
+	if i < 2 || s[i-1] != ' ' {
+		return false
+	}
+	k := i - 2
+	for k >= 0 && isDigit(s[k]) {
+		k--
+	}
+	return k >= 0 && s[k] == '*'
+}
+
 // wordEnd reports whether position j ends a word: it is past the end or
 // at a byte that is not part of a word.
 func wordEnd(s string, j int) bool { return j >= len(s) || !isWord(s[j]) }
@@ -145,6 +168,12 @@ func (sc *scanner) run() {
 		case clsDigit:
 			if tokenStart(s, i) {
 				next = sc.digit(i)
+			} else if i >= 2 && isLower(s[i-1]) && isLower(s[i-2]) && tokenStart(s, i-2) && sc.r.on[eIBAN] {
+				// a lower-case IBAN ("de89 3704 ..."): lower-case
+				// letters trigger nothing, so its first digit does
+				if e := sc.iban(i - 2); e > 0 {
+					next = e
+				}
 			}
 		case clsUpper:
 			if tokenStart(s, i) {
@@ -317,6 +346,7 @@ func (r *Redactor) contextMasks(s string, start, end int) (pos, neg uint64) {
 	// on the next line of a form belongs to another field)
 	lo = windowStart(s, lo, start)
 	hi = windowEnd(s, end, hi)
+	posFrom, posTo, lo := boxedWindow(s, lo, start, end, hi)
 	collect(lo, start)
 	nBefore := n
 	collect(end, hi)
@@ -325,6 +355,7 @@ func (r *Redactor) contextMasks(s string, start, end int) (pos, neg uint64) {
 		if w.b-w.a > 24 || r.ctxFirst[lower(s[w.a])]&(1<<uint(w.b-w.a)) == 0 {
 			continue
 		}
+		posOK := w.a >= posFrom && w.b <= posTo
 		// the words of a redaction label ("[SSN]", "[PAYMENT_CARD]",
 		// "[REDACTED:ssn]") are not context: redacted text must not make
 		// its neighbours look more personal on a second pass
@@ -335,7 +366,9 @@ func (r *Redactor) contextMasks(s string, start, end int) (pos, neg uint64) {
 		if !ok {
 			continue
 		}
-		pos |= e.pos
+		if posOK {
+			pos |= e.pos
+		}
 		if k < nBefore { // negative words count only before: "order 123", "invoice 456"
 			neg |= e.neg
 		}
@@ -353,7 +386,9 @@ func (r *Redactor) contextMasks(s string, start, end int) (pos, neg uint64) {
 			}
 			if match {
 				if p.pos {
-					pos |= p.mask
+					if posOK {
+						pos |= p.mask
+					}
 				} else {
 					neg |= p.mask
 				}
@@ -361,6 +396,27 @@ func (r *Redactor) contextMasks(s string, start, end int) (pos, neg uint64) {
 		}
 	}
 	return pos, neg
+}
+
+// boxedWindow adjusts the context window [lo, start) before and [end, hi)
+// after a candidate for the boxes a first pass left ("[PERSON_NAME]",
+// "[SSN]"). A box is not as long as the text it replaced, so a word
+// beyond it may have been outside the window on the first pass, and a
+// negative word may have been inside: positive words count only between
+// the last box before and the first box after the candidate, and negative
+// words are looked for 40 bytes further back. A second pass then never
+// finds more than the first did. It returns the positive range and the
+// new start of the window.
+func boxedWindow(s string, lo, start, end, hi int) (posFrom, posTo, newLo int) {
+	posFrom, posTo, newLo = lo, hi, lo
+	if k := strings.LastIndexByte(s[lo:start], ']'); k >= 0 {
+		posFrom = lo + k + 1
+		newLo = min(windowStart(s, max(lo-40, 0), start), lo)
+	}
+	if k := strings.IndexByte(s[end:hi], '['); k >= 0 {
+		posTo = end + k
+	}
+	return posFrom, posTo, newLo
 }
 
 // windowStart moves the start lo of the context window before a candidate

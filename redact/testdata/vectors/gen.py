@@ -171,6 +171,53 @@ neg = [
  ["The 4 teams, 11 players, 1111 fans", "prose"],
  ["phone (617) 555-0142 ext 4111", "phone with extension"],
 ]
+# Luhn-valid numbers outside the issuers' prefix and length rules (any 15
+# digits, 12-digit Maestro, an unknown prefix) are cards only beside a
+# card word; the values are made-up runs of ones with a check digit
+def luhn_complete(base):
+    for last in "0123456789":
+        d = [int(c) for c in base + last]
+        total = 0
+        for k, v in enumerate(reversed(d)):
+            if k % 2:
+                v *= 2
+                if v > 9: v -= 9
+            total += v
+        if total % 10 == 0:
+            return base + last
+
+def luhn_broken(v):
+    return v[:-1] + str((int(v[-1]) + 1) % 10)
+
+odd15 = luhn_complete("81111111111111")      # 15 digits, no issuer
+amex15 = luhn_complete("31111111111111")     # 15 digits, not 34/37
+maestro12 = luhn_complete("50181111111")     # 12-digit Maestro
+maestro12b = luhn_complete("67591111111")
+odd16 = luhn_complete("990000000000000")     # 16 digits, no issuer
+odd19 = luhn_complete("811111111111111111")  # 19 digits, no issuer
+pos += [
+ [f"Card number {odd15}", odd15],
+ [f"Amex {amex15[:4]} {amex15[4:10]} {amex15[10:]} on file", f"{amex15[:4]} {amex15[4:10]} {amex15[10:]}"],
+ [f"Maestro {maestro12} was charged", maestro12],
+ [f"debit card {maestro12b[:4]} {maestro12b[4:8]} {maestro12b[8:]}", f"{maestro12b[:4]} {maestro12b[4:8]} {maestro12b[8:]}"],
+ [f"credit card: {odd16}", odd16],
+ [f"the card {odd19} was declined", odd19],
+ [f"{odd15[:4]}-{odd15[4:8]}-{odd15[8:12]}-{odd15[12:]} (my visa)", f"{odd15[:4]}-{odd15[4:8]}-{odd15[8:12]}-{odd15[12:]}"],
+ [f"Mastercard {odd16[:4]} {odd16[4:8]} {odd16[8:12]} {odd16[12:]}", f"{odd16[:4]} {odd16[4:8]} {odd16[8:12]} {odd16[12:]}"],
+]
+neg += [
+ [f"Reference {odd15} attached", "Luhn-valid 15 digits without a card word"],
+ [f"Order {maestro12} shipped", "Luhn-valid 12 digits without a card word"],
+ [f"Paid {odd16} on Monday", "'paid' is not a card word"],
+ [f"card number {luhn_broken(odd15)}", "15 digits with a card word, fails Luhn"],
+ [f"Maestro {luhn_broken(maestro12)}", "12 digits with a card word, fails Luhn"],
+ [f"The card was declined.\n{odd16}", "the card word is on another line"],
+ [f"card {odd15[:11]}", "11 digits: too short for a card"],
+ [f"payment ending in {odd15[-4:]}", "last digits only"],
+ [f"The discard pile held {odd15} chips", "'discard' is not 'card'"],
+ [f"Permit {amex15} issued", "Luhn-valid 15 digits, permit context"],
+ ["card 0000 0000 0000 0000", "a placeholder of zeros beside a card word"],
+]
 write("payment_card", pos, neg)
 
 # ---- routing_number
@@ -231,7 +278,7 @@ neg = [
  ["serial CH93007620116238529571", "too long"],
  ["NL91 ABNA 0417 1643 01", "fails mod-97"],
  ["BE68 5390 0754 7035", "fails mod-97"],
- ["gb82west12345698765432", "lower case"],
+ ["gb82west12345698765433", "lower case, fails mod-97"],
  ["ES91 2100 0418 4502 0005 1333", "fails mod-97"],
  ["IT60X0542811101000000123457", "fails mod-97"],
  ["AT61 1904 3002 3457 3202", "fails mod-97"],
@@ -244,7 +291,166 @@ neg = [
  ["The IBAN field was left blank.", "no number"],
  ["SKU TR26000000000000000000000", "fails mod-97"],
 ]
+# lower-case IBANs, as people type them in mail and chat, pass the same
+# mod-97 check; mixed case does not
+pos += [
+ ["my iban is de89 3704 0044 0532 0130 00, thanks", "de89 3704 0044 0532 0130 00"],
+ ["send it to gb82west12345698765432 please", "gb82west12345698765432"],
+ ["iban nl91abna0417164300", "nl91abna0417164300"],
+ ["account: fr14 2004 1010 0505 0001 3m02 606.", "fr14 2004 1010 0505 0001 3m02 606"],
+ ["(be68 5390 0754 7034)", "be68 5390 0754 7034"],
+]
+neg += [
+ ["iban de89 3704 0044 0532 0130 01", "lower case, fails mod-97"],
+ ["Gb82West12345698765432", "mixed case"],
+ ["de89 3704 0044 0532 0130 0", "lower case, too short"],
+ ["xde89370400440532013000", "lower case, glued to a letter"],
+ ["see ab12 in the manual", "two letters and digits, not an IBAN"],
+]
 write("iban", pos, neg)
+
+# ---- license_plate: a state code, a plate label or plate words; never a
+# bare string of letters and digits. Plates are made up.
+pos = [
+ ["Vehicle: MA 4XK-921, parked on Elm St", "4XK-921"],
+ ["CA 7ABC123 was towed at noon", "7ABC123"],
+ ["Plate: 7ABC123", "7ABC123"],
+ ["license plate 8TRX 442", "8TRX 442"],
+ ["tag number ABC1234", "ABC1234"],
+ ["NY ABC-1234 blocked the hydrant", "ABC-1234"],
+ ["Plate #: 5GHT219", "5GHT219"],
+ ["the plate reads 2KLM77", "2KLM77"],
+ ["licence plate: WXY 5821", "WXY 5821"],
+ ["TX KLM4821 received a warning", "KLM4821"],
+ ["A grey van (RI 3B-4471) idled", "3B-4471"],
+ ["Tag #: 9PQR210", "9PQR210"],
+ ["PLATE NO. 4HJK512", "4HJK512"],
+ ["plate number was 6TRE901", "6TRE901"],
+ ["The tag on the sedan read 4XK921.", "4XK921"],
+ ["FL 12A-BCD left the lot", "12A-BCD"],
+ ["NJ C12-DEF was ticketed", "C12-DEF"],
+ ["Caller saw plates 8ZXC344 drive off", "8ZXC344"],
+ ["Vermont plate 52Q107", "52Q107"],
+ ["registered to plate 1AB2345", "1AB2345"],
+ ["VA UVW-2291 and a truck", "UVW-2291"],
+ ["MD 4CX7719 double-parked", "4CX7719"],
+ ["license plate # 9XYZ101", "9XYZ101"],
+ ["WA BFG1234 expired registration", "BFG1234"],
+ ["Tag: LMN-4412", "LMN-4412"],
+ ["IL AB 12345 in the loading zone", "AB 12345"],
+ ["the plate was 3MNO-88", "3MNO-88"],
+ ["Ohio plate HJK-5521", "HJK-5521"],
+ ["CT 1-ABC-23 at the curb", "1-ABC-23"],
+ ["Parking ticket for PA KMT-8842", "KMT-8842"],
+ ["the car's tag number is 7ZZT990", "7ZZT990"],
+ ["Nevada tag # 123ABC4", "123ABC4"],
+]
+neg = [
+ ["Boston, MA 02139", "state and ZIP"],
+ ["Cambridge, MA 02139-4307", "state and ZIP+4"],
+ ["Order 4XK921 shipped", "letters and digits without plate evidence"],
+ ["Flight UA1234 departs", "flight number"],
+ ["price tag 4XK921", "a price tag, not a plate tag"],
+ ["Model X5 2024", "model"],
+ ["Room B2-114", "room"],
+ ["Plate 3 shows the site", "a figure, too short"],
+ ["ID A1234567 on file", "ID is not read as Idaho"],
+ ["APO AE 09001", "military postcode"],
+ ["COVID19 cases rose", "word with digits"],
+ ["Part 4XK921 is back-ordered", "part number"],
+ ["The plate was broken.", "no value"],
+ ["MA residents pay 6.25%", "state and a number"],
+ ["NY 10001", "state and ZIP"],
+ ["IN 5 MINUTES", "capitals"],
+ ["serial ABC1234 on the router", "serial number"],
+ ["Call 617-555-0142 about the plate", "a phone number near a plate word"],
+ ["WA 98101", "state and ZIP"],
+ ["TX 75001-0001", "state and ZIP+4"],
+ ["the licence plate lamp was out", "no value"],
+ ["plate 12", "too short"],
+ ["NY ABCDEFG", "no digit"],
+ ["CA 1234567", "all digits after a state code read as a number, not a plate"],
+ ["plates and bowls 4 sale", "tableware"],
+ ["MA 4XK-921x", "glued to a letter"],
+ ["OK 4X7", "too short"],
+ ["US 101 north", "highway"],
+ ["Route MA2 closed", "route"],
+ ["SKU 4XK-921-B in stock", "stock number"],
+ ["Open OK 10AM-2PM daily", "opening hours after a state code"],
+ ["the tag says 9AM-5PM", "clock times near a plate word"],
+]
+write("license_plate", pos, neg)
+
+# ---- benefit_id: Medicaid, Medicare (MBI), SNAP/EBT, WIC and health-plan
+# member ids, only after their label. Numbers are made up; the MBIs follow
+# the published format with letters chosen at random.
+pos = [
+ ["Medicare number 1EG4-TE5-MK73", "1EG4-TE5-MK73"],
+ ["MBI: 1EG4TE5MK73", "1EG4TE5MK73"],
+ ["Medicare Beneficiary Identifier (MBI): 2FH5-UA6-NP84", "2FH5-UA6-NP84"],
+ ["Medicaid ID: 123456789012", "123456789012"],
+ ["MassHealth ID 100234567890", "100234567890"],
+ ["my Medicaid number is 0049 2211 87", "0049 2211 87"],
+ ["SNAP case number 4471029", "4471029"],
+ ["SNAP case # 4471-029", "4471-029"],
+ ["EBT card 6008 7512 3456 7890", "6008 7512 3456 7890"],
+ ["EBT card number: 5077 1100 2233 4455", "5077 1100 2233 4455"],
+ ["WIC ID 55012345", "55012345"],
+ ["WIC number: 0033-4471", "0033-4471"],
+ ["Member ID: XZQ123456789", "XZQ123456789"],
+ ["Member #: W123456789", "W123456789"],
+ ["Subscriber ID ABC987654321", "ABC987654321"],
+ ["insurance member number: 88310044", "88310044"],
+ ["Medi-Cal ID 91234567A", "91234567A"],
+ ["TANF case 20019922", "20019922"],
+ ["CalFresh case number 1188202", "1188202"],
+ ["Policy number: HX-4471-0092", "HX-4471-0092"],
+ ["medicaid id 12345678", "12345678"],
+ ["Beneficiary ID: 3JK7-PQ2-RT55", "3JK7-PQ2-RT55"],
+ ["Medicare: 4TT9-AW1-CD23", "4TT9-AW1-CD23"],
+ ["Her SNAP EBT card is 6008 1122 3344 5566", "6008 1122 3344 5566"],
+ ["WIC: 77001234", "77001234"],
+ ["Medicaid recipient ID 55443322", "55443322"],
+ ["Medicare # 1EG4-TE5-MK73", "1EG4-TE5-MK73"],
+ ["MEDICAID NO. 998877665", "998877665"],
+ ["Member ID: 0012 3456 789", "0012 3456 789"],
+ ["SNAP: 7712093", "7712093"],
+ ["Insurance ID: JQP44512987", "JQP44512987"],
+ ["EBT #6008-7512-3456-7890", "6008-7512-3456-7890"],
+]
+neg = [
+ ["Medicaid covered 120000 residents", "a count after a verb"],
+ ["In 2023 Medicaid paid 1,200,000 claims", "an amount"],
+ ["SNAP benefits rose 4 percent", "statistics"],
+ ["WIC office hours 9 to 5", "opening hours"],
+ ["Member since 2019", "a year"],
+ ["Medicare Part B 123456", "not a label"],
+ ["EBT card 1234", "too short"],
+ ["case number 4471029", "no benefit programme named"],
+ ["Member ID: ABCDEF", "no digits"],
+ ["Medicaid ID: 12 34", "too short"],
+ ["the SNAP program started in 1939", "a year"],
+ ["policy 2024-15 adopted", "a city policy, no id word"],
+ ["insurance 12345678", "no id word after a weak label"],
+ ["member 55012345", "no id word after a weak label"],
+ ["Medicare 65+ residents", "an age"],
+ ["ID 55012345", "no programme named"],
+ ["Member ID:\n55012345", "the value is on another line"],
+ ["Call Medicaid at 617-555-0142", "a phone number after a programme name"],
+ ["WIC 2024 annual report", "a year"],
+ ["SNAP case closed on 03/04/2024", "a date"],
+ ["Medicare enrollment: 1,234 people", "a count"],
+ ["order number 1EG4-TE5-MK73", "MBI shape without a Medicare label"],
+ ["Member ID: [REDACTED]", "already redacted"],
+ ["snapshot 12345678", "snapshot is not SNAP"],
+ ["The WIC clinic is at 12 Main Street", "an address"],
+ ["Medicaid expansion 2014-2016", "years"],
+ ["EBT accepted here since 2005", "a year"],
+ ["insurance policy 77", "too short"],
+ ["MassHealth serves 2 million members", "a count"],
+ ["Medicaid ID is pending", "no value"],
+]
+write("benefit_id", pos, neg)
 
 # ---- ip_address
 vals = [f"192.0.2.{rng.randint(1,254)}" for _ in range(10)] + [f"198.51.100.{rng.randint(1,254)}" for _ in range(8)] + [f"203.0.113.{rng.randint(1,254)}" for _ in range(8)]
