@@ -283,14 +283,25 @@ func (r *AuditReport) OK() bool { return len(r.Changes) == 0 }
 // difference precisely (an edited event, a deleted newest event, a
 // rewritten chain, a deleted subject) rather than stopping at the first.
 // Give it the latest checkpoint the city filed: an older one covers less.
+//
+// Chains are verified with the ledger's chain key (ChainKey.Verify), so
+// that a keyed chain recomputed without the key, or downgraded to the
+// unkeyed hash, is found even among events appended since the checkpoint.
 func (l *Ledger) Audit(ctx context.Context, c *Checkpoint, verifier tink.Verifier) (*AuditReport, error) {
-	return Audit(ctx, l.store, c, verifier)
+	return audit(ctx, l.store, l.chain, c, verifier)
 }
 
 // Audit is Ledger.Audit on a store, for an auditor's tool that has no
-// ledger keys: it needs only read access to the database and the public
-// half of the checkpoint key.
+// ledger keys but the chain key: it needs read access to the database,
+// the public half of the checkpoint key and, for a keyed chain, a store
+// that holds the chain key (KeyedStore; sqlstore.Options.ChainKey). On a
+// store without the key, Audit of a history with keyed events fails with
+// ErrChainKeyNeeded.
 func Audit(ctx context.Context, store Store, c *Checkpoint, verifier tink.Verifier) (*AuditReport, error) {
+	return audit(ctx, store, storeChainKey(store), c, verifier)
+}
+
+func audit(ctx context.Context, store Store, key *ChainKey, c *Checkpoint, verifier tink.Verifier) (*AuditReport, error) {
 	if store == nil {
 		return nil, errors.New("consent: Audit needs a store")
 	}
@@ -313,7 +324,11 @@ func Audit(ctx context.Context, store Store, c *Checkpoint, verifier tink.Verifi
 		if !covered {
 			r.NewSubjects++
 		}
-		if ch := compare(id, events, h, covered); ch != nil {
+		ch, err := compare(key, id, events, h, covered)
+		if err != nil {
+			return err
+		}
+		if ch != nil {
 			r.Changes = append(r.Changes, *ch)
 		}
 		return nil
@@ -331,29 +346,30 @@ func Audit(ctx context.Context, store Store, c *Checkpoint, verifier tink.Verifi
 	return r, nil
 }
 
-// compare checks one subject's events against its checkpointed head.
-func compare(id string, events []Event, h Head, covered bool) *Change {
-	if err := VerifyChain(id, events); err != nil {
-		var ce *ChainError
-		if errors.As(err, &ce) {
-			kind := ChangeBroken
-			if covered && ce.Seq <= h.Seq {
-				kind = ChangeEdited
-			}
-			return &Change{Subject: id, Seq: ce.Seq, Kind: kind, Detail: ce.Reason}
+// compare checks one subject's events, with key, against its checkpointed
+// head. It returns an error only when it cannot judge (ErrChainKeyNeeded).
+func compare(key *ChainKey, id string, events []Event, h Head, covered bool) (*Change, error) {
+	ce, err := key.verify(id, events)
+	if ce != nil {
+		kind := ChangeBroken
+		if covered && ce.Seq <= h.Seq {
+			kind = ChangeEdited
 		}
-		return &Change{Subject: id, Seq: 1, Kind: ChangeBroken, Detail: err.Error()}
+		return &Change{Subject: id, Seq: ce.Seq, Kind: kind, Detail: ce.Reason}, nil
+	}
+	if err != nil {
+		return nil, err
 	}
 	if !covered {
-		return nil
+		return nil, nil
 	}
 	if int64(len(events)) < h.Seq {
 		return &Change{Subject: id, Seq: int64(len(events)) + 1, Kind: ChangeDeleted,
-			Detail: fmt.Sprintf("events %d to %d, the newest at the checkpoint, are gone", len(events)+1, h.Seq)}
+			Detail: fmt.Sprintf("events %d to %d, the newest at the checkpoint, are gone", len(events)+1, h.Seq)}, nil
 	}
 	if !bytes.Equal(events[h.Seq-1].Hash, h.Hash) {
 		return &Change{Subject: id, Seq: h.Seq, Kind: ChangeEdited,
-			Detail: "the chain verifies but does not pass through the checkpointed head: it was recomputed"}
+			Detail: "the chain verifies but does not pass through the checkpointed head: it was recomputed"}, nil
 	}
-	return nil
+	return nil, nil
 }
