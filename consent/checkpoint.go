@@ -226,6 +226,63 @@ func VerifyCheckpoint(c *Checkpoint, verifier tink.Verifier) error {
 	return nil
 }
 
+// ErrCheckpointOrder means the checkpoints a city filed do not form one
+// chain: one is missing, replayed, forked or out of order, or a later one
+// has less than an earlier one (a subject gone, a chain shorter or
+// rewritten).
+var ErrCheckpointOrder = errors.New("consent: filed checkpoints do not chain")
+
+// VerifyCheckpoints verifies the checkpoints a city filed, oldest first,
+// and returns the latest, the one to Audit against. Each must verify
+// (VerifyCheckpoint) and follow the one before: the next number, the
+// previous root as Prev, a creation time not earlier, and every head of
+// the previous one still there, at the same or a later sequence number,
+// and with the same hash at the same number. An old checkpoint presented
+// again as the latest (a replay, for example beside a database restored
+// from an old backup), or a second checkpoint of the same number (a fork)
+// fails with an error wrapping ErrCheckpointOrder.
+//
+// It cannot tell that the newest checkpoints were withheld: the auditor
+// must know how many the city filed (they are numbered from 1).
+func VerifyCheckpoints(filed []*Checkpoint, verifier tink.Verifier) (*Checkpoint, error) {
+	if len(filed) == 0 {
+		return nil, errors.New("consent: VerifyCheckpoints needs at least one checkpoint")
+	}
+	for i, c := range filed {
+		if err := VerifyCheckpoint(c, verifier); err != nil {
+			return nil, fmt.Errorf("checkpoint %d of %d: %w", i+1, len(filed), err)
+		}
+		if i == 0 {
+			continue
+		}
+		p := filed[i-1]
+		switch {
+		case c.Number != p.Number+1:
+			return nil, fmt.Errorf("%w: checkpoint %d of %d has number %d, want %d (replayed, forked or missing)", ErrCheckpointOrder, i+1, len(filed), c.Number, p.Number+1)
+		case !bytes.Equal(c.Prev, p.Root):
+			return nil, fmt.Errorf("%w: checkpoint %d does not name checkpoint %d's root", ErrCheckpointOrder, c.Number, p.Number)
+		case c.CreatedAt.Before(p.CreatedAt):
+			return nil, fmt.Errorf("%w: checkpoint %d is older than checkpoint %d", ErrCheckpointOrder, c.Number, p.Number)
+		}
+		heads := make(map[string]Head, len(c.Heads))
+		for _, h := range c.Heads {
+			heads[h.Subject] = h
+		}
+		for _, h := range p.Heads {
+			n, ok := heads[h.Subject]
+			switch {
+			case !ok:
+				return nil, fmt.Errorf("%w: subject %s of checkpoint %d is missing from checkpoint %d", ErrCheckpointOrder, h.Subject, p.Number, c.Number)
+			case n.Seq < h.Seq:
+				return nil, fmt.Errorf("%w: subject %s has fewer events at checkpoint %d than at checkpoint %d", ErrCheckpointOrder, h.Subject, c.Number, p.Number)
+			case n.Seq == h.Seq && !bytes.Equal(n.Hash, h.Hash):
+				return nil, fmt.Errorf("%w: subject %s's head changed between checkpoints %d and %d", ErrCheckpointOrder, h.Subject, p.Number, c.Number)
+			}
+		}
+	}
+	return filed[len(filed)-1], nil
+}
+
 // MarshalCheckpoint encodes c as JSON for filing.
 func MarshalCheckpoint(c *Checkpoint) ([]byte, error) { return json.MarshalIndent(c, "", " ") }
 
