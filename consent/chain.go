@@ -59,14 +59,14 @@ var ErrChainKeyNeeded = errors.New("consent: the history has keyed events: verif
 // Length prefixes make the encoding injective, so no two different events
 // encode alike.
 func canonical(e *Event, prevHash []byte, domain string, keyID uint32, keyed bool) []byte {
-	b := bytes.NewBuffer(make([]byte, 0, 256+len(e.Detail)+len(e.Actor)))
+	b := make([]byte, 0, 160+len(domain)+len(e.Subject)+len(e.Purpose)+len(e.Notice.ID)+len(e.Actor)+len(e.Detail)+len(prevHash))
 	str := func(s string) {
-		_ = binary.Write(b, binary.BigEndian, uint32(len(s)))
-		b.WriteString(s)
+		b = binary.BigEndian.AppendUint32(b, uint32(len(s)))
+		b = append(b, s...)
 	}
 	num := func(n int64) {
-		_ = binary.Write(b, binary.BigEndian, uint32(8))
-		_ = binary.Write(b, binary.BigEndian, n)
+		b = binary.BigEndian.AppendUint32(b, 8)
+		b = binary.BigEndian.AppendUint64(b, uint64(n))
 	}
 	str(domain)
 	str(e.Subject)
@@ -85,7 +85,7 @@ func canonical(e *Event, prevHash []byte, domain string, keyID uint32, keyed boo
 	if keyed {
 		num(int64(keyID))
 	}
-	return b.Bytes()
+	return b
 }
 
 // ComputeHash returns the unkeyed (HashSHA256) hash of e: the SHA-256 of

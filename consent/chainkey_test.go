@@ -1,6 +1,7 @@
 package consent
 
 import (
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"testing"
@@ -228,4 +229,17 @@ func TestLedgerChainKeyMustMatchStore(t *testing.T) {
 			assert.Same(t, c.want, l.ChainKey())
 		})
 	}
+}
+
+// The canonical encoding is fixed: events sealed by earlier versions must
+// verify for ever. The unkeyed hash and the keyed encoding of one event,
+// pinned.
+func TestCanonicalVectors(t *testing.T) {
+	at := time.Date(2025, 1, 2, 3, 4, 5, 6, time.UTC)
+	e := Event{Subject: "s1", Seq: 2, Type: Withdrawn, Purpose: "eline:weekly-news", Channel: Email, Method: OneClick,
+		Notice: NoticeRef{ID: "privacy", Version: 3}, Actor: "subject", Detail: "keyword STOP", OccurredAt: at, RecordedAt: at.Add(time.Second)}
+	prev := []byte("0123456789abcdef0123456789abcdef")
+	assert.Equal(t, "d943868f878fa64e9e8b89d11db03c11528b1a6ab891867eb076d9003f61e2de", hex.EncodeToString(ComputeHash(&e, prev)))
+	assert.Equal(t, "0000001963697669636b69742f636f6e73656e742f6576656e742f76320000000273310000000800000000000000020000000977697468647261776e00000011656c696e653a7765656b6c792d6e65777300000005656d61696c000000156f6e655f636c69636b5f756e7375627363726962650000000770726976616379000000080000000000000003000000077375626a6563740000000c6b6579776f72642053544f50000000081816c11eeef33206000000081816c11f2a8dfc06000000203031323334353637383961626364656630313233343536373839616263646566000000080000000001020304",
+		hex.EncodeToString(canonical(&e, prev, keyedDomain, 0x01020304, true)))
 }
