@@ -169,3 +169,123 @@ func BenchmarkChainKeyAudit(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkChainKeyInterleaved is BenchmarkChainKeyAppend with the two
+// sides interleaved call by call, for a machine whose load drifts: each
+// iteration appends once through the unkeyed ledger and once through the
+// keyed one (or one AppendBatch of 256 events each; or, with 64
+// goroutines, each goroutine alternating), timing each call, and reports
+// each side's appends per second (calls over the time spent in them;
+// with 64 goroutines, 64 over the mean latency) and the keyed side's as a
+// percentage of the unkeyed side's.
+func BenchmarkChainKeyInterleaved(b *testing.B) {
+	for _, db := range benchDBs() {
+		if db.name == "sqlite-sync-normal" {
+			continue
+		}
+		b.Run(db.name, func(b *testing.B) {
+			conn, d := db.open(b)
+			conn.SetMaxOpenConns(poolSize)
+			conn.SetMaxIdleConns(poolSize)
+			ctx := context.Background()
+			keys := consenttest.NewKeys(b, 0)
+			var ledgers [2]*consent.Ledger
+			var subjects [2][]string
+			for i, key := range []*consent.ChainKey{nil, consenttest.NewChainKey(b, nil)} {
+				st, err := sqlstore.New(conn, d, &sqlstore.Options{ChainKey: key})
+				require.NoError(b, err)
+				require.NoError(b, st.Migrate(ctx))
+				l, err := consent.New(st, keys, nil)
+				require.NoError(b, err)
+				ledgers[i] = l
+				for j := range 256 {
+					id, err := l.Enroll(ctx, pii.New(pii.Email, fmt.Sprintf("inter%d-%d@example.com", i, j)))
+					require.NoError(b, err)
+					subjects[i] = append(subjects[i], id)
+				}
+			}
+			ev := func(side, i int) consent.Event {
+				return consent.Event{Subject: subjects[side][i%256], Type: consent.Given, Purpose: benchPurposes[i%len(benchPurposes)],
+					Channel: consent.Email, Method: consent.WebForm, Actor: "subject"}
+			}
+			report := func(b *testing.B, spent [2]time.Duration, calls [2]int64, perCall float64) {
+				var rate [2]float64
+				for s := range 2 {
+					rate[s] = float64(calls[s]) * perCall / spent[s].Seconds()
+				}
+				b.ReportMetric(rate[0], "unkeyed-appends/s")
+				b.ReportMetric(rate[1], "keyed-appends/s")
+				b.ReportMetric(100*rate[1]/rate[0], "keyed-%")
+			}
+			b.Run("ledger", func(b *testing.B) {
+				var spent [2]time.Duration
+				var calls [2]int64
+				i := 0
+				for b.Loop() {
+					for k := range 2 {
+						s := (i + k) % 2 // alternate which side goes first
+						t := time.Now()
+						if _, err := ledgers[s].Record(ctx, ev(s, i)); err != nil {
+							b.Fatal(err)
+						}
+						spent[s] += time.Since(t)
+						calls[s]++
+					}
+					i++
+				}
+				report(b, spent, calls, 1)
+			})
+			b.Run("ledger-parallel-64", func(b *testing.B) {
+				warmPool(b, conn, poolSize)
+				b.SetParallelism(max(1, 64/runtime.GOMAXPROCS(0)))
+				var spent [2]atomic.Int64
+				var calls [2]atomic.Int64
+				var n atomic.Int64
+				b.RunParallel(func(pb *testing.PB) {
+					for pb.Next() {
+						i := int(n.Add(1))
+						s := i % 2
+						t := time.Now()
+						if _, err := ledgers[s].Record(ctx, ev(s, i)); err != nil {
+							b.Error(err)
+							return
+						}
+						spent[s].Add(int64(time.Since(t)))
+						calls[s].Add(1)
+					}
+				})
+				g := float64(max(1, 64/runtime.GOMAXPROCS(0)) * runtime.GOMAXPROCS(0))
+				report(b, [2]time.Duration{time.Duration(spent[0].Load()), time.Duration(spent[1].Load())},
+					[2]int64{calls[0].Load(), calls[1].Load()}, g)
+			})
+			b.Run("store-append-batch", func(b *testing.B) {
+				var spent [2]time.Duration
+				var calls [2]int64
+				batch := make([]consent.Event, 256)
+				i := 0
+				for b.Loop() {
+					for k := range 2 {
+						s := (i + k) % 2
+						for j := range batch {
+							batch[j] = ev(s, i*256+j)
+							batch[j].OccurredAt, batch[j].RecordedAt = time.Now(), time.Now()
+						}
+						t := time.Now()
+						if _, err := ledgers[s].Store().(consent.BatchAppender).AppendBatch(ctx, batch); err != nil {
+							b.Fatal(err)
+						}
+						spent[s] += time.Since(t)
+						calls[s]++
+					}
+					i++
+				}
+				report(b, spent, calls, float64(len(batch)))
+			})
+			for s := range 2 {
+				for _, id := range subjects[s][:8] {
+					require.NoError(b, ledgers[s].Verify(ctx, id), "chains intact after the benchmark")
+				}
+			}
+		})
+	}
+}
