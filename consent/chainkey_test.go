@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"reflect"
 	"testing"
 	"time"
 
@@ -242,4 +243,51 @@ func TestCanonicalVectors(t *testing.T) {
 	assert.Equal(t, "d943868f878fa64e9e8b89d11db03c11528b1a6ab891867eb076d9003f61e2de", hex.EncodeToString(ComputeHash(&e, prev)))
 	assert.Equal(t, "0000001963697669636b69742f636f6e73656e742f6576656e742f76320000000273310000000800000000000000020000000977697468647261776e00000011656c696e653a7765656b6c792d6e65777300000005656d61696c000000156f6e655f636c69636b5f756e7375627363726962650000000770726976616379000000080000000000000003000000077375626a6563740000000c6b6579776f72642053544f50000000081816c11eeef33206000000081816c11f2a8dfc06000000203031323334353637383961626364656630313233343536373839616263646566000000080000000001020304",
 		hex.EncodeToString(canonical(&e, prev, keyedDomain, 0x01020304, true)))
+}
+
+// FuzzKeyedChain changes one field of one event of a keyed chain (a
+// database row is untrusted input to Verify): no panic, and the chain
+// verifies if and only if nothing changed.
+func FuzzKeyedChain(f *testing.F) {
+	key := chainKey(f, nil)
+	f.Add(uint8(0), uint8(0), "keyword STOP", int64(0), uint8(2))
+	f.Add(uint8(2), uint8(3), "", int64(3), uint8(1))
+	f.Add(uint8(1), uint8(5), "", int64(0), uint8(1))
+	f.Add(uint8(3), uint8(7), "\x00", int64(-1), uint8(0))
+	f.Fuzz(func(t *testing.T, idx, field uint8, s string, n int64, scheme uint8) {
+		events := keyedChainOf(t, key, 0, 4)
+		orig := make([]Event, len(events))
+		copy(orig, events)
+		e := &events[int(idx)%len(events)]
+		switch field % 9 {
+		case 0:
+			e.Detail = s
+		case 1:
+			e.Actor = s
+		case 2:
+			e.Subject = s
+		case 3:
+			e.Seq = n
+		case 4:
+			e.OccurredAt = time.Unix(0, n).UTC()
+		case 5:
+			e.HashScheme = HashScheme(scheme)
+		case 6:
+			e.HashKey = uint32(n)
+		case 7:
+			e.Hash = []byte(s)
+		case 8:
+			e.PrevHash = []byte(s)
+		}
+		err := key.Verify("s1", events)
+		if reflect.DeepEqual(events, orig) {
+			assert.NoError(t, err, "unchanged")
+			return
+		}
+		if field%9 == 8 && int(idx)%len(events) == 0 && len(s) == 0 {
+			// nil and empty PrevHash are the same link.
+			return
+		}
+		assert.ErrorIs(t, err, ErrChainBroken)
+	})
 }
