@@ -31,7 +31,12 @@ func (m *MemoryStore) AppendLinks(ctx context.Context, events []Event) ([]Event,
 	defer m.mu.Unlock()
 	m.init()
 	keep := make([]bool, len(events))
+	seen := map[string]bool{}
 	for i, e := range events {
+		if seen[e.Subject] {
+			return nil, &BatchError{Index: i, Err: ErrBadEvent}
+		}
+		seen[e.Subject] = true
 		if err := m.appendable(e); err != nil {
 			return nil, &BatchError{Index: i, Err: err}
 		}

@@ -56,8 +56,9 @@ type PersonLinker interface {
 	// no person, skips it if the person is the event's, and refuses it
 	// with ErrLinked if the person is another; it appends an Unlinked
 	// event if the subject's person is the event's and skips it
-	// otherwise. An unknown subject is refused with ErrNotFound and a
-	// forgotten one with ErrForgotten. A refusal appends nothing and is a
+	// otherwise. An unknown subject is refused with ErrNotFound, a
+	// forgotten one with ErrForgotten, and a second event for one subject
+	// with ErrBadEvent. A refusal appends nothing and is a
 	// *BatchError naming the first event refused. Events are sealed and
 	// chained as Append does. It returns the events appended, in the
 	// order given.

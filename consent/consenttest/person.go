@@ -57,6 +57,8 @@ func testAppendLinks(t *testing.T, s consent.Store) {
 			err: consent.ErrNotFound, errAt: 1, persons: map[string][]string{pA: {subject(1)}}},
 		{why: "a forgotten subject refuses the whole batch", events: []consent.Event{linkEv(subject(2), consent.Linked, pA), linkEv(subject(4), consent.Linked, pA)},
 			err: consent.ErrForgotten, errAt: 1, persons: map[string][]string{pA: {subject(1)}}},
+		{why: "two events for one subject refuse the whole batch", events: []consent.Event{linkEv(subject(2), consent.Linked, pA), linkEv(subject(2), consent.Unlinked, pA)},
+			err: consent.ErrBadEvent, errAt: 1, persons: map[string][]string{pA: {subject(1)}}},
 		{why: "unlinking from a person the subject does not belong to appends nothing", events: []consent.Event{linkEv(subject(1), consent.Unlinked, pB)},
 			persons: map[string][]string{pA: {subject(1)}, pB: nil}},
 		{why: "unlinking from its person is appended", events: []consent.Event{linkEv(subject(1), consent.Unlinked, pA)},
