@@ -205,6 +205,14 @@ func (a *app) signInTo(w http.ResponseWriter, r *http.Request, acct *account, ev
 		return
 	}
 	a.log.InfoContext(r.Context(), event, "account", acct.ID)
+	// The verified e-mail address's subject and this browser's are the
+	// account's person now. A ledger failure does not stop the sign-in:
+	// the next one, or My data, links them.
+	if err := a.linkDevice(r.Context(), acct, a.deviceOf(r)); err != nil {
+		a.log.WarnContext(r.Context(), "subjects not linked at sign-in", "error", err)
+	} else if _, err := a.accountPerson(r.Context(), acct); err != nil {
+		a.log.WarnContext(r.Context(), "subjects not linked at sign-in", "error", err)
+	}
 	if next == "" {
 		next = "/account"
 	}

@@ -10,6 +10,7 @@ func (a *app) routesMore(handle func(string, http.HandlerFunc)) {
 	handle("GET /mydata", a.requireLogin(a.myData))
 	handle("GET /mydata/export.json", a.requireLogin(a.myDataJSON))
 	handle("POST /mydata/erase", a.requireLogin(a.erase))
+	handle("POST /mydata/withdraw-all", a.requireLogin(a.withdrawAll))
 	handle("GET /staff/records", a.requireStaff(a.recordsPage))
 	handle("POST /staff/records", a.requireStaff(a.recordsExport))
 	handle("GET /staff/records/{id}/{file}", a.requireStaff(a.recordsFile))
