@@ -369,7 +369,8 @@ type PersonLink struct {
 }
 
 // ExportPersonRecords returns the person's consent history: ExportRecords
-// for each of its subjects, forgotten ones included, and the links. It
+// for each of its subjects, forgotten ones included, and the links. Its
+// JSON conforms to consent-person-records.schema.json (RecordSchemas). It
 // returns ErrNoPerson if the person has no subjects.
 func (l *Ledger) ExportPersonRecords(ctx context.Context, person string) (PersonRecordExport, error) {
 	if l.opts.Controller.Name == "" {
