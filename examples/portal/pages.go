@@ -302,6 +302,9 @@ type accountView struct {
 	Number   string
 	Staff    bool
 	Sessions []sessionView // the account's active sessions, this one marked
+	// PhoneLinked reports whether the phone number was confirmed by a
+	// text message and so belongs to the account's person.
+	PhoneLinked bool
 }
 
 func (a *app) accountPage(w http.ResponseWriter, r *http.Request, acct *account) {
@@ -309,15 +312,19 @@ func (a *app) accountPage(w http.ResponseWriter, r *http.Request, acct *account)
 	if r.URL.Query().Get("sessions") == "ended" {
 		flash = "Those sessions are ended: the devices that used them are logged out."
 	}
+	if f := phoneOutcomes[r.URL.Query().Get("phone")]; f != "" {
+		flash = f
+	}
 	a.render(w, r, http.StatusOK, "account", pageData{Title: "My account", Flash: flash, Data: accountView{
-		ID:       acct.ID,
-		Name:     acct.Data.Name.Reveal(),
-		Email:    acct.Data.Email.Reveal(),
-		Address:  acct.Data.Address.Reveal(),
-		Phone:    acct.Data.Phone.Masked(),
-		Number:   acct.Data.Number.Masked(),
-		Staff:    acct.Staff,
-		Sessions: a.accountSessions(r.Context(), acct.ID, a.session(r).Handle()),
+		ID:          acct.ID,
+		Name:        acct.Data.Name.Reveal(),
+		Email:       acct.Data.Email.Reveal(),
+		Address:     acct.Data.Address.Reveal(),
+		Phone:       acct.Data.Phone.Masked(),
+		Number:      acct.Data.Number.Masked(),
+		Staff:       acct.Staff,
+		Sessions:    a.accountSessions(r.Context(), acct.ID, a.session(r).Handle()),
+		PhoneLinked: a.phoneLinked(r.Context(), acct),
 	}})
 }
 

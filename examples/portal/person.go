@@ -18,11 +18,9 @@ import (
 // withdraws every consent of the person, and deleting the account forgets
 // the person: every subject, crypto-shredded.
 //
-// The account's phone number is not a subject: the portal sends no text
-// messages and does not verify phone numbers, and the ledger links only
-// contact points the resident has proved control of. Once it does, the
-// verified phone number's subject joins the person with linkSubject, like
-// the e-mail subject.
+// The account's phone number joins once the resident confirms it by a
+// text message (phone.go): the ledger links only contact points the
+// resident has proved control of.
 //
 // A link holds while the account holds the contact point: when the
 // account leaves its e-mail subject (a new address that already had a

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -147,4 +148,75 @@ func TestAccountIsAPerson(t *testing.T) {
 	require.NoError(t, err)
 	assert.ElementsMatch(t, []string{acct.ConsentSubject, dev1, dev2}, ids, "the links stay, as proof")
 	require.NoError(t, l.VerifyAll(ctx))
+}
+
+var phoneLinkRE = regexp.MustCompile(`https?://[^\s]+/account/phone/confirm\?token=[A-Za-z0-9_%\-]+`)
+
+// The phone number joins the person once a texted link confirms it, once;
+// a link for a number the account no longer has is refused; correcting
+// the number unlinks the old one; erasure shreds the confirmed number.
+func TestPhoneJoinsThePerson(t *testing.T) {
+	tp := newTestPortal(t, portalOpts{})
+	ctx := context.Background()
+	l := tp.app.ledger
+	c := tp.client()
+	require.Equal(t, http.StatusOK, tp.signup(c, fakePerson).Status)
+	assert.Contains(t, tp.get(c, "/account").Body, `id="phone-form"`, "not confirmed yet")
+
+	text := func() string {
+		t.Helper()
+		r := tp.post(c, "/account/phone", url.Values{})
+		require.Equal(t, http.StatusOK, r.Status, r.Body)
+		m := tp.lastMail()
+		assert.Contains(t, m, "@sms.example.invalid", "a text message, through the outbox")
+		link := phoneLinkRE.FindString(m)
+		require.NotEmpty(t, link)
+		return tokenOf(t, link)
+	}
+	tok := text()
+	phone, ok := e164(fakePerson.Phone)
+	require.True(t, ok)
+	_, err := l.Find(ctx, pii.New(pii.Phone, phone))
+	assert.ErrorIs(t, err, consent.ErrNotFound, "asking records nothing")
+
+	r := tp.post(c, "/account/phone/confirm", url.Values{"token": {tok}})
+	require.Equal(t, http.StatusOK, r.Status, r.Body)
+	assert.Contains(t, r.Body, "Your phone number is confirmed")
+	assert.Contains(t, r.Body, `id="phone-linked"`)
+	assert.Equal(t, http.StatusBadRequest, tp.post(c, "/account/phone/confirm", url.Values{"token": {tok}}).Status, "the link works once")
+	assert.Equal(t, http.StatusBadRequest, tp.post(c, "/account/phone/confirm", url.Values{"token": {"garbage"}}).Status)
+
+	acct, err := tp.app.login(ctx, pii.New(pii.Email, fakePerson.Email), fakePerson.Password)
+	require.NoError(t, err)
+	person, err := tp.app.accountPerson(ctx, acct)
+	require.NoError(t, err)
+	tel, err := l.Find(ctx, pii.New(pii.Phone, phone))
+	require.NoError(t, err)
+	who, err := l.Person(ctx, tel)
+	require.NoError(t, err)
+	assert.Equal(t, person, who, "the phone number's subject is the account's person's")
+
+	// A link sent for the old number is refused once the number changed,
+	// and the old number's subject leaves the person.
+	stale := text()
+	r = tp.post(c, "/account/edit", url.Values{"name": {fakePerson.Name}, "address": {fakePerson.Address}, "phone": {"617-555-0199"}})
+	require.Equal(t, http.StatusOK, r.Status)
+	who, err = l.Person(ctx, tel)
+	require.NoError(t, err)
+	assert.Empty(t, who, "the old number left the person")
+	assert.Equal(t, http.StatusConflict, tp.post(c, "/account/phone/confirm", url.Values{"token": {stale}}).Status)
+	assert.Contains(t, tp.get(c, "/account").Body, `id="phone-form"`, "the new number is not confirmed")
+
+	// Confirm the new number, then delete the account: it is shredded.
+	require.Equal(t, http.StatusOK, tp.post(c, "/account/phone/confirm", url.Values{"token": {text()}}).Status)
+	newPhone, ok := e164("617-555-0199")
+	require.True(t, ok)
+	tel2, err := l.Find(ctx, pii.New(pii.Phone, newPhone))
+	require.NoError(t, err)
+	r = tp.post(c, "/mydata/erase", url.Values{"confirm": {"yes"}})
+	require.Equal(t, http.StatusOK, r.Status, r.Body)
+	_, err = l.ContactPoint(ctx, tel2)
+	assert.ErrorIs(t, err, consent.ErrForgotten, "the confirmed number is shredded")
+	_, err = l.ContactPoint(ctx, tel)
+	assert.NoError(t, err, "the number the resident left is not theirs to erase")
 }
