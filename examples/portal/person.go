@@ -34,9 +34,9 @@ import (
 // the first time, and links the account's e-mail subject to it (an account
 // made before persons gets its person here).
 func (a *app) accountPerson(ctx context.Context, acct *account) (string, error) {
-	var person string
-	if err := a.db.QueryRowContext(ctx, a.q(`SELECT person FROM portal_accounts WHERE id = ?`), acct.ID).Scan(&person); err != nil {
-		return "", fmt.Errorf("portal: account person: %w", err)
+	person, err := a.storedPerson(ctx, acct.ID)
+	if err != nil {
+		return "", err
 	}
 	if person == "" {
 		p, err := consent.NewPersonID()
@@ -48,8 +48,8 @@ func (a *app) accountPerson(ctx context.Context, acct *account) (string, error) 
 		if err := a.execTx(ctx, `UPDATE portal_accounts SET person = ? WHERE id = ? AND person = ''`, p, acct.ID); err != nil {
 			return "", fmt.Errorf("portal: account person: %w", err)
 		}
-		if err := a.db.QueryRowContext(ctx, a.q(`SELECT person FROM portal_accounts WHERE id = ?`), acct.ID).Scan(&person); err != nil {
-			return "", fmt.Errorf("portal: account person: %w", err)
+		if person, err = a.storedPerson(ctx, acct.ID); err != nil {
+			return "", err
 		}
 	}
 	if acct.ConsentSubject != "" {
