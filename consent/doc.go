@@ -203,5 +203,5 @@
 // BatchAppender, which Ledger.Import uses to append many events (moving an
 // existing mailing list's records in) in one all-or-nothing transaction;
 // the SQL store also commits concurrent Records together (group commit;
-// see consent/sqlstore).
+// see consent/sqlstore). Both implement PersonLinker too (see Persons).
 package consent
