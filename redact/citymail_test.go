@@ -37,7 +37,7 @@ import (
 // they are not targets.
 var citymailFloors = struct {
 	precision, recall, f2 float64
-}{precision: 0, recall: 0, f2: 0}
+}{precision: 0.90, recall: 0.88, f2: 0.89}
 
 const citymailDir = "testdata/citymail"
 
