@@ -449,7 +449,7 @@ func (sc *scanner) upperRules(i int) int {
 	// licence plates and benefit ids: "MA 4XK-921", "Plate: ABC-1234",
 	// "Medicaid ID AB12345C"
 	idNext := false
-	if (r.plateOn || r.benefitOn) && wl <= 4 && j < len(s) && allUpper(s, i, j) {
+	if r.labelIDOn && wl <= 4 && j < len(s) && allUpper(s, i, j) {
 		if wl == 2 && s[j] == ' ' && r.plateOn {
 			if e := sc.statePlate(i); e > 0 {
 				return e

@@ -102,8 +102,8 @@ func (sc *scanner) digit(i int) int {
 		}
 	}
 	before := len(sc.out)
-	if r.plateOn || r.benefitOn {
-		// a licence plate or benefit id after its label ("Plate:
+	if r.labelIDOn {
+		// a licence plate, benefit id or passport number after its label ("Plate:
 		// 7ABC123", "Medicare number 1EG4-TE5-MK73"), or a plate among
 		// plate words
 		if e := sc.labelledID(i); e > 0 {

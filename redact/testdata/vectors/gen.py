@@ -487,6 +487,9 @@ neg = [
  ["chapter 3.1.4.1.5", "outline number"],
  ["1.2.3.4.5.6.7.8", "eight groups"],
  ["::", "unspecified alone is not reported"],
+ ["portal: listening on http://127.0.0.1:8080/", "loopback identifies no one"],
+ ["bind 0.0.0.0:443 for all interfaces", "unspecified address"],
+ ["resolver at 127.0.0.53 answered", "loopback range 127/8"],
 ]
 write("ip_address", pos, neg)
 
@@ -709,3 +712,72 @@ neg = [
  ["Score 3-1-0", "score"],
 ]
 write("date_of_birth", pos, neg)
+
+# ---- passport: a passport number after its label, in any country's shape
+# (6 to 12 capital letters and digits, at least 5 digits). Numbers are
+# made up.
+pos = [
+ ["Passport No.: X1234567", "X1234567"],
+ ["Passport: K0123456", "K0123456"],
+ ["Passport #: AB1234567", "AB1234567"],
+ ["Pasaporte: G12345678", "G12345678"],
+ ["Passport: C01X00T47", "C01X00T47"],
+ ["Passport number: 09AA12345", "09AA12345"],
+ ["passport number 123456789", "123456789"],
+ ["my passport is C03005988", "C03005988"],
+ ["passport no. 568231947 (Mexico)", "568231947"],
+ ["PASSPORT NO: P4471209", "P4471209"],
+ ["Passeport : 18AB34567", "18AB34567"],
+ ["Reisepass: C4J7R2K95", "C4J7R2K95"],
+ ["her passport number is 5551 2020 9", "5551 2020 9"],
+ ["Passport # N8812345", "N8812345"],
+ ["Passport (Canada): HK441902", "HK441902"],
+ ["passport: EA1234567", "EA1234567"],
+ ["Applicant passport no. 4471 0092 13", "4471 0092 13"],
+ ["Passport ID: M20391847", "M20391847"],
+ ["passport number was Z7781234", "Z7781234"],
+ ["Passaporto: YA1234567", "YA1234567"],
+ ["Paszport: AZ7654321", "AZ7654321"],
+ ["Travel document - Passport No. P0012345A", "P0012345A"],
+ ["Passport: 987654321.", "987654321"],
+ ["Passport nr 55A10299", "55A10299"],
+ ["his passport is AA0044123, issued in Manila", "AA0044123"],
+ ["Passport Number: 12-34567-89", "12-34567-89"],
+ ["PASSPORT: L898902C3", "L898902C3"],
+ ["Passport no.: 0123456789", "0123456789"],
+ ["passport # 44A12345", "44A12345"],
+ ["(Passport: KJ0041929)", "KJ0041929"],
+]
+neg = [
+ ["passport expires 2030", "a year"],
+ ["Passport issued 12 MAR 2019", "an issue date"],
+ ["Passport: YES", "no number"],
+ ["Passport photos: 2", "a count"],
+ ["passport office 1234567", "office, not a passport label"],
+ ["Passport fee: 130", "a fee"],
+ ["Passport: see attached", "no number"],
+ ["Passport number: ABCDEFGH", "no digits"],
+ ["Passport: A1234", "too short"],
+ ["Passport: 12345", "too short"],
+ ["passport renewal form DS-82", "form number"],
+ ["Passport applications rose 12 percent in 2024", "statistics"],
+ ["Passport Day 2025", "event"],
+ ["the passport agency at 55 Main St", "an address"],
+ ["Passport: expired 2019-04-01", "a date"],
+ ["Passport validity 10 years", "duration"],
+ ["Call the passport line 617-555-0142", "a phone number after passport words"],
+ ["passport photo booth B2", "booth"],
+ ["passport: pending", "no number"],
+ ["Passport type: P", "type code"],
+ ["Passport pages: 28", "page count"],
+ ["Passport: US", "country code"],
+ ["Passport book and card", "no value"],
+ ["Passport acceptance facility 3", "facility number"],
+ ["the passport was lost in 2023", "a year"],
+ ["Passport wait times: 6-8 weeks", "weeks"],
+ ["Passport: 1234567890123", "too long"],
+ ["Passport number: X12-34", "too short"],
+ ["passport-size photos 2x2", "photo size"],
+ ["Passport Services, Room 1200", "room number"],
+]
+write("passport", pos, neg)
