@@ -510,6 +510,10 @@ func (sc *scanner) accountLike(i int, g *groups) {
 		if r.bankOn && n >= 8 && n <= 17 && sc.hasContext(eBankAccount, i, end) {
 			sc.emit(eBankAccount, i, end, 0.3, "bank.context")
 		}
+		// driver licence numbers written in groups (99-123-4567)
+		if r.on[eDriverLicense] && n >= 7 && n <= 13 && sc.hasContext(eDriverLicense, i, end) {
+			sc.emit(eDriverLicense, i, end, 0.2, "dl.context")
+		}
 		return
 	}
 	if !numEnd(s, end) {
