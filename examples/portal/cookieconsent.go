@@ -112,12 +112,15 @@ func (a *app) cookieChoice(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	// Every answer is an event naming the notice shown, a refusal too
+	// (Withdrawn, even when nothing was given): the city can show what the
+	// visitor chose, when, and under which notice.
+	typ := consent.Withdrawn
 	if allow {
-		_, err = a.ledger.Record(ctx, consent.Event{Subject: dev, Type: consent.Given, Purpose: purposeAnalytics, Channel: consent.Web,
-			Method: consent.WebForm, Notice: a.notice.Ref(), Actor: "subject", Detail: "cookie banner"})
-	} else {
-		_, err = a.ledger.Withdraw(ctx, dev, purposeAnalytics, consent.Web, consent.WebForm, "cookie banner")
+		typ = consent.Given
 	}
+	_, err = a.ledger.Record(ctx, consent.Event{Subject: dev, Type: typ, Purpose: purposeAnalytics, Channel: consent.Web,
+		Method: consent.WebForm, Notice: a.notice.Ref(), Actor: "subject", Detail: "cookie banner"})
 	if err != nil {
 		a.internal(w, r, err)
 		return
