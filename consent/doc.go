@@ -30,6 +30,23 @@
 // Ledger.MayContact answers yes or no, with the reason and the event the
 // answer rests on.
 //
+// # Asking on every request
+//
+// A cookie policy asks on every request whether a visitor's device subject
+// accepted analytics cookies. Ledger.Cache returns a DecisionCache that
+// answers MayContact from memory: an event appended or a subject forgotten
+// through the same Ledger drops that subject's answers at once, so a
+// withdrawal takes effect on this server's next request; a change made
+// through another server's Ledger is seen when the cached answer expires,
+// after at most the TTL the caller chose. Outages are never cached, and
+// DecisionCache.Allows fails closed. Wire it to package cookies with
+// cookies.ConsentFunc (this package does not import cookies):
+//
+//	cache, _ := ledger.Cache(time.Minute, 0)
+//	policy, _ := cookies.NewPolicy(decls, &cookies.PolicyOptions{Consent: cookies.ConsentFunc(func(r *http.Request, c cookies.Category) bool {
+//		return c == cookies.Analytics && cache.Allows(r.Context(), deviceOf(r), "cookies:analytics", consent.Web)
+//	})})
+//
 // # Tamper evidence
 //
 // Each event carries the SHA-256 hash of the subject's previous event, and

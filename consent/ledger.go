@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/civickit/privacy/pii"
@@ -120,6 +121,9 @@ type Ledger struct {
 	opts     Options
 	purposes map[string]PurposeDef
 	tel      *telemetry
+
+	cachesMu sync.Mutex
+	caches   []*DecisionCache // dropped answers on every append (Cache)
 }
 
 // New returns a Ledger on store with keys. nil opts means defaults.
@@ -386,6 +390,9 @@ func (l *Ledger) record(ctx context.Context, e Event, tokenID []byte) (Event, er
 	if err == nil {
 		l.tel.appended(ctx, stored)
 	}
+	// invalidate even on error: the append may have committed before the
+	// error was seen (a lost connection after COMMIT)
+	l.invalidate(e)
 	return stored, err
 }
 
@@ -432,11 +439,13 @@ func (l *Ledger) Import(ctx context.Context, events []Event) ([]Event, error) {
 		if err == nil {
 			l.tel.appended(ctx, stored...)
 		}
+		l.invalidate(batch...)
 		return stored, err
 	}
 	out := make([]Event, 0, len(batch))
 	for i, e := range batch {
 		got, err := l.store.Append(ctx, e, nil)
+		l.invalidate(e)
 		if err != nil {
 			return out, &BatchError{Index: i, Err: err}
 		}
@@ -659,7 +668,9 @@ func (l *Ledger) Forget(ctx context.Context, subject string, method Method, acto
 	if err := l.withdrawAll(ctx, subject, method, actor); err != nil {
 		return err
 	}
-	if err := l.store.ForgetSubject(ctx, subject, l.now()); err != nil {
+	err := l.store.ForgetSubject(ctx, subject, l.now())
+	l.invalidate(Event{Subject: subject})
+	if err != nil {
 		return err
 	}
 	// Appends that committed between the first pass and ForgetSubject are

@@ -119,20 +119,8 @@ func (a *app) withdrawAll(w http.ResponseWriter, r *http.Request, acct *account)
 		a.internal(w, r, err)
 		return
 	}
-	a.forgetDeviceAnswers(ctx, person)
+	// The ledger's DecisionCache drops the browsers' cached answers as
+	// the withdrawals are appended: they take effect on the next request.
 	a.log.InfoContext(ctx, "withdraw everything", "account", acct.ID, "withdrawals", len(events))
 	seeOther(w, r, "/mydata?done=withdrawn")
-}
-
-// forgetDeviceAnswers drops the cached banner answers of the person's
-// browsers, so that a withdrawal takes effect on their next request.
-func (a *app) forgetDeviceAnswers(ctx context.Context, person string) {
-	ids, err := a.ledger.PersonSubjects(ctx, person)
-	if err != nil {
-		a.log.WarnContext(ctx, "person's subjects not listed", "error", err)
-		return
-	}
-	for _, id := range ids {
-		a.devices.set(id, false)
-	}
 }

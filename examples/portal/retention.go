@@ -252,7 +252,6 @@ func (a *app) erase(w http.ResponseWriter, r *http.Request, acct *account) {
 	// Forget the person: the e-mail subject and every linked browser.
 	switch err := a.ledger.ForgetPerson(ctx, person, consent.WebForm, "subject"); {
 	case err == nil:
-		a.forgetDeviceAnswers(ctx, person)
 		e.Consent = "Your e-mail address and your browsers' cookie choices were erased from the consent ledger (their keys destroyed). The record that you withdrew stays, without anything that identifies you, as the law asks us to prove it."
 	case !errors.Is(err, consent.ErrNoPerson):
 		a.internal(w, r, err)
