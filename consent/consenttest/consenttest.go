@@ -132,6 +132,7 @@ func Run(t *testing.T, newStore func(t *testing.T) consent.Store) {
 	t.Run("Heads", func(t *testing.T) { testHeads(t, newStore(t)) })
 	t.Run("LedgerDevice", func(t *testing.T) { testLedgerDevice(t, newStore(t)) })
 	t.Run("LedgerCheckpoint", func(t *testing.T) { testLedgerCheckpoint(t, newStore(t)) })
+	t.Run("CheckpointConcurrent", func(t *testing.T) { testCheckpointConcurrent(t, newStore(t)) })
 }
 
 func testSubjects(t *testing.T, s consent.Store) {
