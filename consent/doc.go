@@ -167,6 +167,29 @@
 // for it, under the same lock as CreateSubject, so a move and a sign-up of
 // the same address never leave two subjects with it.
 //
+// # Persons
+//
+// One resident is often several subjects: an e-mail address, a phone
+// number, the browsers that answered the cookie banner. Ledger.Link groups
+// subjects into a person, under an opaque random id (NewPersonID), once
+// the resident has proved control of each (the verified contact points of
+// one portal account, or documents checked at a counter); a subject
+// belongs to at most one person at a time (ErrLinked otherwise), and
+// every subject must exist and be remembered, or nothing is linked. The
+// links are evidence, so they are events in each subject's own chain
+// (Linked and Unlinked, purpose PersonPurpose, the person id in Detail),
+// covered by Verify and checkpoints and never rewritten; they are not
+// consent, so statuses, receipts and records leave them out.
+//
+// Per person, the ledger lists the subjects (PersonSubjects), withdraws
+// everything (WithdrawPerson: every purpose in force on every channel of
+// every subject, and an objection to every OptOut purpose, in one
+// transaction on a BatchAppender), forgets (ForgetPerson: Forget for each
+// subject; the links stay, as pseudonymous as the rest), and exports
+// (ExportPersonRecords, PersonReceipts). Stores implement the optional
+// PersonLinker interface for it, deciding each link under the lock that
+// serialises the subject's appends.
+//
 // # Checkpoints
 //
 // Ledger.Checkpoint signs, with a Tink signature key that never sits in the
@@ -197,5 +220,5 @@
 // BatchAppender, which Ledger.Import uses to append many events (moving an
 // existing mailing list's records in) in one all-or-nothing transaction;
 // the SQL store also commits concurrent Records together (group commit;
-// see consent/sqlstore).
+// see consent/sqlstore). Both implement PersonLinker too (see Persons).
 package consent

@@ -175,6 +175,9 @@ func New(store Store, keys Keys, opts *Options) (*Ledger, error) {
 		if !validName(p.ID) {
 			return nil, errors.New("consent: purpose ids must be 1-64 of [a-z0-9:._/-]")
 		}
+		if p.ID == PersonPurpose {
+			return nil, fmt.Errorf("consent: purpose %s is reserved for links to persons", PersonPurpose)
+		}
 		if _, dup := l.purposes[p.ID]; dup {
 			return nil, fmt.Errorf("consent: purpose %s listed twice", p.ID)
 		}
@@ -558,6 +561,9 @@ func statuses(events []Event) []PurposeStatus {
 	idx := map[key]int{}
 	var out []PurposeStatus
 	for _, e := range events {
+		if e.Purpose == PersonPurpose {
+			continue // links to a person are not consent
+		}
 		k := key{e.Purpose, e.Channel}
 		i, ok := idx[k]
 		if !ok {

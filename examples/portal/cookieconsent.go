@@ -86,6 +86,11 @@ func (a *app) cookieChoice(w http.ResponseWriter, r *http.Request) {
 		a.internal(w, r, err)
 		return
 	}
+	if acct := a.currentAccount(r); acct != nil {
+		if err := a.linkDevice(ctx, acct, dev); err != nil {
+			a.log.WarnContext(ctx, "device not linked to the account's person", "error", err)
+		}
+	}
 	if err := a.policy.Set(w, r, &http.Cookie{Name: a.choice, Value: dev}); err != nil {
 		a.internal(w, r, err)
 		return
