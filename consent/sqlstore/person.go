@@ -68,16 +68,6 @@ func (s *Store) AppendLinks(ctx context.Context, events []consent.Event) (_ []co
 	}
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
-	if s.dialect == sqldialect.Postgres {
-		// Lock the rows in a statement of their own: a statement that
-		// waited for a row lock sees, under READ COMMITTED, the locked row
-		// as committed meanwhile but the rows it joins as they were when
-		// it began, so lockHeads would miss a chain head committed while
-		// it waited. The next statements see everything committed.
-		if _, err := tx.ExecContext(ctx, `SELECT id FROM consent_subjects WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`, ids); err != nil {
-			return nil, fmt.Errorf("consent/sqlstore: append links: lock: %w", err)
-		}
-	}
 	heads, err := s.lockHeads(ctx, tx, ids)
 	if err != nil {
 		return nil, err
