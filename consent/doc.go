@@ -30,6 +30,23 @@
 // Ledger.MayContact answers yes or no, with the reason and the event the
 // answer rests on.
 //
+// # Asking on every request
+//
+// A cookie policy asks on every request whether a visitor's device subject
+// accepted analytics cookies. Ledger.Cache returns a DecisionCache that
+// answers MayContact from memory: an event appended or a subject forgotten
+// through the same Ledger drops that subject's answers at once, so a
+// withdrawal takes effect on this server's next request; a change made
+// through another server's Ledger is seen when the cached answer expires,
+// after at most the TTL the caller chose. Outages are never cached, and
+// DecisionCache.Allows fails closed. Wire it to package cookies with
+// cookies.ConsentFunc (this package does not import cookies):
+//
+//	cache, _ := ledger.Cache(time.Minute, 0)
+//	policy, _ := cookies.NewPolicy(decls, &cookies.PolicyOptions{Consent: cookies.ConsentFunc(func(r *http.Request, c cookies.Category) bool {
+//		return c == cookies.Analytics && cache.Allows(r.Context(), deviceOf(r), "cookies:analytics", consent.Web)
+//	})})
+//
 // # Tamper evidence
 //
 // Each event carries the hash of the subject's previous event, and its own
@@ -221,6 +238,29 @@
 // for it, under the same lock as CreateSubject, so a move and a sign-up of
 // the same address never leave two subjects with it.
 //
+// # Persons
+//
+// One resident is often several subjects: an e-mail address, a phone
+// number, the browsers that answered the cookie banner. Ledger.Link groups
+// subjects into a person, under an opaque random id (NewPersonID), once
+// the resident has proved control of each (the verified contact points of
+// one portal account, or documents checked at a counter); a subject
+// belongs to at most one person at a time (ErrLinked otherwise), and
+// every subject must exist and be remembered, or nothing is linked. The
+// links are evidence, so they are events in each subject's own chain
+// (Linked and Unlinked, purpose PersonPurpose, the person id in Detail),
+// covered by Verify and checkpoints and never rewritten; they are not
+// consent, so statuses, receipts and records leave them out.
+//
+// Per person, the ledger lists the subjects (PersonSubjects), withdraws
+// everything (WithdrawPerson: every purpose in force on every channel of
+// every subject, and an objection to every OptOut purpose, in one
+// transaction on a BatchAppender), forgets (ForgetPerson: Forget for each
+// subject; the links stay, as pseudonymous as the rest), and exports
+// (ExportPersonRecords, PersonReceipts). Stores implement the optional
+// PersonLinker interface for it, deciding each link under the lock that
+// serialises the subject's appends.
+//
 // # Checkpoints
 //
 // Ledger.Checkpoint signs, with a Tink signature key that never sits in the
@@ -257,5 +297,5 @@
 // BatchAppender, which Ledger.Import uses to append many events (moving an
 // existing mailing list's records in) in one all-or-nothing transaction;
 // the SQL store also commits concurrent Records together (group commit;
-// see consent/sqlstore).
+// see consent/sqlstore). Both implement PersonLinker too (see Persons).
 package consent

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/civickit/privacy/pii"
@@ -129,6 +130,9 @@ type Ledger struct {
 	purposes map[string]PurposeDef
 	tel      *telemetry
 	chain    *ChainKey
+
+	cachesMu sync.Mutex
+	caches   []*DecisionCache // dropped answers on every append (Cache)
 }
 
 // New returns a Ledger on store with keys. nil opts means defaults.
@@ -188,6 +192,9 @@ func New(store Store, keys Keys, opts *Options) (*Ledger, error) {
 	for _, p := range l.opts.Purposes {
 		if !validName(p.ID) {
 			return nil, errors.New("consent: purpose ids must be 1-64 of [a-z0-9:._/-]")
+		}
+		if p.ID == PersonPurpose {
+			return nil, fmt.Errorf("consent: purpose %s is reserved for links to persons", PersonPurpose)
 		}
 		if _, dup := l.purposes[p.ID]; dup {
 			return nil, fmt.Errorf("consent: purpose %s listed twice", p.ID)
@@ -401,6 +408,9 @@ func (l *Ledger) record(ctx context.Context, e Event, tokenID []byte) (Event, er
 	if err == nil {
 		l.tel.appended(ctx, stored)
 	}
+	// invalidate even on error: the append may have committed before the
+	// error was seen (a lost connection after COMMIT)
+	l.invalidate(e)
 	return stored, err
 }
 
@@ -447,11 +457,13 @@ func (l *Ledger) Import(ctx context.Context, events []Event) ([]Event, error) {
 		if err == nil {
 			l.tel.appended(ctx, stored...)
 		}
+		l.invalidate(batch...)
 		return stored, err
 	}
 	out := make([]Event, 0, len(batch))
 	for i, e := range batch {
 		got, err := l.store.Append(ctx, e, nil)
+		l.invalidate(e)
 		if err != nil {
 			return out, &BatchError{Index: i, Err: err}
 		}
@@ -567,6 +579,9 @@ func statuses(events []Event) []PurposeStatus {
 	idx := map[key]int{}
 	var out []PurposeStatus
 	for _, e := range events {
+		if e.Purpose == PersonPurpose {
+			continue // links to a person are not consent
+		}
 		k := key{e.Purpose, e.Channel}
 		i, ok := idx[k]
 		if !ok {
@@ -675,7 +690,9 @@ func (l *Ledger) Forget(ctx context.Context, subject string, method Method, acto
 	if err := l.withdrawAll(ctx, subject, method, actor); err != nil {
 		return err
 	}
-	if err := l.store.ForgetSubject(ctx, subject, l.now()); err != nil {
+	err := l.store.ForgetSubject(ctx, subject, l.now())
+	l.invalidate(Event{Subject: subject})
+	if err != nil {
 		return err
 	}
 	// Appends that committed between the first pass and ForgetSubject are

@@ -70,12 +70,19 @@ const (
 	Revoked   EventType = "revoked"   // the city ended the consent (for example, a bounced address)
 	Expired   EventType = "expired"   // the consent lapsed
 	Renewed   EventType = "renewed"   // the subject agreed again (for example, under a new notice)
+
+	// Linked and Unlinked are not consent: they record that the subject
+	// joined or left a person (see Ledger.Link). Their Purpose is
+	// PersonPurpose, their Channel is empty and their Detail is the
+	// person id. Only Ledger.Link and Ledger.Unlink record them.
+	Linked   EventType = "linked"   // the subject was linked to the person named in Detail
+	Unlinked EventType = "unlinked" // the subject was unlinked from the person named in Detail
 )
 
 // Valid reports whether t is one of the defined event types.
 func (t EventType) Valid() bool {
 	switch t {
-	case Requested, Given, Confirmed, Withdrawn, Revoked, Expired, Renewed:
+	case Requested, Given, Confirmed, Withdrawn, Revoked, Expired, Renewed, Linked, Unlinked:
 		return true
 	}
 	return false
@@ -269,6 +276,9 @@ func (e *Event) check() error {
 	})
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrBadEvent, err)
+	}
+	if e.Type == Linked || e.Type == Unlinked || e.Purpose == PersonPurpose {
+		return errLinkEvent
 	}
 	return nil
 }

@@ -27,7 +27,7 @@ var defaultContext = map[Entity]ContextWords{
 		Negative: []string{"confirmation", "order", "invoice", "serial", "tracking", "ticket", "record", "meter", "reference", "ref", "case", "permit", "utility", "customer", "member"},
 	},
 	DriverLicense: {
-		Positive: []string{"driver", "drivers", "license", "licence", "dl", "dln", "lic", "dmv", "driving"},
+		Positive: []string{"driver", "drivers", "license", "licence", "dl", "dln", "lic", "dmv", "driving", "licencia"},
 	},
 	Passport: {
 		Positive: []string{"passport", "passport no", "passport number"},

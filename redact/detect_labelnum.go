@@ -227,47 +227,53 @@ func labelKeys(s string, a, i int, fn func(k int, key string) bool) bool {
 	return false
 }
 
-// ---- identifiers after a label: licence plates and benefit ids ----------
+// ---- identifiers after a label: licence plates, benefit ids, passports ---
 
 // Kinds of word in a label read backwards from a value.
 const (
-	lwNone    uint8 = iota
-	lwFiller        // "is", "was", "reads": between a label and its value
-	lwIDWord        // "id", "number", "no", "#": says a value is an identifier
-	lwPlate         // "plate": the value is a licence plate
-	lwTag           // "tag": a plate only with an id word, '#' or ':' after it
-	lwBenefit       // "medicaid", "snap", "wic": the value is a benefit id
-	lwMember        // "member", "insurance": a benefit id only with an id word, '#' or ':'
+	lwNone     uint8 = iota
+	lwFiller         // "is", "was", "reads": between a label and its value
+	lwIDWord         // "id", "number", "no", "#": says a value is an identifier
+	lwPlate          // "plate": the value is a licence plate
+	lwTag            // "tag": a plate only with an id word, '#' or ':' after it
+	lwBenefit        // "medicaid", "snap", "wic": the value is a benefit id
+	lwMember         // "member", "insurance": a benefit id only with an id word, '#' or ':'
+	lwPassport       // "passport", "pasaporte", "passeport": the value is a passport number
 )
 
 // labelWords are the words of plate and benefit labels, in lower case.
 var labelWords = map[string]uint8{
 	"is": lwFiller, "was": lwFiller, "reads": lwFiller, "read": lwFiller,
 	"id": lwIDWord, "ids": lwIDWord, "number": lwIDWord, "numbers": lwIDWord, "no": lwIDWord,
-	"num": lwIDWord, "nbr": lwIDWord, "identifier": lwIDWord, "case": lwIDWord, "card": lwIDWord,
+	"num": lwIDWord, "nbr": lwIDWord, "nr": lwIDWord, "identifier": lwIDWord, "case": lwIDWord, "card": lwIDWord,
 	"plate": lwPlate, "plates": lwPlate,
 	"tag": lwTag, "tags": lwTag,
 	"medicaid": lwBenefit, "medicare": lwBenefit, "mbi": lwBenefit, "masshealth": lwBenefit,
 	"snap": lwBenefit, "ebt": lwBenefit, "wic": lwBenefit, "tanf": lwBenefit, "calfresh": lwBenefit,
 	"member": lwMember, "subscriber": lwMember, "beneficiary": lwMember, "recipient": lwMember,
 	"insurance": lwMember, "policy": lwMember,
+	"passport": lwPassport, "pasaporte": lwPassport, "passeport": lwPassport, "reisepass": lwPassport,
+	"passaporto": lwPassport, "paszport": lwPassport,
 }
 
 // idLabelBefore reads the label that ends just before a value at v
 // ("Plate: ", "license plate ", "tag # ", "Medicaid ID is ", "SNAP case
-// number ", "Member ID: ", "Medicare Beneficiary Identifier (MBI): ") and
-// returns eLicensePlate, eBenefitID, or -1. The label is on the value's
-// line and at most four words long.
+// number ", "Member ID: ", "Medicare Beneficiary Identifier (MBI): ",
+// "Passport No.: ") and returns eLicensePlate, eBenefitID, ePassport, or
+// -1. The label is on the value's line and at most four words long.
 func idLabelBefore(s string, v int) int {
 	b := v
 	idWord, punct := false, false
 	for words := 0; words < 5; words++ {
 		// the gap before the value or the previous word
 		g := b
+		paren := false
 		for b > 0 && g-b < 4 {
 			c := s[b-1]
 			if c == ':' || c == '#' {
 				punct = true
+			} else if c == ')' {
+				paren = true
 			} else if c != ' ' && c != '\t' && c != '(' && c != ')' && c != '.' && c != '-' {
 				break
 			}
@@ -287,6 +293,9 @@ func idLabelBefore(s string, v int) int {
 		if kind == lwNone && equalFoldLower(s[a:b], "cal") && a >= 5 && s[a-1] == '-' && equalFoldLower(s[a-5:a-1], "medi") {
 			kind = lwBenefit // Medi-Cal
 		}
+		if kind == lwNone && paren && a > 0 && s[a-1] == '(' {
+			kind = lwFiller // one word in brackets: "Passport (Canada): "
+		}
 		switch kind {
 		case lwFiller:
 		case lwIDWord:
@@ -300,6 +309,8 @@ func idLabelBefore(s string, v int) int {
 			return -1
 		case lwBenefit:
 			return eBenefitID
+		case lwPassport:
+			return ePassport
 		case lwMember:
 			if idWord || punct {
 				return eBenefitID
@@ -377,11 +388,15 @@ func idValue(s string, v, max int) (end, n, digits int) {
 	}
 }
 
-// labelledID reports a licence plate or benefit id at v after its label
-// (idLabelBefore). It returns the end of what it reported, or 0.
+// labelledID reports a licence plate, benefit id or passport number at v
+// after its label (idLabelBefore). It returns the end of what it reported,
+// or 0. A passport number after its label is any run of 6 to 12 capital
+// letters and digits with at least 5 digits: countries' formats differ
+// (A1234567, AB1234567, C01X00T47, 123456789), and the label is the
+// evidence.
 func (sc *scanner) labelledID(v int) int {
 	r := sc.r
-	if !r.plateOn && !r.benefitOn {
+	if !r.labelIDOn {
 		return 0
 	}
 	s := sc.s
@@ -414,6 +429,11 @@ func (sc *scanner) labelledID(v int) int {
 			score, rule = 0.8, "benefit.mbi"
 		}
 		if sc.emit(eBenefitID, v, end, score, rule) {
+			return end
+		}
+	case ePassport:
+		end, n, digits := idValue(s, v, 12)
+		if end > 0 && n >= 6 && digits >= 5 && r.on[ePassport] && sc.emit(ePassport, v, end, 0.7, "passport.label") {
 			return end
 		}
 	}

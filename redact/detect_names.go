@@ -449,7 +449,7 @@ func (sc *scanner) upperRules(i int) int {
 	// licence plates and benefit ids: "MA 4XK-921", "Plate: ABC-1234",
 	// "Medicaid ID AB12345C"
 	idNext := false
-	if (r.plateOn || r.benefitOn) && wl <= 4 && j < len(s) && allUpper(s, i, j) {
+	if r.labelIDOn && wl <= 4 && j < len(s) && allUpper(s, i, j) {
 		if wl == 2 && s[j] == ' ' && r.plateOn {
 			if e := sc.statePlate(i); e > 0 {
 				return e
@@ -858,9 +858,10 @@ func (sc *scanner) letterID(i, j int) int {
 }
 
 // groupedLicence matches a letter followed by two to five groups of one to
-// four digits, all separated by the same '-' or ' ', with 7 to 13 digits
-// in all (W643-8494-8134, K45-75-2598), the shape of several states'
-// driver licence numbers. It needs licence context.
+// five digits, all separated by the same '-' or ' ', with 7 to 14 digits
+// in all (W643-8494-8134, K45-75-2598, Ontario's A1234-56789-01234), the
+// shape of several states' and provinces' driver licence numbers. It
+// needs licence context.
 func (sc *scanner) groupedLicence(i, j int) int {
 	s := sc.s
 	if j-i != 1 {
@@ -871,10 +872,10 @@ func (sc *scanner) groupedLicence(i, j int) int {
 	k := j
 	for {
 		e := k
-		for e < len(s) && isDigit(s[e]) && e-k <= 4 {
+		for e < len(s) && isDigit(s[e]) && e-k <= 5 {
 			e++
 		}
-		if e == k || e-k > 4 {
+		if e == k || e-k > 5 {
 			return 0
 		}
 		total += e - k
@@ -887,7 +888,7 @@ func (sc *scanner) groupedLicence(i, j int) int {
 		}
 		break
 	}
-	if n < 2 || total < 7 || total > 13 || !numEnd(s, k) {
+	if n < 2 || total < 7 || total > 14 || !numEnd(s, k) {
 		return 0
 	}
 	if sc.hasContext(eDriverLicense, i, k) && sc.emit(eDriverLicense, i, k, 0.2, "dl.grouped") {

@@ -102,8 +102,8 @@ func (sc *scanner) digit(i int) int {
 		}
 	}
 	before := len(sc.out)
-	if r.plateOn || r.benefitOn {
-		// a licence plate or benefit id after its label ("Plate:
+	if r.labelIDOn {
+		// a licence plate, benefit id or passport number after its label ("Plate:
 		// 7ABC123", "Medicare number 1EG4-TE5-MK73"), or a plate among
 		// plate words
 		if e := sc.labelledID(i); e > 0 {
@@ -509,6 +509,10 @@ func (sc *scanner) accountLike(i int, g *groups) {
 		}
 		if r.bankOn && n >= 8 && n <= 17 && sc.hasContext(eBankAccount, i, end) {
 			sc.emit(eBankAccount, i, end, 0.3, "bank.context")
+		}
+		// driver licence numbers written in groups (99-123-4567)
+		if r.on[eDriverLicense] && n >= 7 && n <= 13 && sc.hasContext(eDriverLicense, i, end) {
+			sc.emit(eDriverLicense, i, end, 0.2, "dl.context")
 		}
 		return
 	}

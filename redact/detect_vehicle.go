@@ -32,6 +32,10 @@ func (sc *scanner) statePlate(i int) int {
 		return 0
 	}
 	v := i + 3
+	// "NY DL 123 456 789": a licence label after the state, not a plate
+	if w := alphaEnd(s, v); w > v && w < len(s) && s[w] == ' ' && licenceLabel(s[v:w]) {
+		return 0
+	}
 	end, n, digits := idValue(s, v, 8)
 	if end == 0 || n < 5 || digits == 0 || digits == n || !numEnd(s, end) || clockTimes(s, v, end) {
 		return 0
@@ -40,6 +44,16 @@ func (sc *scanner) statePlate(i int) int {
 		return end
 	}
 	return 0
+}
+
+// licenceLabel reports whether w is a driver licence or identity label
+// written in capitals after a state code ("NY DL", "MA ID").
+func licenceLabel(w string) bool {
+	switch w {
+	case "DL", "DLN", "ID", "LIC", "DMV":
+		return true
+	}
+	return false
 }
 
 // contextPlate reports a plate-shaped value at v, 5 to 8 capital letters

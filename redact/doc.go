@@ -20,7 +20,9 @@
 // dates of birth, bare nine digit numbers) need context words nearby;
 // vehicle licence plates need a state code ("MA 4XK-921") or a plate
 // label or plate words; benefit ids (Medicaid, Medicare, SNAP/EBT, WIC,
-// health-plan member ids) are reported only right after their label;
+// health-plan member ids) are reported only right after their label, and
+// so is a passport number in any country's shape ("Passport No.:
+// C01X00T47");
 // Luhn-valid numbers outside the card networks' rules only beside a card
 // word. Person names come from
 // honorifics ("Ms. Lopez"), salutations ("Dear …"), signature blocks, cue

@@ -122,6 +122,7 @@ type Redactor struct {
 	idOn, bankOn, routeOn bool
 	macOn, ipOn           bool
 	plateOn, benefitOn    bool
+	labelIDOn             bool // plates, benefit ids or passports after their label
 }
 
 // New returns a Redactor configured by opts; nil opts mean the defaults.
@@ -251,6 +252,7 @@ func New(opts *Options) (*Redactor, error) {
 	r.ipOn = is(IPAddress)
 	r.plateOn = is(LicensePlate)
 	r.benefitOn = is(BenefitID)
+	r.labelIDOn = r.plateOn || r.benefitOn || is(Passport)
 
 	if len(opts.Allow) > 0 {
 		r.allow = make(map[string]struct{}, len(opts.Allow))

@@ -132,6 +132,10 @@ func Run(t *testing.T, newStore func(t *testing.T) consent.Store) {
 	t.Run("Heads", func(t *testing.T) { testHeads(t, newStore(t)) })
 	t.Run("LedgerDevice", func(t *testing.T) { testLedgerDevice(t, newStore(t)) })
 	t.Run("LedgerCheckpoint", func(t *testing.T) { testLedgerCheckpoint(t, newStore(t)) })
+	t.Run("AppendLinks", func(t *testing.T) { testAppendLinks(t, newStore(t)) })
+	t.Run("AppendLinksRace", func(t *testing.T) { testAppendLinksRace(t, newStore(t)) })
+	t.Run("LedgerPerson", func(t *testing.T) { testLedgerPerson(t, newStore(t)) })
+	t.Run("CheckpointConcurrent", func(t *testing.T) { testCheckpointConcurrent(t, newStore(t)) })
 }
 
 func testSubjects(t *testing.T, s consent.Store) {

@@ -269,6 +269,14 @@ func (s *Store) lockHeads(ctx context.Context, tx *sql.Tx, ids []string) (map[st
 		return nil
 	}
 	if s.dialect == sqldialect.Postgres {
+		// Lock the rows in a statement of their own: a statement that
+		// waited for a row lock sees, under READ COMMITTED, the locked row
+		// as committed meanwhile but the rows it joins as they were when
+		// it began, so it would miss a chain head another server committed
+		// while it waited. The next statement sees everything committed.
+		if _, err := tx.ExecContext(ctx, s.q.pgLockSubjects, ids); err != nil {
+			return nil, fmt.Errorf("consent/sqlstore: append: lock: %w", err)
+		}
 		return heads, scan(tx.QueryContext(ctx, s.q.pgLockHeads, ids))
 	}
 	// SQLite: write before reading, so that the transaction holds SQLite's

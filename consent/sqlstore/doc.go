@@ -98,6 +98,18 @@
 // triggers), and RowsAffected counts changed rows, which ForgetSubject
 // allows for.
 //
+// # Persons
+//
+// The store is a consent.PersonLinker. Link events are ordinary rows of
+// consent_events (purpose 'consent:person', the person id in detail), in
+// the subjects' hash chains and under the same append-only triggers; no
+// table holds persons. Migration 0004 indexes them by person id (a
+// partial index on SQLite and PostgreSQL, a generated column "person" and
+// its index on MySQL) for PersonSubjects. AppendLinks locks its subjects'
+// rows as an append batch does and decides each link under that lock, so
+// that concurrent links of one subject to two persons cannot both
+// succeed.
+//
 // Open SQLite with WAL, a busy timeout and immediate transactions, as
 // New's documentation shows; the store also works without _txlock=immediate.
 package sqlstore

@@ -626,7 +626,7 @@ type queries struct {
 	takeLock, byIndex, insertSubject, subject, forget, list, move, heads string
 	useToken, insertEvent, events, latest                                string
 	latestRequested, resting, state, putNotice, notice                   string
-	pgLockHeads, pgInsertEvents, pgSetSeqs, sqliteSetSeq                 string
+	pgLockSubjects, pgLockHeads, pgInsertEvents, pgSetSeqs, sqliteSetSeq string
 }
 
 func newQueries(d sqldialect.Dialect) queries {
@@ -649,13 +649,15 @@ func newQueries(d sqldialect.Dialect) queries {
 	}
 	q.useToken = q.rebind(`INSERT INTO consent_used_tokens (id, subject, used_at) VALUES (?, ?, ?)` + onConflict)
 	q.insertEvent = q.rebind(`INSERT INTO consent_events (` + eventCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-	// Group commit on PostgreSQL: one statement each to lock and read the
-	// batch's chain heads (rows locked in id order, so that batches in
-	// different processes cannot deadlock), insert its events and move
-	// its sequence counters, whatever the batch size.
+	// Group commit on PostgreSQL: one statement each to lock the batch's
+	// subjects (in id order, so that batches in different processes cannot
+	// deadlock), read their chain heads (after the lock, in a statement of
+	// its own: see lockHeads), insert its events and move its sequence
+	// counters, whatever the batch size.
+	q.pgLockSubjects = `SELECT id FROM consent_subjects WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`
 	q.pgLockHeads = `SELECT s.id, s.last_seq, s.forgotten_at IS NOT NULL, e.hash FROM consent_subjects s
 		LEFT JOIN consent_events e ON e.subject = s.id AND e.seq = s.last_seq
-		WHERE s.id = ANY($1::text[]) ORDER BY s.id FOR UPDATE OF s`
+		WHERE s.id = ANY($1::text[])`
 	q.pgInsertEvents = `INSERT INTO consent_events (` + eventCols + `)
 		SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
 			$8::integer[], $9::text[], $10::text[], $11::bigint[], $12::bigint[], $13::bytea[], $14::bytea[],

@@ -49,9 +49,9 @@ type app struct {
 	// database.
 	sessionStore *sessionstore.SQLStore
 	policy       *cookies.Policy
-	choice       string      // name of the cookie-banner choice cookie
-	analytics    string      // name of the analytics cookie
-	devices      deviceCache // cookie-banner answers, from the consent ledger
+	choice       string                 // name of the cookie-banner choice cookie
+	analytics    string                 // name of the analytics cookie
+	devices      *consent.DecisionCache // cookie-banner answers, from the consent ledger
 	outbox       *outbox
 	log          *slog.Logger
 	pages        map[string]*template.Template
@@ -194,6 +194,9 @@ func (a *app) initConsent(ctx context.Context) error {
 		},
 	})
 	if err != nil {
+		return err
+	}
+	if a.devices, err = a.ledger.Cache(deviceCacheTTL, 0); err != nil {
 		return err
 	}
 	a.notice = consent.NewNotice(noticeID, noticeVersion, []byte(noticeText), a.cfg.BaseURL+"/privacy", noticeEffective)

@@ -145,6 +145,54 @@ func TestBrowser(t *testing.T) {
 		a11y(pg)
 	}
 	step("refuse analytics", chromedp.Click(chromedp.CSS(`#cookies-necessary`)), chromedp.WaitNotPresent(chromedp.CSS(`#cookie-banner`)))
+	// The banner's answers are ledger events of the visitor's device
+	// subject, naming the notice shown: refused, allowed on the cookies
+	// page, refused again.
+	device := func() string {
+		t.Helper()
+		res, err := chromedp.Call(bctx, network.GetCookies, network.GetCookiesParams{})
+		require.NoError(t, err)
+		for _, c := range res.Cookies {
+			if c.Name == tp.app.choice {
+				return c.Value
+			}
+		}
+		t.Fatal("no cookie-banner choice cookie")
+		return ""
+	}
+	dev := device()
+	lastChoice := func(want consent.EventType) {
+		t.Helper()
+		hist, err := tp.app.ledger.History(context.Background(), dev)
+		require.NoError(t, err)
+		require.NotEmpty(t, hist)
+		last := hist[len(hist)-1]
+		assert.Equal(t, want, last.Type)
+		assert.Equal(t, purposeAnalytics, last.Purpose)
+		assert.Equal(t, consent.Web, last.Channel)
+		assert.Equal(t, tp.app.notice.Ref(), last.Notice, "the event names the notice shown")
+		d, err := tp.app.ledger.MayContact(context.Background(), dev, purposeAnalytics, consent.Web)
+		require.NoError(t, err)
+		assert.Equal(t, want == consent.Given, d.Allowed)
+	}
+	lastChoice(consent.Withdrawn)
+	// a click that posts a form, waiting for the page it leads to
+	submit := func(name, sel string) {
+		t.Helper()
+		if _, err := chromedp.RunResponse(bctx, chromedp.Click(chromedp.CSS(sel))); err != nil {
+			t.Fatalf("browser step %q: %v", name, err)
+		}
+	}
+	step("open the cookies page", chromedp.Navigate(base+"/cookies"), chromedp.WaitVisible(chromedp.CSS(`#cookie-list`)))
+	submit("allow analytics on the cookies page", `#cookies-page-all`)
+	assert.Equal(t, dev, device(), "the same device subject")
+	lastChoice(consent.Given)
+	submit("refuse analytics again", `#cookies-page-necessary`)
+	lastChoice(consent.Withdrawn)
+	hist, err := tp.app.ledger.History(context.Background(), dev)
+	require.NoError(t, err)
+	assert.Len(t, hist, 3, "three answers, three events")
+	require.NoError(t, tp.app.ledger.Verify(context.Background(), dev))
 
 	step("sign up",
 		chromedp.Navigate(base+"/signup"),

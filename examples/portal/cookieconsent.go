@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/civickit/privacy/consent"
@@ -17,43 +16,15 @@ import (
 // answer is an event (Given or Withdrawn, on the Web channel, for
 // "cookies:analytics", naming the privacy notice shown). Global Privacy
 // Control withdraws a given consent the first time it is seen (method gpc).
-// The cookies policy asks the ledger, through a per-server cache that a
-// choice made on this server updates at once; answers from elsewhere are
-// at most deviceCacheTTL old.
+// The cookies policy asks the ledger through a consent.DecisionCache: a
+// choice made on this server takes effect at once (the ledger drops the
+// cached answer when it appends); answers from elsewhere are at most
+// deviceCacheTTL old.
 
 const (
 	purposeAnalytics = "cookies:analytics"
 	deviceCacheTTL   = time.Minute
 )
-
-type deviceCache struct {
-	mu sync.Mutex
-	m  map[string]deviceAnswer
-}
-
-type deviceAnswer struct {
-	allowed bool
-	until   time.Time
-}
-
-func (c *deviceCache) get(dev string) (bool, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	v, ok := c.m[dev]
-	if !ok || time.Now().After(v.until) {
-		return false, false
-	}
-	return v.allowed, true
-}
-
-func (c *deviceCache) set(dev string, allowed bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.m == nil || len(c.m) > 100_000 {
-		c.m = map[string]deviceAnswer{} // bounded: start over rather than grow
-	}
-	c.m[dev] = deviceAnswer{allowed: allowed, until: time.Now().Add(deviceCacheTTL)}
-}
 
 // deviceOf returns the device subject id the choice cookie carries, or ""
 // (no answer yet, or a value from before answers were recorded).
@@ -66,20 +37,10 @@ func (a *app) deviceOf(r *http.Request) string {
 }
 
 // deviceAllows reports whether the device's latest answer allows
-// analytics, from the cache or the ledger; it fails closed.
+// analytics, from the cache or the ledger; it fails closed (unknown or
+// forgotten device, or the ledger is down: no analytics).
 func (a *app) deviceAllows(ctx context.Context, dev string) bool {
-	if dev == "" {
-		return false
-	}
-	if allowed, ok := a.devices.get(dev); ok {
-		return allowed
-	}
-	d, err := a.ledger.MayContact(ctx, dev, purposeAnalytics, consent.Web)
-	if err != nil {
-		return false // unknown or forgotten device, or the ledger is down: no analytics
-	}
-	a.devices.set(dev, d.Allowed)
-	return d.Allowed
+	return dev != "" && a.devices.Allows(ctx, dev, purposeAnalytics, consent.Web)
 }
 
 // cookieConsent is the cookies.ConsentChecker. (cookies.Policy never asks
@@ -112,17 +73,24 @@ func (a *app) cookieChoice(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	// Every answer is an event naming the notice shown, a refusal too
+	// (Withdrawn, even when nothing was given): the city can show what the
+	// visitor chose, when, and under which notice.
+	typ := consent.Withdrawn
 	if allow {
-		_, err = a.ledger.Record(ctx, consent.Event{Subject: dev, Type: consent.Given, Purpose: purposeAnalytics, Channel: consent.Web,
-			Method: consent.WebForm, Notice: a.notice.Ref(), Actor: "subject", Detail: "cookie banner"})
-	} else {
-		_, err = a.ledger.Withdraw(ctx, dev, purposeAnalytics, consent.Web, consent.WebForm, "cookie banner")
+		typ = consent.Given
 	}
+	_, err = a.ledger.Record(ctx, consent.Event{Subject: dev, Type: typ, Purpose: purposeAnalytics, Channel: consent.Web,
+		Method: consent.WebForm, Notice: a.notice.Ref(), Actor: "subject", Detail: "cookie banner"})
 	if err != nil {
 		a.internal(w, r, err)
 		return
 	}
-	a.devices.set(dev, allow)
+	if acct := a.currentAccount(r); acct != nil {
+		if err := a.linkDevice(ctx, acct, dev); err != nil {
+			a.log.WarnContext(ctx, "device not linked to the account's person", "error", err)
+		}
+	}
 	if err := a.policy.Set(w, r, &http.Cookie{Name: a.choice, Value: dev}); err != nil {
 		a.internal(w, r, err)
 		return
@@ -148,5 +116,4 @@ func (a *app) gpcWithdraw(ctx context.Context, r *http.Request) {
 		a.log.WarnContext(ctx, "GPC withdrawal not recorded", "error", err)
 		return
 	}
-	a.devices.set(dev, false)
 }

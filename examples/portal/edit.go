@@ -65,5 +65,12 @@ func (a *app) editPost(w http.ResponseWriter, r *http.Request, acct *account) {
 		return
 	}
 	a.log.InfoContext(r.Context(), "account corrected", "account", acct.ID)
+	if !d.Phone.Equal(acct.Data.Phone) {
+		// The old number is no longer the resident's: its subject leaves
+		// the person. The correction stands if the ledger fails.
+		if err := a.phoneChanged(r.Context(), acct.ID, acct.Data.Phone); err != nil {
+			a.log.WarnContext(r.Context(), "old phone number not unlinked", "account", acct.ID, "error", err)
+		}
+	}
 	seeOther(w, r, "/account")
 }

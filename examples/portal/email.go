@@ -236,6 +236,16 @@ func (a *app) changeEmail(ctx context.Context, acct *account, newEmail pii.Strin
 		if err := a.setConsentSubject(ctx, acct.ID, other); err != nil {
 			return "", err
 		}
+		// The person follows the account: the address left, the new one
+		// (proved by the link that confirmed the change) joins.
+		person, err := a.accountPerson(ctx, &account{ID: acct.ID, ConsentSubject: other})
+		if err != nil {
+			return "", err
+		}
+		if _, err := a.ledger.Unlink(ctx, person, acct.ConsentSubject, consent.WebForm, "subject"); err != nil &&
+			!errors.Is(err, consent.ErrForgotten) && !errors.Is(err, consent.ErrNotFound) {
+			return "", err
+		}
 		return "merged", nil
 	}
 	// The ledger failed: put the account back as it was, so the account

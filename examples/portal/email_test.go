@@ -149,6 +149,17 @@ func TestChangeEmailToAddressInUse(t *testing.T) {
 	d, err = tp.app.ledger.MayContact(ctx, carol, topics[1].ID, consent.Email)
 	require.NoError(t, err)
 	assert.True(t, d.Allowed, "the address's own subscription stands")
+
+	// The person follows the account: the new address's subject joins it,
+	// the address left behind leaves it.
+	person, err := tp.app.accountPerson(ctx, acct)
+	require.NoError(t, err)
+	ids, err := tp.app.ledger.PersonSubjects(ctx, person)
+	require.NoError(t, err)
+	assert.Equal(t, []string{carol}, ids)
+	who, err := tp.app.ledger.Person(ctx, alice)
+	require.NoError(t, err)
+	assert.Empty(t, who, "the old address's subject belongs to nobody")
 }
 
 func mustIndex(t *testing.T, a *app, email string) string {

@@ -25,8 +25,14 @@ var methodLabels = map[consent.Method]string{
 	consent.SystemSchedule: "automatically",
 }
 
+var channelLabels = map[consent.Channel]string{
+	consent.Email: "e-mail", consent.SMS: "text message", consent.Phone: "phone call",
+	consent.Postal: "post", consent.Web: "this website, on your browser",
+}
+
 var recordLabels = map[string]string{
-	"accounts": "Your account", "payments": "Bill payments", "sessions": "Log-in sessions",
+	purposeAnalytics: "Analytics cookies",
+	"accounts":       "Your account", "payments": "Bill payments", "sessions": "Log-in sessions",
 	"account": "Contact details and log-in", "payment.card_token": "Payment: card token and last 4 digits, no card number",
 	"web_session": "Session (no personal data)",
 }
@@ -36,6 +42,11 @@ func label(v any) string {
 	switch x := v.(type) {
 	case consent.Status:
 		if l, ok := statusLabels[x]; ok {
+			return l
+		}
+		return string(x)
+	case consent.Channel:
+		if l, ok := channelLabels[x]; ok {
 			return l
 		}
 		return string(x)

@@ -205,6 +205,14 @@ func (a *app) signInTo(w http.ResponseWriter, r *http.Request, acct *account, ev
 		return
 	}
 	a.log.InfoContext(r.Context(), event, "account", acct.ID)
+	// The verified e-mail address's subject and this browser's are the
+	// account's person now. A ledger failure does not stop the sign-in:
+	// the next one, or My data, links them.
+	if err := a.linkDevice(r.Context(), acct, a.deviceOf(r)); err != nil {
+		a.log.WarnContext(r.Context(), "subjects not linked at sign-in", "error", err)
+	} else if _, err := a.accountPerson(r.Context(), acct); err != nil {
+		a.log.WarnContext(r.Context(), "subjects not linked at sign-in", "error", err)
+	}
 	if next == "" {
 		next = "/account"
 	}
@@ -294,6 +302,9 @@ type accountView struct {
 	Number   string
 	Staff    bool
 	Sessions []sessionView // the account's active sessions, this one marked
+	// PhoneLinked reports whether the phone number was confirmed by a
+	// text message and so belongs to the account's person.
+	PhoneLinked bool
 }
 
 func (a *app) accountPage(w http.ResponseWriter, r *http.Request, acct *account) {
@@ -301,15 +312,19 @@ func (a *app) accountPage(w http.ResponseWriter, r *http.Request, acct *account)
 	if r.URL.Query().Get("sessions") == "ended" {
 		flash = "Those sessions are ended: the devices that used them are logged out."
 	}
+	if f := phoneOutcomes[r.URL.Query().Get("phone")]; f != "" {
+		flash = f
+	}
 	a.render(w, r, http.StatusOK, "account", pageData{Title: "My account", Flash: flash, Data: accountView{
-		ID:       acct.ID,
-		Name:     acct.Data.Name.Reveal(),
-		Email:    acct.Data.Email.Reveal(),
-		Address:  acct.Data.Address.Reveal(),
-		Phone:    acct.Data.Phone.Masked(),
-		Number:   acct.Data.Number.Masked(),
-		Staff:    acct.Staff,
-		Sessions: a.accountSessions(r.Context(), acct.ID, a.session(r).Handle()),
+		ID:          acct.ID,
+		Name:        acct.Data.Name.Reveal(),
+		Email:       acct.Data.Email.Reveal(),
+		Address:     acct.Data.Address.Reveal(),
+		Phone:       acct.Data.Phone.Masked(),
+		Number:      acct.Data.Number.Masked(),
+		Staff:       acct.Staff,
+		Sessions:    a.accountSessions(r.Context(), acct.ID, a.session(r).Handle()),
+		PhoneLinked: a.phoneLinked(r.Context(), acct),
 	}})
 }
 

@@ -104,6 +104,21 @@ type export struct {
 	// ConsentRecords is the consent history as ISO/IEC TS 27560 records
 	// (see consent.RecordSchemas).
 	ConsentRecords *consent.RecordExport `json:"consent_records,omitempty"`
+	// PersonRecords is the consent history of the whole person: the
+	// e-mail subject and the linked browsers (cookie choices), as ISO/IEC
+	// TS 27560 records per subject, and the links.
+	PersonRecords *consent.PersonRecordExport `json:"person_consent_records,omitempty"`
+	// PersonConsent is where every consent of the person stands, for the
+	// page.
+	PersonConsent []consentView `json:"-"`
+}
+
+// consentView is one consent of the person on My data.
+type consentView struct {
+	Purpose string
+	Channel consent.Channel
+	Status  consent.Status
+	Since   time.Time
 }
 
 // paymentView is one payment in the holder's own data: no card token,
@@ -157,7 +172,29 @@ func (a *app) buildExport(ctx context.Context, acct *account) (*export, error) {
 			ex.ConsentRecords = &rec
 		}
 	}
+	person, err := a.accountPerson(ctx, acct)
+	if err != nil {
+		return nil, err
+	}
+	px, err := a.ledger.ExportPersonRecords(ctx, person)
+	if err != nil && !errors.Is(err, consent.ErrNoPerson) {
+		return nil, err
+	}
+	if err == nil {
+		ex.PersonRecords = &px
+		for _, sx := range px.Subjects {
+			for _, r := range sx.Records {
+				ex.PersonConsent = append(ex.PersonConsent, consentView{Purpose: r.Processing.PurposeID,
+					Channel: r.Processing.Channel, Status: r.Consent.Status, Since: r.Consent.Since})
+			}
+		}
+	}
 	return ex, nil
+}
+
+// myDataOutcomes are the messages My data shows after a redirect.
+var myDataOutcomes = map[string]string{
+	"withdrawn": "Every consent you gave is withdrawn: no e-mail lists, no analytics cookies on any browser you signed in on.",
 }
 
 func (a *app) myData(w http.ResponseWriter, r *http.Request, acct *account) {
@@ -166,7 +203,7 @@ func (a *app) myData(w http.ResponseWriter, r *http.Request, acct *account) {
 		a.internal(w, r, err)
 		return
 	}
-	a.render(w, r, http.StatusOK, "mydata", pageData{Title: "My data", Data: ex})
+	a.render(w, r, http.StatusOK, "mydata", pageData{Title: "My data", Flash: myDataOutcomes[r.URL.Query().Get("done")], Data: ex})
 }
 
 func (a *app) myDataJSON(w http.ResponseWriter, r *http.Request, acct *account) {
@@ -199,6 +236,12 @@ func (a *app) erase(w http.ResponseWriter, r *http.Request, acct *account) {
 		return
 	}
 	ctx := r.Context()
+	// The person, read before the account row goes.
+	person, err := a.accountPerson(ctx, acct)
+	if err != nil {
+		a.internal(w, r, err)
+		return
+	}
 	reqID := newID("erase_")
 	res, err := a.sweeper.Erase(ctx, acct.ID, reqID)
 	if err != nil {
@@ -206,12 +249,13 @@ func (a *app) erase(w http.ResponseWriter, r *http.Request, acct *account) {
 		return
 	}
 	e := erasure{Result: res}
-	if acct.ConsentSubject != "" {
-		if err := a.ledger.Forget(ctx, acct.ConsentSubject, consent.WebForm, "subject"); err != nil && !errors.Is(err, consent.ErrNotFound) {
-			a.internal(w, r, err)
-			return
-		}
-		e.Consent = "Your e-mail address was erased from the subscription ledger (its key destroyed). The record that you unsubscribed stays, without anything that identifies you, as the law asks us to prove it."
+	// Forget the person: the e-mail subject and every linked browser.
+	switch err := a.ledger.ForgetPerson(ctx, person, consent.WebForm, "subject"); {
+	case err == nil:
+		e.Consent = "Your e-mail address and your browsers' cookie choices were erased from the consent ledger (their keys destroyed). The record that you withdrew stays, without anything that identifies you, as the law asks us to prove it."
+	case !errors.Is(err, consent.ErrNoPerson):
+		a.internal(w, r, err)
+		return
 	}
 	if _, err := a.sessions.RevokeAll(ctx, acct.ID, ""); err != nil {
 		a.log.WarnContext(ctx, "sessions not revoked after erasure", "error", err)

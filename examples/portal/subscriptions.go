@@ -150,6 +150,12 @@ func (a *app) subscribe(w http.ResponseWriter, r *http.Request) {
 		}
 		acct.ConsentSubject = subject
 	}
+	if acct != nil {
+		if _, err := a.accountPerson(ctx, acct); err != nil {
+			a.internal(w, r, err)
+			return
+		}
+	}
 	for _, t := range chosen {
 		token, _, err := a.ledger.Request(ctx, subject, t.ID, consent.Email, a.notice.Ref(), consent.WebForm)
 		var limit *consent.LimitError

@@ -50,6 +50,7 @@ type accountToken struct {
 	Expires int64  `json:"e"`
 	Nonce   string `json:"n"`
 	Email   string `json:"m,omitempty"` // the new address, for tokenEmail only
+	Phone   string `json:"p,omitempty"` // the phone number (E.164), for tokenPhone only
 }
 
 func tokenAD(kind string) []byte { return []byte("civickit/portal/" + kind + "/v1") }
@@ -97,7 +98,7 @@ func (a *app) openToken(kind, s string) (accountToken, error) {
 	}
 	b, err := aead.Decrypt(ct, tokenAD(kind))
 	if err != nil || json.Unmarshal(b, &t) != nil || t.Kind != kind || time.Now().Unix() > t.Expires || t.Account == "" ||
-		(kind == tokenEmail) != (t.Email != "") {
+		(kind == tokenEmail) != (t.Email != "") || (kind == tokenPhone) != (t.Phone != "") {
 		return accountToken{}, errBadToken
 	}
 	return t, nil
@@ -142,6 +143,13 @@ func (a *app) accountMail(ctx context.Context, to pii.String, subject, body stri
 	if err != nil {
 		return false, err
 	}
+	return a.limitedSend(ctx, idx, message{To: to, Subject: subject, Body: body})
+}
+
+// limitedSend sends m unless the recipient, known by the blind index idx,
+// has had accountMailLimit account messages in the last hour; it reports
+// whether it sent.
+func (a *app) limitedSend(ctx context.Context, idx string, m message) (bool, error) {
 	var n int
 	if err := a.db.QueryRowContext(ctx, a.q(`SELECT COUNT(*) FROM portal_account_mail WHERE email_index = ? AND sent_at > ?`),
 		idx, time.Now().Add(-accountMailEvery).Unix()).Scan(&n); err != nil {
@@ -158,7 +166,7 @@ func (a *app) accountMail(ctx context.Context, to pii.String, subject, body stri
 	if err := a.execTx(ctx, `DELETE FROM portal_account_mail WHERE sent_at < ?`, time.Now().Add(-2*accountMailEvery).Unix()); err != nil {
 		return false, err
 	}
-	_, err = a.outbox.send(ctx, message{To: to, Subject: subject, Body: body})
+	_, err := a.outbox.send(ctx, m)
 	return err == nil, err
 }
 
