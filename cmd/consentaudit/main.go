@@ -6,7 +6,7 @@
 // Usage:
 //
 //	consentaudit keygen -kek-uri URI -private FILE -public FILE
-//	consentaudit checkpoint -db DSN -kek-uri URI -private FILE [-prev FILE] -out FILE
+//	consentaudit checkpoint -db DSN -kek-uri URI -private FILE [-prev FILE] [-chain-keyring FILE [-keyed-since TIME]] -out FILE
 //	consentaudit verify -db DSN -public FILE -checkpoint FILE [-checkpoint FILE...]
 //	    [-chain-keyring FILE -kek-uri URI [-keyed-since TIME]] [-json]
 //
@@ -16,6 +16,10 @@
 // is what an auditor needs. Keep the private keyset away from the database
 // server, and file each checkpoint where the database's owner cannot change
 // it (a records archive, an append-only bucket, a published page).
+//
+// checkpoint with -chain-keyring (unwrapped with the same -kek-uri)
+// verifies every chain with the chain key first, and refuses to sign a
+// ledger with a broken chain.
 //
 // verify takes every checkpoint the city filed, oldest first (the flag
 // repeated): they must chain (consent.VerifyCheckpoints), so that an old
@@ -164,11 +168,16 @@ func checkpoint(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	private := fs.String("private", "", "the wrapped private signing keyset (keygen -private)")
 	prevPath := fs.String("prev", "", "the previous checkpoint, if any: checkpoints chain")
 	out := fs.String("out", "", "where to write the checkpoint (never overwritten)")
+	chainKeyring := fs.String("chain-keyring", "", "the wrapped chain keyring of a keyed ledger (unwrapped with -kek-uri): every chain is verified before the checkpoint is signed")
+	keyedSince := fs.String("keyed-since", "", "with -chain-keyring: when the ledger moved to the keyed chain (RFC 3339), if it was unkeyed before")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if *dsn == "" || *kekURI == "" || *private == "" || *out == "" {
 		return errors.New("checkpoint needs -db, -kek-uri, -private and -out")
+	}
+	if *keyedSince != "" && *chainKeyring == "" {
+		return errors.New("-keyed-since needs -chain-keyring")
 	}
 	kek, err := kekuri.Open(ctx, *kekURI)
 	if err != nil {
@@ -203,7 +212,13 @@ func checkpoint(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			return fmt.Errorf("-prev: %w", err)
 		}
 	}
-	store, closeDB, err := openStore(*dsn, false, nil)
+	var key *consent.ChainKey
+	if *chainKeyring != "" {
+		if key, err = loadChainKey(ctx, *chainKeyring, *kekURI, *keyedSince); err != nil {
+			return err
+		}
+	}
+	store, closeDB, err := openStore(*dsn, false, key)
 	if err != nil {
 		return err
 	}
@@ -211,6 +226,28 @@ func checkpoint(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	cp, err := consent.TakeCheckpoint(ctx, store, signer, prev, time.Now())
 	if err != nil {
 		return err
+	}
+	if key != nil {
+		// Sign only chains that verify: a checkpoint vouches for what it
+		// covers.
+		pub, err := h.Public()
+		if err != nil {
+			return err
+		}
+		v, err := signature.NewVerifier(pub)
+		if err != nil {
+			return err
+		}
+		r, err := consent.Audit(ctx, store, cp, v)
+		if err != nil {
+			return err
+		}
+		if !r.OK() {
+			for _, c := range r.Changes {
+				fmt.Fprintf(stdout, "BROKEN subject %s event %d: %s\n", c.Subject, c.Seq, c.Detail)
+			}
+			return fmt.Errorf("refusing to sign a checkpoint over %d broken chains", len(r.Changes))
+		}
 	}
 	b, err := consent.MarshalCheckpoint(cp)
 	if err != nil {

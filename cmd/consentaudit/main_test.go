@@ -151,7 +151,7 @@ func TestAuditorKeyedLedger(t *testing.T) {
 	code, _, stderr := cli(t, "keygen", "-kek-uri", uri, "-private", priv, "-public", pub)
 	require.Equal(t, exitOK, code, stderr)
 	cp1, cp2 := filepath.Join(dir, "checkpoint-1.json"), filepath.Join(dir, "checkpoint-2.json")
-	code, _, stderr = cli(t, "checkpoint", "-db", dbPath, "-kek-uri", uri, "-private", priv, "-out", cp1)
+	code, _, stderr = cli(t, "checkpoint", "-db", dbPath, "-kek-uri", uri, "-private", priv, "-chain-keyring", filepath.Join(dir, "keys", "chain.json"), "-out", cp1)
 	require.Equal(t, exitOK, code, stderr)
 	_, err = l.Record(ctx, consent.Event{Subject: id, Type: consent.Withdrawn, Purpose: "surveys", Channel: consent.Email, Method: consent.WebForm, Actor: "subject"})
 	require.NoError(t, err)
@@ -192,4 +192,13 @@ func TestAuditorKeyedLedger(t *testing.T) {
 	assert.Equal(t, exitChanged, code, stderr)
 	assert.Contains(t, stdout, "CHANGED subject "+id+" event 1: edited")
 	assert.Contains(t, stdout, "unkeyed event")
+
+	// Nobody signs a checkpoint over the downgraded chain: checkpoint with
+	// the chain keyring verifies first and writes nothing.
+	cp3 := filepath.Join(dir, "checkpoint-3.json")
+	code, stdout, stderr = cli(t, "checkpoint", "-db", dbPath, "-kek-uri", uri, "-private", priv, "-prev", cp2, "-chain-keyring", chainPath, "-out", cp3)
+	assert.Equal(t, exitError, code)
+	assert.Contains(t, stderr, "refusing to sign")
+	assert.Contains(t, stdout, "BROKEN subject "+id+" event 1")
+	assert.NoFileExists(t, cp3)
 }
