@@ -16,6 +16,17 @@
 // latest-event queries, notice queries and forgetting (also racing
 // concurrent appends: none may outlive Ledger.Forget), then drives a
 // Ledger end to end on the store, imports included.
+//
+// # Tampering
+//
+// RunTamper checks that tampering with a store keyed with a
+// consent.ChainKey is found: give it a function that returns a fresh store
+// sealing with the key it is given and a Tamperer that rewrites the
+// store's events as the database's owner could (past triggers and roles).
+// Each scenario (an edited event, the newest deleted against a checkpoint,
+// a chain recomputed with the old unkeyed hash or without the key, two
+// subjects' events swapped, an old checkpoint replayed) must be found by
+// Ledger.Verify and by Audit and named.
 package consenttest
 
 import (
