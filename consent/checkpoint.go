@@ -226,6 +226,63 @@ func VerifyCheckpoint(c *Checkpoint, verifier tink.Verifier) error {
 	return nil
 }
 
+// ErrCheckpointOrder means the checkpoints a city filed do not form one
+// chain: one is missing, replayed, forked or out of order, or a later one
+// has less than an earlier one (a subject gone, a chain shorter or
+// rewritten).
+var ErrCheckpointOrder = errors.New("consent: filed checkpoints do not chain")
+
+// VerifyCheckpoints verifies the checkpoints a city filed, oldest first,
+// and returns the latest, the one to Audit against. Each must verify
+// (VerifyCheckpoint) and follow the one before: the next number, the
+// previous root as Prev, a creation time not earlier, and every head of
+// the previous one still there, at the same or a later sequence number,
+// and with the same hash at the same number. An old checkpoint presented
+// again as the latest (a replay, for example beside a database restored
+// from an old backup), or a second checkpoint of the same number (a fork)
+// fails with an error wrapping ErrCheckpointOrder.
+//
+// It cannot tell that the newest checkpoints were withheld: the auditor
+// must know how many the city filed (they are numbered from 1).
+func VerifyCheckpoints(filed []*Checkpoint, verifier tink.Verifier) (*Checkpoint, error) {
+	if len(filed) == 0 {
+		return nil, errors.New("consent: VerifyCheckpoints needs at least one checkpoint")
+	}
+	for i, c := range filed {
+		if err := VerifyCheckpoint(c, verifier); err != nil {
+			return nil, fmt.Errorf("checkpoint %d of %d: %w", i+1, len(filed), err)
+		}
+		if i == 0 {
+			continue
+		}
+		p := filed[i-1]
+		switch {
+		case c.Number != p.Number+1:
+			return nil, fmt.Errorf("%w: checkpoint %d of %d has number %d, want %d (replayed, forked or missing)", ErrCheckpointOrder, i+1, len(filed), c.Number, p.Number+1)
+		case !bytes.Equal(c.Prev, p.Root):
+			return nil, fmt.Errorf("%w: checkpoint %d does not name checkpoint %d's root", ErrCheckpointOrder, c.Number, p.Number)
+		case c.CreatedAt.Before(p.CreatedAt):
+			return nil, fmt.Errorf("%w: checkpoint %d is older than checkpoint %d", ErrCheckpointOrder, c.Number, p.Number)
+		}
+		heads := make(map[string]Head, len(c.Heads))
+		for _, h := range c.Heads {
+			heads[h.Subject] = h
+		}
+		for _, h := range p.Heads {
+			n, ok := heads[h.Subject]
+			switch {
+			case !ok:
+				return nil, fmt.Errorf("%w: subject %s of checkpoint %d is missing from checkpoint %d", ErrCheckpointOrder, h.Subject, p.Number, c.Number)
+			case n.Seq < h.Seq:
+				return nil, fmt.Errorf("%w: subject %s has fewer events at checkpoint %d than at checkpoint %d", ErrCheckpointOrder, h.Subject, c.Number, p.Number)
+			case n.Seq == h.Seq && !bytes.Equal(n.Hash, h.Hash):
+				return nil, fmt.Errorf("%w: subject %s's head changed between checkpoints %d and %d", ErrCheckpointOrder, h.Subject, p.Number, c.Number)
+			}
+		}
+	}
+	return filed[len(filed)-1], nil
+}
+
 // MarshalCheckpoint encodes c as JSON for filing.
 func MarshalCheckpoint(c *Checkpoint) ([]byte, error) { return json.MarshalIndent(c, "", " ") }
 
@@ -283,14 +340,25 @@ func (r *AuditReport) OK() bool { return len(r.Changes) == 0 }
 // difference precisely (an edited event, a deleted newest event, a
 // rewritten chain, a deleted subject) rather than stopping at the first.
 // Give it the latest checkpoint the city filed: an older one covers less.
+//
+// Chains are verified with the ledger's chain key (ChainKey.Verify), so
+// that a keyed chain recomputed without the key, or downgraded to the
+// unkeyed hash, is found even among events appended since the checkpoint.
 func (l *Ledger) Audit(ctx context.Context, c *Checkpoint, verifier tink.Verifier) (*AuditReport, error) {
-	return Audit(ctx, l.store, c, verifier)
+	return audit(ctx, l.store, l.chain, c, verifier)
 }
 
 // Audit is Ledger.Audit on a store, for an auditor's tool that has no
-// ledger keys: it needs only read access to the database and the public
-// half of the checkpoint key.
+// ledger keys but the chain key: it needs read access to the database,
+// the public half of the checkpoint key and, for a keyed chain, a store
+// that holds the chain key (KeyedStore; sqlstore.Options.ChainKey). On a
+// store without the key, Audit of a history with keyed events fails with
+// ErrChainKeyNeeded.
 func Audit(ctx context.Context, store Store, c *Checkpoint, verifier tink.Verifier) (*AuditReport, error) {
+	return audit(ctx, store, storeChainKey(store), c, verifier)
+}
+
+func audit(ctx context.Context, store Store, key *ChainKey, c *Checkpoint, verifier tink.Verifier) (*AuditReport, error) {
 	if store == nil {
 		return nil, errors.New("consent: Audit needs a store")
 	}
@@ -313,7 +381,11 @@ func Audit(ctx context.Context, store Store, c *Checkpoint, verifier tink.Verifi
 		if !covered {
 			r.NewSubjects++
 		}
-		if ch := compare(id, events, h, covered); ch != nil {
+		ch, err := compare(key, id, events, h, covered)
+		if err != nil {
+			return err
+		}
+		if ch != nil {
 			r.Changes = append(r.Changes, *ch)
 		}
 		return nil
@@ -331,29 +403,30 @@ func Audit(ctx context.Context, store Store, c *Checkpoint, verifier tink.Verifi
 	return r, nil
 }
 
-// compare checks one subject's events against its checkpointed head.
-func compare(id string, events []Event, h Head, covered bool) *Change {
-	if err := VerifyChain(id, events); err != nil {
-		var ce *ChainError
-		if errors.As(err, &ce) {
-			kind := ChangeBroken
-			if covered && ce.Seq <= h.Seq {
-				kind = ChangeEdited
-			}
-			return &Change{Subject: id, Seq: ce.Seq, Kind: kind, Detail: ce.Reason}
+// compare checks one subject's events, with key, against its checkpointed
+// head. It returns an error only when it cannot judge (ErrChainKeyNeeded).
+func compare(key *ChainKey, id string, events []Event, h Head, covered bool) (*Change, error) {
+	ce, err := key.verify(id, events)
+	if ce != nil {
+		kind := ChangeBroken
+		if covered && ce.Seq <= h.Seq {
+			kind = ChangeEdited
 		}
-		return &Change{Subject: id, Seq: 1, Kind: ChangeBroken, Detail: err.Error()}
+		return &Change{Subject: id, Seq: ce.Seq, Kind: kind, Detail: ce.Reason}, nil
+	}
+	if err != nil {
+		return nil, err
 	}
 	if !covered {
-		return nil
+		return nil, nil
 	}
 	if int64(len(events)) < h.Seq {
 		return &Change{Subject: id, Seq: int64(len(events)) + 1, Kind: ChangeDeleted,
-			Detail: fmt.Sprintf("events %d to %d, the newest at the checkpoint, are gone", len(events)+1, h.Seq)}
+			Detail: fmt.Sprintf("events %d to %d, the newest at the checkpoint, are gone", len(events)+1, h.Seq)}, nil
 	}
 	if !bytes.Equal(events[h.Seq-1].Hash, h.Hash) {
 		return &Change{Subject: id, Seq: h.Seq, Kind: ChangeEdited,
-			Detail: "the chain verifies but does not pass through the checkpointed head: it was recomputed"}
+			Detail: "the chain verifies but does not pass through the checkpointed head: it was recomputed"}, nil
 	}
-	return nil
+	return nil, nil
 }

@@ -227,11 +227,24 @@ func TestCheckpointConcurrentWithAppends(t *testing.T) {
 }
 
 // BenchmarkCheckpoint takes and audits a checkpoint of 1,000,000 events
-// (100,000 subjects of 10 events) on the memory store.
+// (100,000 subjects of 10 events) on the memory store, with the unkeyed
+// chain and with the keyed chain (audit re-hashes every event: SHA-256, or
+// the chain key's HMAC-SHA256 PRF through Tink).
 func BenchmarkCheckpoint(b *testing.B) {
+	for _, keyed := range []bool{false, true} {
+		name := "unkeyed"
+		var key *ChainKey
+		if keyed {
+			name, key = "keyed", chainKey(b, nil)
+		}
+		b.Run(name, func(b *testing.B) { benchCheckpoint(b, key) })
+	}
+}
+
+func benchCheckpoint(b *testing.B, key *ChainKey) {
 	ctx := context.Background()
 	signer, verifier := signingKeys(b)
-	m := NewMemoryStore()
+	m := NewKeyedMemoryStore(key)
 	l := checkpointLedger(b, m)
 	const subjects, per = 100_000, 10
 	batch := make([]Event, 0, 10_000)
@@ -270,7 +283,52 @@ func BenchmarkCheckpoint(b *testing.B) {
 			require.NoError(b, err)
 			require.True(b, r.OK())
 		}
+		b.ReportMetric(float64(cp.Events)/(b.Elapsed().Seconds()/float64(b.N)), "events/s")
 	})
+}
+
+// BenchmarkSeal is the cost of sealing one event: the unkeyed SHA-256
+// chain against the keyed HMAC-SHA256 PRF (Tink) chain.
+func BenchmarkSeal(b *testing.B) {
+	prev := keyedChainOf(b, nil, 1, 1)[0]
+	for _, c := range []struct {
+		name string
+		key  *ChainKey
+	}{{"unkeyed", nil}, {"keyed", chainKey(b, nil)}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			e := prev
+			e.Detail = "keyword STOP"
+			for b.Loop() {
+				if err := c.key.Seal(&e, &prev); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkRecordMemory is Ledger.Record on the memory store, unkeyed and
+// keyed: no I/O, so the chain's share of an append is as large as it gets.
+func BenchmarkRecordMemory(b *testing.B) {
+	ctx := context.Background()
+	for _, c := range []struct {
+		name string
+		key  *ChainKey
+	}{{"unkeyed", nil}, {"keyed", chainKey(b, nil)}} {
+		b.Run(c.name, func(b *testing.B) {
+			l := checkpointLedger(b, NewKeyedMemoryStore(c.key))
+			ids := fill(b, l, 64, 0)
+			i := 0
+			for b.Loop() {
+				if _, err := l.Record(ctx, Event{Subject: ids[i%len(ids)], Type: Given, Purpose: "eline:weekly-news", Channel: Email, Method: WebForm, Actor: "subject"}); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "appends/s")
+		})
+	}
 }
 
 // FuzzCheckpoint feeds any bytes to UnmarshalCheckpoint and

@@ -49,15 +49,86 @@
 //
 // # Tamper evidence
 //
-// Each event carries the SHA-256 hash of the subject's previous event, and
-// its own hash over a canonical encoding of its content and that link (see
-// ComputeHash). Ledger.Verify walks a subject's chain and reports the first
-// break as a *ChainError. The SQL store (package consent/sqlstore) adds
-// triggers that reject UPDATE, DELETE (and, on PostgreSQL, TRUNCATE) of
-// events. Neither stops the database's owner from rewriting everything:
-// run the application under a role that can only SELECT and INSERT events,
-// and keep the latest hashes (from ISOReceipt or Verify runs) somewhere
-// else.
+// Each event carries the hash of the subject's previous event, and its own
+// hash over a canonical encoding of its content and that link; every event
+// records how its hash was made (Event.HashScheme). Ledger.Verify walks a
+// subject's chain and reports the first break as a *ChainError. The SQL
+// store (package consent/sqlstore) adds triggers that reject UPDATE,
+// DELETE (and, on PostgreSQL, TRUNCATE) of events.
+//
+// Two hash schemes exist. HashSHA256 (scheme 1) is the plain SHA-256 of the
+// encoding (ComputeHash, Seal, VerifyChain): whoever can write the
+// database can edit an event and recompute the subject's whole chain.
+// HashKeyedPRF (scheme 2) is the keyed chain: the HMAC-SHA256 PRF (Tink,
+// package prf) of the encoding under a chain key, with the key's Tink key
+// id recorded in the event (Event.HashKey). The chain key (ChainKey, from
+// NewChainKey) is a pii keyring of purpose pii.Indexing that never sits in
+// the database: load it like the application's other keyrings
+// (pii.LoadKeyrings or pii.ReadKeyringContext, wrapped by the KMS
+// key-encryption key), from a file of its own. Without it nobody can make
+// a keyed hash that verifies.
+//
+// The store seals each event inside its append transaction, so the store
+// holds the key: NewKeyedMemoryStore, or sqlstore.Options.ChainKey; both
+// report it through the optional KeyedStore interface, and the Ledger
+// (Options.ChainKey, or nil to take the store's) and Audit verify with it.
+// New refuses a ledger key the store does not seal with. With a chain key,
+// ChainKey.Verify (and so Ledger.Verify and Audit) finds:
+//
+//   - an edited event: its keyed hash no longer matches;
+//   - a chain recomputed without the key, under another key or under the
+//     right key id with another key: the hashes do not match, or name a
+//     key the keyring does not hold;
+//   - a downgrade, a chain recomputed with the old unkeyed hash: once a
+//     subject's chain has a keyed event, an unkeyed event after it is a
+//     break; and an unkeyed event recorded (RecordedAt) at or after
+//     ChainKeyOptions.KeyedSince is a break too (zero, the default, means
+//     every event must be keyed);
+//   - events swapped between two subjects: the subject id is in every
+//     hash.
+//
+// Existing ledgers stay verifiable and move to the keyed chain: events
+// sealed before keep scheme 1 (the SQL store's migration 0003 marks every
+// existing event so), and with a chain key whose KeyedSince is the moment
+// every server appends with the key, new events are keyed and link the
+// unkeyed chain. The first keyed event of a subject also protects the
+// unkeyed events before it: recomputing them breaks its link, which
+// cannot be recomputed without the key. Rotating the chain keyring keys
+// new events with the new primary; keep old chain keys enabled, since an
+// event made by a disabled or destroyed key no longer verifies. A server
+// without the key that appends after a keyed event breaks the chain: move
+// every server to the key at once.
+//
+// What the keyed chain does not protect against:
+//
+//   - Deleting a subject's newest events, or the whole subject: a shorter
+//     chain still verifies. Checkpoints (below) find it for everything
+//     they cover.
+//   - Whoever holds the chain key (the application servers, the auditor
+//     given the keyring to verify): HMAC is symmetric, so anyone who can
+//     verify can forge. A database administrator without access to the
+//     application servers or the KMS cannot; an attacker who controls an
+//     application server can append, and rewrite, anything it can key.
+//     A signed checkpoint, whose private key is elsewhere, still pins what
+//     it covers.
+//   - With KeyedSince set (a ledger that was unkeyed before), unkeyed
+//     events recorded before it: the unkeyed prefix of a subject that has
+//     no keyed event yet can be edited and recomputed, and a whole chain
+//     can be rewritten unkeyed with every recorded time moved before
+//     KeyedSince. Only a checkpoint covering the subject shows that; leave
+//     KeyedSince zero on a ledger keyed from its start.
+//   - Events appended since the last checkpoint and then deleted with
+//     their newest event (the chain alone shows nothing), and a withheld
+//     newest checkpoint: the auditor must know how many checkpoints were
+//     filed (VerifyCheckpoints refuses a replayed or forked one only among
+//     those it is given).
+//   - What the application is told to record: the chain proves the history
+//     was not changed since it was written, not that it was true.
+//
+// Run the application under a database role that can only SELECT and
+// INSERT events, keep the chain keyring with the other keyrings (wrapped
+// by the KMS key, away from the database server), and take checkpoints
+// often.
 //
 // # Flows
 //
@@ -198,9 +269,15 @@
 // File each where the database's owner cannot change it. Ledger.Audit (or
 // Audit on a store alone, for an auditor's tool such as cmd/consentaudit)
 // verifies a checkpoint and names every change since: an edited event, a
-// chain recomputed after an edit, a deleted newest event or subject, events
-// moved between subjects, a broken append. Stores that implement the
-// optional HeadReader list heads without reading whole histories.
+// chain recomputed after an edit (with or without the chain key, or
+// downgraded to the unkeyed hash), a deleted newest event or subject,
+// events moved between subjects, a broken append. On a keyed ledger Audit
+// needs the chain key (the store's; ErrChainKeyNeeded otherwise), so that
+// events appended since the checkpoint are checked too. VerifyCheckpoints
+// checks the sequence of filed checkpoints, refusing an old one presented
+// as the latest (a replay) and a fork, and returns the one to audit
+// against. Stores that implement the optional HeadReader list heads
+// without reading whole histories.
 //
 // # Telemetry
 //

@@ -103,6 +103,14 @@ type Options struct {
 	// RequestWindow is the window of RequestLimit; zero means one hour.
 	RequestWindow time.Duration
 
+	// ChainKey keys the hash chain (see ChainKey and the package's Tamper
+	// evidence section). The store seals events, so it must hold the same
+	// key (sqlstore.Options.ChainKey, NewKeyedMemoryStore): New refuses a
+	// ChainKey the store does not report through KeyedStore. nil means the
+	// store's key, if it has one; a ledger on an unkeyed store keeps the
+	// unkeyed chain.
+	ChainKey *ChainKey
+
 	// MeterProvider, if set, receives the ledger's metrics through the
 	// OpenTelemetry API (see the package's Telemetry section); nil means
 	// none, at no cost. No attribute carries personal data.
@@ -121,6 +129,7 @@ type Ledger struct {
 	opts     Options
 	purposes map[string]PurposeDef
 	tel      *telemetry
+	chain    *ChainKey
 
 	cachesMu sync.Mutex
 	caches   []*DecisionCache // dropped answers on every append (Cache)
@@ -162,6 +171,15 @@ func New(store Store, keys Keys, opts *Options) (*Ledger, error) {
 	}
 	if l.opts.IndexBits < 0 || l.opts.IndexBits > 256 {
 		return nil, errors.New("consent: IndexBits must be 0 to 256")
+	}
+	storeKey := storeChainKey(store)
+	switch {
+	case l.opts.ChainKey == nil:
+		l.chain = storeKey
+	case !l.opts.ChainKey.same(storeKey):
+		return nil, errors.New("consent: Options.ChainKey is not the store's chain key: give the store the same key (sqlstore.Options.ChainKey, NewKeyedMemoryStore)")
+	default:
+		l.chain = l.opts.ChainKey
 	}
 	tel, err := newTelemetry(l.opts.MeterProvider)
 	if err != nil {
@@ -586,15 +604,19 @@ func (l *Ledger) History(ctx context.Context, subject string) ([]Event, error) {
 	return l.store.Events(ctx, subject)
 }
 
-// Verify walks the subject's hash chain and returns a *ChainError (wrapping
+// Verify walks the subject's hash chain, with the ledger's chain key if it
+// has one (ChainKey.Verify), and returns a *ChainError (wrapping
 // ErrChainBroken) for the first break, or nil.
 func (l *Ledger) Verify(ctx context.Context, subject string) error {
 	events, err := l.store.Events(ctx, subject)
 	if err != nil {
 		return err
 	}
-	return VerifyChain(subject, events)
+	return l.chain.Verify(subject, events)
 }
+
+// ChainKey returns the ledger's chain key, nil for the unkeyed chain.
+func (l *Ledger) ChainKey() *ChainKey { return l.chain }
 
 // VerifyAll verifies every subject's chain and returns the first break.
 func (l *Ledger) VerifyAll(ctx context.Context) error {

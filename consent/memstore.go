@@ -17,6 +17,7 @@ type MemoryStore struct {
 	events   map[string][]Event
 	used     map[string]bool
 	notices  map[NoticeRef]Notice
+	chain    *ChainKey
 }
 
 var (
@@ -24,10 +25,19 @@ var (
 	_ BatchAppender = (*MemoryStore)(nil)
 	_ ContactMover  = (*MemoryStore)(nil)
 	_ HeadReader    = (*MemoryStore)(nil)
+	_ KeyedStore    = (*MemoryStore)(nil)
 )
 
-// NewMemoryStore returns an empty MemoryStore.
+// NewMemoryStore returns an empty MemoryStore that seals events with the
+// unkeyed chain.
 func NewMemoryStore() *MemoryStore { return &MemoryStore{} }
+
+// NewKeyedMemoryStore returns an empty MemoryStore that seals events with
+// key (nil means unkeyed).
+func NewKeyedMemoryStore(key *ChainKey) *MemoryStore { return &MemoryStore{chain: key} }
+
+// ChainKey implements KeyedStore.
+func (m *MemoryStore) ChainKey() *ChainKey { return m.chain }
 
 func (m *MemoryStore) init() {
 	if m.subjects == nil {
@@ -204,7 +214,10 @@ func (m *MemoryStore) Append(ctx context.Context, e Event, tokenID []byte) (Even
 	if tokenID != nil && m.used[string(tokenID)] {
 		return Event{}, ErrTokenUsed
 	}
-	e = m.link(e)
+	e, err := m.link(e)
+	if err != nil {
+		return Event{}, err
+	}
 	if tokenID != nil {
 		m.used[string(tokenID)] = true
 	}
@@ -213,16 +226,18 @@ func (m *MemoryStore) Append(ctx context.Context, e Event, tokenID []byte) (Even
 
 // link chains e to the subject's newest event, seals it and stores a copy.
 // The caller holds m.mu.
-func (m *MemoryStore) link(e Event) Event {
+func (m *MemoryStore) link(e Event) (Event, error) {
 	log := m.events[e.Subject]
 	var prev *Event
 	if len(log) > 0 {
 		prev = &log[len(log)-1]
 	}
 	e.OccurredAt, e.RecordedAt = e.OccurredAt.UTC(), e.RecordedAt.UTC()
-	Seal(&e, prev)
+	if err := m.chain.Seal(&e, prev); err != nil {
+		return Event{}, err
+	}
 	m.events[e.Subject] = append(log, cloneEvent(e))
-	return e
+	return e, nil
 }
 
 // AppendBatch implements BatchAppender.
@@ -235,9 +250,25 @@ func (m *MemoryStore) AppendBatch(_ context.Context, events []Event) ([]Event, e
 			return nil, &BatchError{Index: i, Err: err}
 		}
 	}
+	// Seal every event before storing any, so that a failure stores none.
+	heads := map[string]*Event{}
 	out := make([]Event, len(events))
 	for i, e := range events {
-		out[i] = m.link(e)
+		prev, ok := heads[e.Subject]
+		if !ok {
+			if log := m.events[e.Subject]; len(log) > 0 {
+				prev = &log[len(log)-1]
+			}
+		}
+		e.OccurredAt, e.RecordedAt = e.OccurredAt.UTC(), e.RecordedAt.UTC()
+		if err := m.chain.Seal(&e, prev); err != nil {
+			return nil, &BatchError{Index: i, Err: err}
+		}
+		out[i] = e
+		heads[e.Subject] = &out[i]
+	}
+	for _, e := range out {
+		m.events[e.Subject] = append(m.events[e.Subject], cloneEvent(e))
 	}
 	return out, nil
 }

@@ -50,11 +50,25 @@ func (m *MemoryStore) AppendLinks(ctx context.Context, events []Event) ([]Event,
 			keep[i] = true
 		}
 	}
+	// Seal every kept event before storing any (each subject appears once),
+	// so that a failure stores none.
 	var out []Event
 	for i, e := range events {
-		if keep[i] {
-			out = append(out, m.link(e))
+		if !keep[i] {
+			continue
 		}
+		var prev *Event
+		if log := m.events[e.Subject]; len(log) > 0 {
+			prev = &log[len(log)-1]
+		}
+		e.OccurredAt, e.RecordedAt = e.OccurredAt.UTC(), e.RecordedAt.UTC()
+		if err := m.chain.Seal(&e, prev); err != nil {
+			return nil, &BatchError{Index: i, Err: err}
+		}
+		out = append(out, e)
+	}
+	for _, e := range out {
+		m.events[e.Subject] = append(m.events[e.Subject], cloneEvent(e))
 	}
 	return out, nil
 }

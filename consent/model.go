@@ -203,7 +203,13 @@ type Event struct {
 	OccurredAt time.Time `json:"occurred_at"`
 	RecordedAt time.Time `json:"recorded_at"`
 	PrevHash   []byte    `json:"prev_hash"` // Hash of event Seq-1 (nil for Seq 1); set by the store
-	Hash       []byte    `json:"hash"`      // see ComputeHash; set by the store
+	Hash       []byte    `json:"hash"`      // see ComputeHash and ChainKey; set by the store
+	// HashScheme says how Hash was made: HashSHA256 (unkeyed) or
+	// HashKeyedPRF (keyed by the chain key); set by the store.
+	HashScheme HashScheme `json:"hash_scheme"`
+	// HashKey is the Tink key id of the chain key that made a keyed Hash,
+	// 0 for an unkeyed one; set by the store.
+	HashKey uint32 `json:"hash_key,omitempty"`
 }
 
 // SubjectRecord is a subject as stored: an opaque id, the kind of its

@@ -78,7 +78,8 @@ type Store interface {
 	ListSubjects(ctx context.Context, after string, limit int) ([]string, error)
 
 	// Append appends e to its subject's log: in one transaction it assigns
-	// e.Seq, links e.PrevHash and sets e.Hash with Seal, and, when tokenID is
+	// e.Seq, links e.PrevHash and sets e.Hash, e.HashScheme and e.HashKey
+	// with Seal (ChainKey.Seal for a KeyedStore), and, when tokenID is
 	// not nil, records tokenID as used, failing with ErrTokenUsed (and
 	// appending nothing) if it already was. The subject must exist
 	// (ErrNotFound otherwise) and, unless e.Type is Withdrawn, must not be
@@ -166,3 +167,20 @@ func (e *BatchError) Error() string {
 
 // Unwrap returns the reason.
 func (e *BatchError) Unwrap() error { return e.Err }
+
+// KeyedStore is an optional interface for a Store that seals events with a
+// chain key (ChainKey.Seal) instead of the unkeyed chain. Both stores in
+// this module implement it: NewKeyedMemoryStore, and sqlstore with
+// Options.ChainKey. A Ledger and Audit verify with the store's key.
+type KeyedStore interface {
+	// ChainKey returns the key the store seals with; nil means unkeyed.
+	ChainKey() *ChainKey
+}
+
+// storeChainKey returns store's chain key, nil if it has none.
+func storeChainKey(store Store) *ChainKey {
+	if ks, ok := store.(KeyedStore); ok {
+		return ks.ChainKey()
+	}
+	return nil
+}

@@ -6,8 +6,9 @@
 // Usage:
 //
 //	consentaudit keygen -kek-uri URI -private FILE -public FILE
-//	consentaudit checkpoint -db DSN -kek-uri URI -private FILE [-prev FILE] -out FILE
-//	consentaudit verify -db DSN -public FILE -checkpoint FILE [-json]
+//	consentaudit checkpoint -db DSN -kek-uri URI -private FILE [-prev FILE] [-chain-keyring FILE [-keyed-since TIME]] -out FILE
+//	consentaudit verify -db DSN -public FILE -checkpoint FILE [-checkpoint FILE...]
+//	    [-chain-keyring FILE -kek-uri URI [-keyed-since TIME]] [-json]
 //
 // keygen makes an Ed25519 signing key: the private keyset is wrapped by the
 // key-encryption key (a KMS key URI: aws-kms://, gcp-kms://, hcvault://, or
@@ -15,6 +16,22 @@
 // is what an auditor needs. Keep the private keyset away from the database
 // server, and file each checkpoint where the database's owner cannot change
 // it (a records archive, an append-only bucket, a published page).
+//
+// checkpoint with -chain-keyring (unwrapped with the same -kek-uri)
+// verifies every chain with the chain key first, and refuses to sign a
+// ledger with a broken chain.
+//
+// verify takes every checkpoint the city filed, oldest first (the flag
+// repeated): they must chain (consent.VerifyCheckpoints), so that an old
+// checkpoint presented as the latest is refused, and the audit runs
+// against the last. A ledger that keys its hash chain (consent.ChainKey)
+// is audited with the chain keyring: -chain-keyring is the application's
+// wrapped keyring file (for example the portal's DATA/keys/chain.json),
+// unwrapped with -kek-uri, the same key-encryption key the application
+// uses; -keyed-since (RFC 3339) is the application's
+// ChainKeyOptions.KeyedSince, for a ledger that was unkeyed before. The
+// auditor who holds the chain keyring can also compute the chain, so
+// keep it with the auditor and the application only.
 //
 // -db is a PostgreSQL URL (postgres://...), a MySQL DSN (user@tcp(host)/db)
 // or a SQLite file; verify opens SQLite read-only and changes nothing in
@@ -48,6 +65,7 @@ import (
 	"github.com/civickit/privacy/consent/sqlstore"
 	"github.com/civickit/privacy/internal/atomicfile"
 	"github.com/civickit/privacy/internal/kekuri"
+	"github.com/civickit/privacy/pii"
 	"github.com/civickit/privacy/pii/sqldialect"
 )
 
@@ -150,11 +168,16 @@ func checkpoint(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	private := fs.String("private", "", "the wrapped private signing keyset (keygen -private)")
 	prevPath := fs.String("prev", "", "the previous checkpoint, if any: checkpoints chain")
 	out := fs.String("out", "", "where to write the checkpoint (never overwritten)")
+	chainKeyring := fs.String("chain-keyring", "", "the wrapped chain keyring of a keyed ledger (unwrapped with -kek-uri): every chain is verified before the checkpoint is signed")
+	keyedSince := fs.String("keyed-since", "", "with -chain-keyring: when the ledger moved to the keyed chain (RFC 3339), if it was unkeyed before")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if *dsn == "" || *kekURI == "" || *private == "" || *out == "" {
 		return errors.New("checkpoint needs -db, -kek-uri, -private and -out")
+	}
+	if *keyedSince != "" && *chainKeyring == "" {
+		return errors.New("-keyed-since needs -chain-keyring")
 	}
 	kek, err := kekuri.Open(ctx, *kekURI)
 	if err != nil {
@@ -189,7 +212,13 @@ func checkpoint(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			return fmt.Errorf("-prev: %w", err)
 		}
 	}
-	store, closeDB, err := openStore(*dsn, false)
+	var key *consent.ChainKey
+	if *chainKeyring != "" {
+		if key, err = loadChainKey(ctx, *chainKeyring, *kekURI, *keyedSince); err != nil {
+			return err
+		}
+	}
+	store, closeDB, err := openStore(*dsn, false, key)
 	if err != nil {
 		return err
 	}
@@ -197,6 +226,28 @@ func checkpoint(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	cp, err := consent.TakeCheckpoint(ctx, store, signer, prev, time.Now())
 	if err != nil {
 		return err
+	}
+	if key != nil {
+		// Sign only chains that verify: a checkpoint vouches for what it
+		// covers.
+		pub, err := h.Public()
+		if err != nil {
+			return err
+		}
+		v, err := signature.NewVerifier(pub)
+		if err != nil {
+			return err
+		}
+		r, err := consent.Audit(ctx, store, cp, v)
+		if err != nil {
+			return err
+		}
+		if !r.OK() {
+			for _, c := range r.Changes {
+				fmt.Fprintf(stdout, "BROKEN subject %s event %d: %s\n", c.Subject, c.Seq, c.Detail)
+			}
+			return fmt.Errorf("refusing to sign a checkpoint over %d broken chains", len(r.Changes))
+		}
 	}
 	b, err := consent.MarshalCheckpoint(cp)
 	if err != nil {
@@ -213,13 +264,23 @@ func verify(ctx context.Context, args []string, stdout, stderr io.Writer) (int, 
 	fs := flags("verify", stderr)
 	dsn := fs.String("db", "", "the consent database: postgres://..., user@tcp(host)/db, or a SQLite file (opened read-only)")
 	public := fs.String("public", "", "the public keyset of the checkpoint key")
-	cpPath := fs.String("checkpoint", "", "the latest checkpoint the city filed")
+	var cpPaths []string
+	fs.Func("checkpoint", "a checkpoint the city filed; repeat for every one, oldest first: they must chain, and the audit runs against the last", func(v string) error {
+		cpPaths = append(cpPaths, v)
+		return nil
+	})
+	chainKeyring := fs.String("chain-keyring", "", "the wrapped chain keyring of a keyed ledger (for example DATA/keys/chain.json); needs -kek-uri")
+	kekURI := fs.String("kek-uri", "", "with -chain-keyring: "+kekuri.Usage)
+	keyedSince := fs.String("keyed-since", "", "with -chain-keyring: when the ledger moved to the keyed chain (RFC 3339), if it was unkeyed before")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	if err := fs.Parse(args); err != nil {
 		return exitError, err
 	}
-	if *dsn == "" || *public == "" || *cpPath == "" {
+	if *dsn == "" || *public == "" || len(cpPaths) == 0 {
 		return exitError, errors.New("verify needs -db, -public and -checkpoint")
+	}
+	if (*chainKeyring == "") != (*kekURI == "") || (*keyedSince != "" && *chainKeyring == "") {
+		return exitError, errors.New("-chain-keyring needs -kek-uri, and -kek-uri and -keyed-since need -chain-keyring")
 	}
 	raw, err := os.ReadFile(*public)
 	if err != nil {
@@ -233,16 +294,31 @@ func verify(ctx context.Context, args []string, stdout, stderr io.Writer) (int, 
 	if err != nil {
 		return exitError, fmt.Errorf("-public is not a signature keyset: %w", err)
 	}
-	cp, err := readCheckpoint(*cpPath)
+	filed := make([]*consent.Checkpoint, len(cpPaths))
+	for i, p := range cpPaths {
+		if filed[i], err = readCheckpoint(p); err != nil {
+			return exitError, fmt.Errorf("-checkpoint %s: %w", p, err)
+		}
+	}
+	cp, err := consent.VerifyCheckpoints(filed, v)
 	if err != nil {
 		return exitError, err
 	}
-	store, closeDB, err := openStore(*dsn, true)
+	var key *consent.ChainKey
+	if *chainKeyring != "" {
+		if key, err = loadChainKey(ctx, *chainKeyring, *kekURI, *keyedSince); err != nil {
+			return exitError, err
+		}
+	}
+	store, closeDB, err := openStore(*dsn, true, key)
 	if err != nil {
 		return exitError, err
 	}
 	defer closeDB()
 	r, err := consent.Audit(ctx, store, cp, v)
+	if errors.Is(err, consent.ErrChainKeyNeeded) {
+		return exitError, fmt.Errorf("%w: pass -chain-keyring and -kek-uri", err)
+	}
 	if err != nil {
 		return exitError, err
 	}
@@ -268,6 +344,33 @@ func verify(ctx context.Context, args []string, stdout, stderr io.Writer) (int, 
 	return exitOK, nil
 }
 
+// loadChainKey reads the wrapped chain keyring at path, unwrapping it with
+// the key-encryption key uri names.
+func loadChainKey(ctx context.Context, path, uri, since string) (*consent.ChainKey, error) {
+	var opts consent.ChainKeyOptions
+	if since != "" {
+		t, err := time.Parse(time.RFC3339Nano, since)
+		if err != nil {
+			return nil, fmt.Errorf("-keyed-since: %w", err)
+		}
+		opts.KeyedSince = t
+	}
+	kek, err := kekuri.Open(ctx, uri)
+	if err != nil {
+		return nil, err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	kr, err := pii.ReadKeyringContext(ctx, f, pii.Indexing, kek)
+	if err != nil {
+		return nil, fmt.Errorf("-chain-keyring: %w", err)
+	}
+	return consent.NewChainKey(kr, &opts)
+}
+
 func readCheckpoint(path string) (*consent.Checkpoint, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -276,9 +379,10 @@ func readCheckpoint(path string) (*consent.Checkpoint, error) {
 	return consent.UnmarshalCheckpoint(b)
 }
 
-// openStore opens the consent store on dsn; readOnly opens a SQLite file
-// read-only. It never migrates: the tool changes no schema.
-func openStore(dsn string, readOnly bool) (consent.Store, func(), error) {
+// openStore opens the consent store on dsn, verifying with key (nil:
+// unkeyed); readOnly opens a SQLite file read-only. It never migrates: the
+// tool changes no schema.
+func openStore(dsn string, readOnly bool, key *consent.ChainKey) (consent.Store, func(), error) {
 	driver := "sqlite"
 	switch {
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
@@ -302,7 +406,7 @@ func openStore(dsn string, readOnly bool) (consent.Store, func(), error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	s, err := sqlstore.New(db, sqldialect.Auto, nil)
+	s, err := sqlstore.New(db, sqldialect.Auto, &sqlstore.Options{ChainKey: key})
 	if err != nil {
 		db.Close()
 		return nil, nil, err

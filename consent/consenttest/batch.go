@@ -86,7 +86,7 @@ func testAppendMixedConcurrent(t *testing.T, s consent.Store) {
 	for i := 1; i <= 3; i++ {
 		events, err := s.Events(ctx, subject(i))
 		require.NoError(t, err)
-		assert.NoError(t, consent.VerifyChain(subject(i), events))
+		assert.NoError(t, chainKeyOf(s).Verify(subject(i), events))
 		total += len(events)
 	}
 	assert.Equal(t, counts["stored"]+1, total, "exactly the successful appends were stored")
@@ -137,13 +137,13 @@ func testAppendBatch(t *testing.T, s consent.Store) {
 	assert.Equal(t, got[1].Hash, got[3].PrevHash)
 	for i := range got {
 		assert.Equal(t, batch[i].Type, got[i].Type)
-		assert.Equal(t, consent.ComputeHash(&got[i], got[i].PrevHash), got[i].Hash)
+		assertSealed(t, s, got[i])
 	}
 	for i, n := range map[int]int{1: 4, 2: 2} {
 		events, err := s.Events(ctx, subject(i))
 		require.NoError(t, err)
 		assert.Len(t, events, n)
-		assert.NoError(t, consent.VerifyChain(subject(i), events))
+		assert.NoError(t, chainKeyOf(s).Verify(subject(i), events))
 	}
 	latest, err := s.Latest(ctx, subject(1), "news", consent.Email)
 	require.NoError(t, err)

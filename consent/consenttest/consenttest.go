@@ -16,6 +16,17 @@
 // latest-event queries, notice queries and forgetting (also racing
 // concurrent appends: none may outlive Ledger.Forget), then drives a
 // Ledger end to end on the store, imports included.
+//
+// # Tampering
+//
+// RunTamper checks that tampering with a store keyed with a
+// consent.ChainKey is found: give it a function that returns a fresh store
+// sealing with the key it is given and a Tamperer that rewrites the
+// store's events as the database's owner could (past triggers and roles).
+// Each scenario (an edited event, the newest deleted against a checkpoint,
+// a chain recomputed with the old unkeyed hash or without the key, two
+// subjects' events swapped, an old checkpoint replayed) must be found by
+// Ledger.Verify and by Audit and named.
 package consenttest
 
 import (
@@ -243,7 +254,7 @@ func testAppendChain(t *testing.T, s consent.Store) {
 		require.NoError(t, err)
 		assert.Equal(t, int64(i+1), got.Seq, "sequence numbers count from 1")
 		assert.Len(t, got.Hash, 32)
-		assert.Equal(t, consent.ComputeHash(&got, got.PrevHash), got.Hash)
+		assertSealed(t, s, got)
 		if i > 0 {
 			assert.Equal(t, want[i-1].Hash, got.PrevHash, "each event links the previous one")
 		} else {
@@ -265,8 +276,10 @@ func testAppendChain(t *testing.T, s consent.Store) {
 		assert.True(t, want[i].OccurredAt.Equal(got[i].OccurredAt), "occurred-at to the nanosecond")
 		assert.True(t, want[i].RecordedAt.Equal(got[i].RecordedAt), "recorded-at to the nanosecond")
 		assert.Equal(t, want[i].Hash, got[i].Hash)
+		assert.Equal(t, want[i].HashScheme, got[i].HashScheme, "the hash scheme is kept")
+		assert.Equal(t, want[i].HashKey, got[i].HashKey, "the chain key id is kept")
 	}
-	assert.NoError(t, consent.VerifyChain(subject(1), got))
+	assert.NoError(t, chainKeyOf(s).Verify(subject(1), got))
 
 	other, err := s.Events(ctx, subject(2))
 	require.NoError(t, err)
@@ -310,7 +323,7 @@ func testAppendConcurrent(t *testing.T, s consent.Store) {
 		events, err := s.Events(ctx, subj)
 		require.NoError(t, err)
 		assert.Len(t, events, workers*each)
-		assert.NoError(t, consent.VerifyChain(subj, events), "the chain stays intact under concurrent appends")
+		assert.NoError(t, chainKeyOf(s).Verify(subj, events), "the chain stays intact under concurrent appends")
 	}
 }
 
@@ -354,7 +367,7 @@ func testTokenSingleUse(t *testing.T, s consent.Store) {
 	events, err = s.Events(ctx, subject(1))
 	require.NoError(t, err)
 	assert.Len(t, events, 2)
-	assert.NoError(t, consent.VerifyChain(subject(1), events))
+	assert.NoError(t, chainKeyOf(s).Verify(subject(1), events))
 }
 
 func testLatest(t *testing.T, s consent.Store) {
@@ -523,7 +536,7 @@ func testForget(t *testing.T, s consent.Store) {
 	assert.NoError(t, err)
 	events, err = s.Events(ctx, subject(1))
 	require.NoError(t, err)
-	assert.NoError(t, consent.VerifyChain(subject(1), events))
+	assert.NoError(t, chainKeyOf(s).Verify(subject(1), events))
 	for _, e := range events[1:] {
 		assert.Equal(t, consent.Withdrawn, e.Type, "only withdrawals follow forgetting")
 	}
@@ -558,4 +571,33 @@ func testNotices(t *testing.T, s consent.Store) {
 	assert.True(t, n.EffectiveAt.Equal(got.EffectiveAt))
 	_, err = s.Notice(ctx, "privacy", 2)
 	assert.ErrorIs(t, err, consent.ErrNotFound)
+}
+
+// chainKeyOf returns the chain key s seals with (nil: unkeyed).
+func chainKeyOf(s consent.Store) *consent.ChainKey {
+	if ks, ok := s.(consent.KeyedStore); ok {
+		return ks.ChainKey()
+	}
+	return nil
+}
+
+// assertSealed checks that e was sealed with s's chain key: its scheme
+// and key id, and its hash recomputed from its content and PrevHash.
+func assertSealed(t *testing.T, s consent.Store, e consent.Event) {
+	t.Helper()
+	key := chainKeyOf(s)
+	want := e
+	var prev *consent.Event
+	if e.Seq > 1 {
+		prev = &consent.Event{Seq: e.Seq - 1, Hash: e.PrevHash}
+	}
+	require.NoError(t, key.Seal(&want, prev))
+	assert.Equal(t, want.HashScheme, e.HashScheme, "hash scheme")
+	assert.Equal(t, want.HashKey, e.HashKey, "chain key id")
+	assert.Equal(t, want.Hash, e.Hash, "hash")
+	if key != nil {
+		assert.Equal(t, consent.HashKeyedPRF, e.HashScheme, "a keyed store seals keyed events")
+	} else {
+		assert.Equal(t, consent.HashSHA256, e.HashScheme, "an unkeyed store seals unkeyed events")
+	}
 }

@@ -17,8 +17,8 @@ import (
 // verifyStoreChain verifies a subject's chain as s seals it: the one
 // place the person tests verify below the Ledger, so that a store that
 // seals otherwise (a keyed chain) changes this line only.
-func verifyStoreChain(_ consent.Store, subject string, events []consent.Event) error {
-	return consent.VerifyChain(subject, events)
+func verifyStoreChain(s consent.Store, subject string, events []consent.Event) error {
+	return chainKeyOf(s).Verify(subject, events)
 }
 
 func linkEv(subj string, typ consent.EventType, person string) consent.Event {

@@ -207,6 +207,15 @@ func (s *Store) appendTx(ctx context.Context, tx *sql.Tx, reqs []*appendReq) err
 		}
 		e := r.e
 		e.OccurredAt, e.RecordedAt = e.OccurredAt.UTC(), e.RecordedAt.UTC()
+		var prev *consent.Event
+		if h.seq > 0 {
+			prev = &consent.Event{Seq: h.seq, Hash: h.hash}
+		}
+		// Seal before using the token, so that a failure leaves it unused.
+		if err := s.chain.Seal(&e, prev); err != nil {
+			r.err = err
+			continue
+		}
 		if r.token != nil {
 			inserted, err := s.insertOnce(ctx, tx, s.q.useToken, r.token, e.Subject, nanos(e.RecordedAt))
 			if err != nil {
@@ -217,11 +226,6 @@ func (s *Store) appendTx(ctx context.Context, tx *sql.Tx, reqs []*appendReq) err
 				continue
 			}
 		}
-		var prev *consent.Event
-		if h.seq > 0 {
-			prev = &consent.Event{Seq: h.seq, Hash: h.hash}
-		}
-		consent.Seal(&e, prev)
 		h.seq, h.hash, h.dirty = e.Seq, e.Hash, true
 		r.res = e
 		sealed = append(sealed, &r.res)
@@ -311,19 +315,21 @@ func (s *Store) insertEvents(ctx context.Context, tx *sql.Tx, events []*consent.
 		var (
 			subject, typ, purpose, ch, method, noticeID, actor, detail = make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 			seq, occ, recd                                             = make([]int64, n), make([]int64, n), make([]int64, n)
-			noticeVersion                                              = make([]int32, n)
+			noticeVersion, scheme                                      = make([]int32, n), make([]int16, n)
+			key                                                        = make([]int64, n)
 			prevHash, hash                                             = make([][]byte, n), make([][]byte, n)
 		)
 		for i, e := range events {
 			subject[i], seq[i], typ[i], purpose[i], ch[i], method[i] = e.Subject, e.Seq, string(e.Type), e.Purpose, string(e.Channel), string(e.Method)
 			noticeID[i], noticeVersion[i], actor[i], detail[i] = e.Notice.ID, int32(e.Notice.Version), e.Actor, e.Detail
 			occ[i], recd[i], hash[i] = nanos(e.OccurredAt), nanos(e.RecordedAt), e.Hash
+			scheme[i], key[i] = int16(e.HashScheme), int64(e.HashKey)
 			if len(e.PrevHash) > 0 {
 				prevHash[i] = e.PrevHash
 			}
 		}
 		_, err := tx.ExecContext(ctx, s.q.pgInsertEvents, subject, seq, typ, purpose, ch, method, noticeID, noticeVersion,
-			actor, detail, occ, recd, prevHash, hash)
+			actor, detail, occ, recd, prevHash, hash, scheme, key)
 		return err
 	}
 	stmt, err := tx.PrepareContext(ctx, s.q.insertEvent)
@@ -334,7 +340,7 @@ func (s *Store) insertEvents(ctx context.Context, tx *sql.Tx, events []*consent.
 	for _, e := range events {
 		if _, err := stmt.ExecContext(ctx, e.Subject, e.Seq, string(e.Type), e.Purpose, string(e.Channel),
 			string(e.Method), e.Notice.ID, e.Notice.Version, e.Actor, e.Detail, nanos(e.OccurredAt), nanos(e.RecordedAt),
-			nilIfEmpty(e.PrevHash), e.Hash); err != nil {
+			nilIfEmpty(e.PrevHash), e.Hash, int64(e.HashScheme), int64(e.HashKey)); err != nil {
 			return err
 		}
 	}

@@ -44,9 +44,9 @@ func benchEvents() int {
 func benchSubject(i int) string { return fmt.Sprintf("sbench%08d", i) }
 
 // bulkLoad writes n events, eventsPerSubject per subject, with valid hash
-// chains, straight into the tables: COPY on PostgreSQL, multi-row INSERTs
-// in large transactions on SQLite.
-func bulkLoad(b *testing.B, db *sql.DB, d sqldialect.Dialect, n int) {
+// chains sealed with key (nil: unkeyed), straight into the tables: COPY on
+// PostgreSQL, multi-row INSERTs in large transactions on SQLite.
+func bulkLoad(b *testing.B, db *sql.DB, d sqldialect.Dialect, n int, key *consent.ChainKey) {
 	b.Helper()
 	ctx := context.Background()
 	rng := rand.New(rand.NewPCG(6, 6))
@@ -59,7 +59,7 @@ func bulkLoad(b *testing.B, db *sql.DB, d sqldialect.Dialect, n int) {
 		}
 		require.NoError(b, insertRows(ctx, db, d, "consent_subjects", []string{"id", "kind", "contact", "idx", "created_at", "last_seq"}, subjRows))
 		require.NoError(b, insertRows(ctx, db, d, "consent_events", []string{"subject", "seq", "type", "purpose", "channel", "method",
-			"notice_id", "notice_version", "actor", "detail", "occurred_at", "recorded_at", "prev_hash", "hash"}, evRows))
+			"notice_id", "notice_version", "actor", "detail", "occurred_at", "recorded_at", "prev_hash", "hash", "hash_scheme", "hash_key"}, evRows))
 		subjRows, evRows = subjRows[:0], evRows[:0]
 	}
 	types := []consent.EventType{consent.Given, consent.Withdrawn, consent.Renewed, consent.Requested, consent.Confirmed}
@@ -72,13 +72,13 @@ func bulkLoad(b *testing.B, db *sql.DB, d sqldialect.Dialect, n int) {
 			at := t0.Add(time.Duration(s*eventsPerSubject+k) * time.Second)
 			e := consent.Event{Subject: id, Type: types[rng.IntN(len(types))], Purpose: benchPurposes[rng.IntN(len(benchPurposes))],
 				Channel: consent.Email, Method: consent.WebForm, Actor: "subject", OccurredAt: at, RecordedAt: at}
-			consent.Seal(&e, prev)
+			require.NoError(b, key.Seal(&e, prev))
 			var ph any
 			if len(e.PrevHash) > 0 {
 				ph = e.PrevHash
 			}
 			evRows = append(evRows, []any{e.Subject, e.Seq, string(e.Type), e.Purpose, string(e.Channel), string(e.Method),
-				"", 0, e.Actor, "", at.UnixNano(), at.UnixNano(), ph, e.Hash})
+				"", 0, e.Actor, "", at.UnixNano(), at.UnixNano(), ph, e.Hash, int64(e.HashScheme), int64(e.HashKey)})
 			prev = &e
 		}
 		flush(false)
@@ -314,7 +314,7 @@ func BenchmarkMayContact(b *testing.B) {
 			conn, d := db.open(b)
 			l := benchLedger(b, conn, d)
 			start := time.Now()
-			bulkLoad(b, conn, d, n)
+			bulkLoad(b, conn, d, n, nil)
 			b.Logf("loaded %d events in %v", n, time.Since(start).Round(time.Millisecond))
 			logPlan(b, conn, d, l.Store().(*sqlstore.Store))
 			ctx := context.Background()

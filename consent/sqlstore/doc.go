@@ -40,6 +40,22 @@
 // "current state" table: the events stay the only record, and Verify's
 // authority with them.
 //
+// Migration 0003 adds hash_scheme and hash_key to consent_events: how each
+// event's hash was made (1, the unkeyed SHA-256 chain, for every event
+// before it; 2, the keyed chain) and the Tink key id of the chain key that
+// made a keyed one. It touches no existing row's values.
+//
+// # Keyed hash chain
+//
+// With Options.ChainKey the store seals every event with the chain key
+// (consent.ChainKey.Seal) in the append transaction, and reports the key
+// (consent.KeyedStore) so that the Ledger and consent.Audit verify with
+// it. The key's keyring never sits in the database: the application (and
+// an auditor's tool) loads it from its own wrapped file. A store opened
+// without a key seals unkeyed events; opening one database with and
+// without a key at once breaks the chains of subjects that get an unkeyed
+// event after a keyed one.
+//
 // # Group commit
 //
 // Append does not commit on its own. It queues its event; one writer

@@ -29,6 +29,7 @@ type Store struct {
 	dialect sqldialect.Dialect
 	q       queries
 	retries int
+	chain   *consent.ChainKey
 	// wmu serialises this process's write transactions on SQLite, which
 	// allows one writer at a time anyway: waiting on a mutex wakes the next
 	// writer at once, where SQLite's busy handler sleeps and polls.
@@ -55,7 +56,12 @@ func (s *Store) lockWrites() func() {
 var (
 	_ consent.Store       = (*Store)(nil)
 	_ consent.StateReader = (*Store)(nil)
+	_ consent.KeyedStore  = (*Store)(nil)
 )
+
+// ChainKey implements consent.KeyedStore: the key the store seals with,
+// nil for the unkeyed chain.
+func (s *Store) ChainKey() *consent.ChainKey { return s.chain }
 
 // Options configures a Store. The zero value is a safe default.
 type Options struct {
@@ -67,6 +73,13 @@ type Options struct {
 	// transaction (group commit); default 256. 1 commits each Append in a
 	// transaction of its own.
 	MaxBatch int
+	// ChainKey, if set, keys the hash chain: Append and AppendBatch seal
+	// events with it (consent.ChainKey.Seal), and consent.Audit on the
+	// store verifies with it. The key's keyring never sits in this
+	// database. nil means the unkeyed chain. Give the Ledger's
+	// Options.ChainKey the same key, or leave it nil: the Ledger takes
+	// the store's.
+	ChainKey *consent.ChainKey
 }
 
 // New returns a Store on db, whose dialect d is sqldialect.SQLite (driver
@@ -101,6 +114,7 @@ func New(db *sql.DB, d sqldialect.Dialect, opts *Options) (*Store, error) {
 		if opts.MaxBatch > 0 {
 			s.maxBatch = opts.MaxBatch
 		}
+		s.chain = opts.ChainKey
 	}
 	return s, nil
 }
@@ -428,17 +442,27 @@ func scanIDs(rows *sql.Rows) ([]string, error) {
 	return ids, nil
 }
 
-const eventCols = `subject, seq, type, purpose, channel, method, notice_id, notice_version, actor, detail, occurred_at, recorded_at, prev_hash, hash`
+const eventCols = `subject, seq, type, purpose, channel, method, notice_id, notice_version, actor, detail, occurred_at, recorded_at, prev_hash, hash, hash_scheme, hash_key`
 
 func scanEvent(r scanner) (consent.Event, error) {
 	var e consent.Event
 	var typ, ch, method string
-	var occ, recd int64
+	var occ, recd, scheme, key int64
 	err := r.Scan(&e.Subject, &e.Seq, &typ, &e.Purpose, &ch, &method, &e.Notice.ID, &e.Notice.Version,
-		&e.Actor, &e.Detail, &occ, &recd, &e.PrevHash, &e.Hash)
+		&e.Actor, &e.Detail, &occ, &recd, &e.PrevHash, &e.Hash, &scheme, &key)
 	e.Type, e.Channel, e.Method = consent.EventType(typ), consent.Channel(ch), consent.Method(method)
+	e.HashScheme, e.HashKey = hashScheme(scheme, key)
 	e.OccurredAt, e.RecordedAt = fromNanos(occ), fromNanos(recd)
 	return e, err
+}
+
+// hashScheme converts the stored hash_scheme and hash_key columns; values
+// out of range become scheme 0, which no chain accepts.
+func hashScheme(scheme, key int64) (consent.HashScheme, uint32) {
+	if scheme < 0 || scheme > 255 || key < 0 || key > 1<<32-1 {
+		return 0, 0
+	}
+	return consent.HashScheme(scheme), uint32(key)
 }
 
 func nilIfEmpty(b []byte) any {
@@ -503,12 +527,12 @@ func (s *Store) State(ctx context.Context, subject, purpose string, ch consent.C
 	var forgotten sql.NullInt64
 	var (
 		eSubject, typ, ePurpose, eCh, method, noticeID, actor, detail sql.NullString
-		seq, noticeVersion, occ, recd                                 sql.NullInt64
+		seq, noticeVersion, occ, recd, scheme, key                    sql.NullInt64
 		prevHash, hash                                                []byte
 	)
 	err = s.db.QueryRowContext(ctx, s.q.state, purpose, string(ch), purpose, string(ch), subject).Scan(
 		&rec.ID, &kind, &rec.Contact, &rec.Index, &created, &forgotten,
-		&eSubject, &seq, &typ, &ePurpose, &eCh, &method, &noticeID, &noticeVersion, &actor, &detail, &occ, &recd, &prevHash, &hash)
+		&eSubject, &seq, &typ, &ePurpose, &eCh, &method, &noticeID, &noticeVersion, &actor, &detail, &occ, &recd, &prevHash, &hash, &scheme, &key)
 	if errors.Is(err, sql.ErrNoRows) {
 		return rec, nil, consent.ErrNotFound
 	}
@@ -528,6 +552,7 @@ func (s *Store) State(ctx context.Context, subject, purpose string, ch consent.C
 		Actor:  actor.String, Detail: detail.String, OccurredAt: fromNanos(occ.Int64), RecordedAt: fromNanos(recd.Int64),
 		PrevHash: prevHash, Hash: hash,
 	}
+	e.HashScheme, e.HashKey = hashScheme(scheme.Int64, key.Int64)
 	return rec, e, nil
 }
 
@@ -623,7 +648,7 @@ func newQueries(d sqldialect.Dialect) queries {
 		onConflict = ``
 	}
 	q.useToken = q.rebind(`INSERT INTO consent_used_tokens (id, subject, used_at) VALUES (?, ?, ?)` + onConflict)
-	q.insertEvent = q.rebind(`INSERT INTO consent_events (` + eventCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	q.insertEvent = q.rebind(`INSERT INTO consent_events (` + eventCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	// Group commit on PostgreSQL: one statement each to lock the batch's
 	// subjects (in id order, so that batches in different processes cannot
 	// deadlock), read their chain heads (after the lock, in a statement of
@@ -635,7 +660,8 @@ func newQueries(d sqldialect.Dialect) queries {
 		WHERE s.id = ANY($1::text[])`
 	q.pgInsertEvents = `INSERT INTO consent_events (` + eventCols + `)
 		SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-			$8::integer[], $9::text[], $10::text[], $11::bigint[], $12::bigint[], $13::bytea[], $14::bytea[])`
+			$8::integer[], $9::text[], $10::text[], $11::bigint[], $12::bigint[], $13::bytea[], $14::bytea[],
+			$15::smallint[], $16::bigint[])`
 	q.pgSetSeqs = `UPDATE consent_subjects s SET last_seq = v.seq
 		FROM unnest($1::text[], $2::bigint[]) AS v(id, seq) WHERE s.id = v.id`
 	q.sqliteSetSeq = `UPDATE consent_subjects SET last_seq = ? WHERE id = ?`
@@ -646,7 +672,7 @@ func newQueries(d sqldialect.Dialect) queries {
 	// one seek on its partial index (migration 0002), and COALESCE runs the
 	// second only when the first finds nothing.
 	q.state = q.rebind(`SELECT s.id, s.kind, s.contact, s.idx, s.created_at, s.forgotten_at,
-		e.subject, e.seq, e.type, e.purpose, e.channel, e.method, e.notice_id, e.notice_version, e.actor, e.detail, e.occurred_at, e.recorded_at, e.prev_hash, e.hash
+		e.subject, e.seq, e.type, e.purpose, e.channel, e.method, e.notice_id, e.notice_version, e.actor, e.detail, e.occurred_at, e.recorded_at, e.prev_hash, e.hash, e.hash_scheme, e.hash_key
 		FROM consent_subjects s
 		LEFT JOIN consent_events e ON e.subject = s.id AND e.seq = COALESCE(
 			(SELECT x.seq FROM consent_events x

@@ -38,7 +38,7 @@ type app struct {
 	rdb      *sql.DB // read pool: the portal's own queries (on PostgreSQL the same pool as db)
 	dialect  sqldialect.Dialect
 	keys     *keys
-	keyrings *pii.Keyrings // for Reload after a rotation (SIGHUP)
+	keyrings keyringFiles // for Reload after a rotation (SIGHUP)
 	sealer   *pii.Sealer
 	indexer  *pii.Indexer
 	shredder *pii.Shredder
@@ -102,7 +102,7 @@ func newApp(ctx context.Context, cfg config, stdout io.Writer) (*app, error) {
 	if cfg.quietBanner {
 		banner = nil
 	}
-	if a.keys, a.keyrings, _, err = loadKeys(ctx, cfg.DataDir, cfg.KEKURI, cfg.CreateKeys, banner); err != nil {
+	if a.keys, a.keyrings, _, err = loadKeys(ctx, cfg.DataDir, cfg.KEKURI, cfg.CreateKeys, cfg.CreateChainKey, banner); err != nil {
 		return nil, err
 	}
 	if a.db, a.rdb, a.dialect, err = openDB(ctx, cfg.DataDir, cfg.Postgres, cfg.PGConns); err != nil {
@@ -168,7 +168,14 @@ func (a *app) initConsent(ctx context.Context) error {
 	if a.shredder, err = pii.NewShredder(a.keys.Subjects, ks); err != nil {
 		return err
 	}
-	store, err := consentsql.New(a.db, a.dialect, nil)
+	// The keyed hash chain: the store seals every event with the chain
+	// keyring, which sits with the other keyrings, never in the database;
+	// the ledger verifies with the store's key.
+	chain, err := consent.NewChainKey(a.keys.Chain, &consent.ChainKeyOptions{KeyedSince: a.cfg.ChainKeyedSince})
+	if err != nil {
+		return err
+	}
+	store, err := consentsql.New(a.db, a.dialect, &consentsql.Options{ChainKey: chain})
 	if err != nil {
 		return err
 	}

@@ -54,6 +54,11 @@ func TestCookieChoicesAreLedgerEvents(t *testing.T) {
 	}
 	assert.Equal(t, []string{"given/web_form", "withdrawn/gpc", "given/web_form", "withdrawn/web_form"}, got,
 		"GPC withdraws once; each answer is one event")
+	for _, e := range hist {
+		assert.Equal(t, consent.HashKeyedPRF, e.HashScheme, "the portal's ledger keys its hash chain")
+		assert.Equal(t, tp.app.keys.Chain.Primary(), e.HashKey, "with the chain keyring's primary key")
+	}
+	require.NoError(t, tp.app.ledger.Verify(ctx, dev))
 	req, err := http.NewRequest(http.MethodGet, tp.srv.URL+"/", nil)
 	require.NoError(t, err)
 	req.AddCookie(&http.Cookie{Name: tp.app.choice, Value: dev})

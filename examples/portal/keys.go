@@ -24,6 +24,25 @@ type keys struct {
 	Tokens   *pii.Keyring // consent confirmation and unsubscribe tokens
 	Cookies  *pii.Keyring // session cookie codec
 	Redact   *pii.Keyring // redact pseudonyms in records releases (keyed hashes)
+	Chain    *pii.Keyring // consent.ChainKey: the keyed hash chain of the consent ledger
+}
+
+// chainKeyFile is the chain keyring's file in <data>/keys. It is loaded on
+// its own, after the others, so that a portal whose keyrings predate it
+// can create it (-create-chain-key) without the others being re-created.
+const chainKeyFile = "chain.json"
+
+// keyringFiles are the portal's loaded keyring files, for Reload.
+type keyringFiles []*pii.Keyrings
+
+// Reload reloads every file; see pii.Keyrings.Reload.
+func (f keyringFiles) Reload(ctx context.Context) error {
+	for _, ks := range f {
+		if err := ks.Reload(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // keyFiles names the keyring files in <data>/keys.
@@ -62,8 +81,10 @@ const devKeyWarning = `
 // first start, and prints the development-key warning to w (unless w is
 // nil). With a kekURI (a KMS key) it creates keyrings only when create is
 // set; restarts read them, and a keyring missing beside others is an error
-// (a new key could not open what the lost one sealed).
-func loadKeys(ctx context.Context, dir, kekURI string, create bool, w io.Writer) (*keys, *pii.Keyrings, *pii.KEK, error) {
+// (a new key could not open what the lost one sealed). The chain keyring
+// (chainKeyFile) is created with the others, or alone with createChain,
+// the first start after an upgrade from a portal without it.
+func loadKeys(ctx context.Context, dir, kekURI string, create, createChain bool, w io.Writer) (*keys, keyringFiles, *pii.KEK, error) {
 	kdir := filepath.Join(dir, "keys")
 	if err := os.MkdirAll(kdir, 0o700); err != nil {
 		return nil, nil, nil, fmt.Errorf("keys: %w", err)
@@ -95,6 +116,12 @@ func loadKeys(ctx context.Context, dir, kekURI string, create bool, w io.Writer)
 	for _, f := range keyFiles {
 		*f.dst(k) = rings.Get(f.name)
 	}
+	chain, err := pii.LoadKeyrings(ctx, kdir, kek, []pii.KeyringSpec{{Name: chainKeyFile, Purpose: pii.Indexing}},
+		&pii.LoadOptions{Create: create || createChain})
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("keys: %w (a portal whose keyrings predate the chain keyring: start once with -create-chain-key)", err)
+	}
+	k.Chain = chain.Get(chainKeyFile)
 	if w != nil && kek.Development() {
 		abs, err := filepath.Abs(kdir)
 		if err != nil {
@@ -102,7 +129,7 @@ func loadKeys(ctx context.Context, dir, kekURI string, create bool, w io.Writer)
 		}
 		fmt.Fprintf(w, devKeyWarning, abs)
 	}
-	return k, rings, kek, nil
+	return k, keyringFiles{rings, chain}, kek, nil
 }
 
 // reloadOnHangup reloads the keyrings from their files whenever the process

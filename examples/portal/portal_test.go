@@ -76,12 +76,13 @@ func TestRun(t *testing.T) {
 	// (The master key file is loaded, not generated again.)
 	kr1, err := os.ReadFile(filepath.Join(dir, "keys", "fields.json"))
 	require.NoError(t, err)
-	k, _, _, err := loadKeys(context.Background(), dir, "", false, nil)
+	k, _, _, err := loadKeys(context.Background(), dir, "", false, false, nil)
 	require.NoError(t, err)
 	kr2, err := os.ReadFile(filepath.Join(dir, "keys", "fields.json"))
 	require.NoError(t, err)
 	assert.Equal(t, kr1, kr2)
 	assert.NotNil(t, k.Fields)
+	assert.NotNil(t, k.Chain, "the development chain keyring was generated and is read again")
 }
 
 func TestParseFlags(t *testing.T) {

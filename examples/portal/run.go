@@ -32,6 +32,14 @@ type config struct {
 	KEKURI string
 	// CreateKeys lets the first start with a KEKURI create the keyrings.
 	CreateKeys bool
+	// CreateChainKey lets a start with a KEKURI create the chain keyring
+	// alone: the first start after upgrading a portal whose keyrings
+	// predate it.
+	CreateChainKey bool
+	// ChainKeyedSince is consent.ChainKeyOptions.KeyedSince: when the
+	// consent ledger moved to the keyed chain, for a portal that recorded
+	// unkeyed events before; zero means every event must be keyed.
+	ChainKeyedSince time.Time
 
 	// Fields below have no flags; tests set them.
 
@@ -62,6 +70,12 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.DurationVar(&cfg.SweepEvery, "sweep-every", cfg.SweepEvery, "how often the retention sweeper runs (0 disables it)")
 	fs.StringVar(&cfg.KEKURI, "kek-uri", "", kekuri.Usage+"; default: the development master key in DATA/keys/master.key")
 	fs.BoolVar(&cfg.CreateKeys, "create-keys", false, "with -kek-uri: create the keyrings (first start only; a restart never needs it)")
+	fs.BoolVar(&cfg.CreateChainKey, "create-chain-key", false, "with -kek-uri: create the consent ledger's chain keyring (the first start after upgrading a portal whose keyrings predate it)")
+	fs.Func("chain-keyed-since", "when the consent ledger moved to the keyed hash chain (RFC 3339), for a portal that recorded events before it had a chain keyring; default: every event must be keyed", func(v string) error {
+		t, err := time.Parse(time.RFC3339Nano, v)
+		cfg.ChainKeyedSince = t
+		return err
+	})
 	fs.BoolVar(&cfg.DevKeysInProduction, "dev-keys-in-production", false, "run in production mode (an https -base-url) on the development master key file, which anyone who can read it can use to open every sealed value; refused without this flag")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
