@@ -14,6 +14,12 @@ import (
 //go:embed names.txt
 var namesTxt string
 
+// lowerwords.txt lists the frequent given names that are also lower-case
+// English words; see internal/lowergen.
+//
+//go:embed lowerwords.txt
+var lowerWordsTxt string
+
 // Word flags of the capitalised-word dictionary.
 const (
 	fGiven    uint32 = 1 << iota // a common US given name
@@ -44,6 +50,7 @@ const (
 	fOrgWord    // a word that makes the capitalised words before it an organisation
 	fNameCue    // "is", "am", "im" as in "my name is", "I am"
 	fMajorPlace // a country, capital, continent, US state or large city
+	fLowerWord  // a frequent given name that is also a lower-case word: "dale", "tucker" (lowerwords.txt)
 )
 
 // legacyFlags are the flags that the rules written before the broad
@@ -128,6 +135,11 @@ func buildDict() map[string]uint32 {
 	set(saidWords, fSaid)
 	set(orgWords, fOrgWord)
 	set("is am im", fNameCue)
+	for _, line := range strings.Split(lowerWordsTxt, "\n") {
+		if line = strings.TrimSpace(line); line != "" && line[0] != '#' {
+			d[line] |= fLowerWord
+		}
+	}
 	set("street st avenue ave road rd boulevard blvd drive lane ln way court ct place pl terrace parkway pkwy circle highway hwy square plaza park church chapel hall center centre county city school library garden gardens field fields memorial bridge elementary academy", fPlace)
 	return d
 }
@@ -975,9 +987,33 @@ func (sc *scanner) looseName(i int) int {
 			return end
 		}
 	}
+	// a capitalised title before the name: "County Coroner Lorraine
+	// Whitcombe", "Sheriff Donna Pettigrew", "Ohio Coach Terrence Albright";
+	// the title is a cue, the name is weighed alone
+	titled := 0.0
+	for n > 1 && tokenValue(toks[0].f) == 0 && toks[0].f&(fGiven|fLexGiven|fSurname) == 0 &&
+		(toks[0].f&fRole != 0 || n > 2 && toks[1].f&(fGiven|fLexGiven) != 0 && toks[1].f&(fAmbig|fLexAmbig|fCommon) == 0) {
+		if toks[0].f&fRole != 0 {
+			titled = 0.4
+		} else if titled == 0 {
+			titled = 0.15
+		}
+		copy(toks[:], toks[1:n])
+		n--
+		i = toks[0].a
+	}
 	sent, cue := cueBefore(s, i)
+	if titled > 0 {
+		sent, cue = false, titled
+	}
 	if cue <= -1 {
-		return end // the tail of a longer capitalised phrase: "North Carolina"
+		if !(n > 1 && strongPair(toks[0].f, toks[n-1].f)) {
+			return end // the tail of a longer capitalised phrase: "North Carolina"
+		}
+		// a frequent given name and a known name part after a
+		// capitalised title: "County Coroner Lorraine Whitcombe",
+		// "Ohio Coach Terrence Albright"
+		sent, cue = false, 0
 	}
 	if i > 0 && (s[i-1] == '@' || s[i-1] == '#') || end < len(s) && (s[end] == '_' || s[end] == '@') {
 		return end // a handle, a hashtag or an e-mail's local part
@@ -1072,6 +1108,15 @@ func (sc *scanner) looseName(i int) int {
 		return end
 	}
 	return 0
+}
+
+// strongPair reports whether a run of capitalised words that starts with
+// the flags first and ends with last reads as a person's name by itself:
+// a frequent given name that is no common word, then a known name part
+// that is no common word or place.
+func strongPair(first, last uint32) bool {
+	return first&(fGiven|fLexGiven) != 0 && first&(fAmbig|fLexAmbig|fCommon|fPlaceName) == 0 &&
+		last&(fName|fSurname) != 0 && last&(fCommon|fPlaceName|fStop|fGeneric|fPlace|fOrgWord) == 0
 }
 
 // tokenValue is the evidence that a capitalised word is part of a name:
@@ -1598,6 +1643,86 @@ func surnameShape(s string, a, b int) bool {
 		if b-a > len(e)+2 && equalFoldLower(s[b-len(e):b], e) {
 			return true
 		}
+	}
+	return false
+}
+
+// lowerNames finds frequent given names written in lower case in
+// chat-like text ("marisa is here", "tell brad"), with a family name
+// after one when the lexicon knows it ("jill allen"). A word counts only
+// when the lexicon calls it a frequent given name and neither it nor the
+// larger word list calls it a common word (not "will", "dale", "june"),
+// and when it stands alone between spaces or punctuation (not in a
+// handle, an address or a path). The scanner does not stop at lower-case
+// letters, so this is a second pass over the bytes that looks a word up
+// only when its first letters start such a name (triSet).
+func (sc *scanner) lowerNames() {
+	s := sc.s
+	t := wordsTable()
+	if len(s) > 0 && isLower(s[0]) {
+		sc.lowerName1(t, 0)
+	}
+	for p := 1; p+3 < len(s); p++ {
+		if c := s[p-1]; c != ' ' && c != '\n' || !isLower(s[p]) || !isLower(s[p+1]) || !isLower(s[p+2]) || !t.lowerTri.has(s[p:]) {
+			continue
+		}
+		if e := sc.lowerName1(t, p); e > 0 {
+			p = e
+		}
+		if sc.done {
+			return
+		}
+	}
+}
+
+// lowerNameNot are the flags that keep a lower-case word from being read
+// as a name.
+const lowerNameNot = fCommon | fLexAmbig | fAmbig | fPlaceName | fLowerWord | fMonth | fStop | fGeneric | fHonor | fCue | fSaid | fNameCue | fParticle | fRole | fOrgWord | fKin | fDear | fClosing
+
+// lowerName1 weighs the lower-case word at p for lowerNames and returns
+// the end of what it reported, or 0.
+func (sc *scanner) lowerName1(t *wordTable, p int) int {
+	s := sc.s
+	e := p
+	for e < len(s) && isLower(s[e]) {
+		e++
+	}
+	if e-p < 3 || e-p > 12 || !lowerBound(s, e) {
+		return 0
+	}
+	if !t.isLowerName(s, p, e) {
+		return 0
+	}
+	end := e
+	if q := gap(s, e); q > 0 && isLower(s[q]) {
+		e2 := q
+		for e2 < len(s) && isLower(s[e2]) {
+			e2++
+		}
+		if e2-q >= 3 && lowerBound(s, e2) {
+			if f2 := t.get(s, q, e2); f2&(fName|fSurname|fLexGiven) != 0 && f2&lowerNameNot == 0 {
+				end = e2 // "jill allen"
+			}
+		}
+	}
+	if sc.emit(ePersonName, p, end, 0.5, "name.lower") {
+		return end
+	}
+	return 0
+}
+
+// lowerBound reports whether a lower-case word ends at e: at the end of
+// the text, before a space or punctuation, or before a full stop that
+// ends a sentence (not "eva.smith@", "maria_b").
+func lowerBound(s string, e int) bool {
+	if e >= len(s) {
+		return true
+	}
+	switch s[e] {
+	case ' ', '\n', '\r', '\t', ',', '!', '?', ':', ';', ')', '"', '\'':
+		return true
+	case '.':
+		return e+1 >= len(s) || s[e+1] == ' ' || s[e+1] == '\n' || s[e+1] == '\r'
 	}
 	return false
 }

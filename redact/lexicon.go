@@ -31,7 +31,91 @@ type wordTable struct {
 	mask  uint64
 	keys  []uint64
 	flags []uint32
+
+	// lowerTri holds the first three letters of the frequent given
+	// names that lowerNames may report, and lowerKeys their hashes (open
+	// addressing, small enough to stay in cache, unlike the lexicon):
+	// lower-case prose costs a bit test per word and, rarely, a probe
+	lowerTri  triSet
+	lowerMask uint64
+	lowerKeys []uint64
 }
+
+// buildLower fills lowerTri and lowerKeys with the candidates whose
+// flags, once the hand-written lists are merged, let lowerNames report
+// them.
+func (t *wordTable) buildLower(cands []string) {
+	var ok []string
+	for _, w := range cands {
+		if f := t.get(w, 0, len(w)); f&fLexGiven != 0 && f&lowerNameNot == 0 {
+			ok = append(ok, w)
+		}
+	}
+	size := uint64(64)
+	for size < uint64(len(ok))*2 {
+		size <<= 1
+	}
+	t.lowerMask, t.lowerKeys = size-1, make([]uint64, size)
+	for _, w := range ok {
+		t.lowerTri.set(w)
+		h := foldHash(w, 0, len(w)) | 1
+		i := h & t.lowerMask
+		for t.lowerKeys[i] != 0 && t.lowerKeys[i] != h {
+			i = (i + 1) & t.lowerMask
+		}
+		t.lowerKeys[i] = h
+	}
+}
+
+// isLowerName reports whether s[a:b] is one of the lower-case names of
+// buildLower.
+func (t *wordTable) isLowerName(s string, a, b int) bool {
+	h := foldHash(s, a, b) | 1
+	for i := h & t.lowerMask; ; i = (i + 1) & t.lowerMask {
+		switch t.lowerKeys[i] {
+		case h:
+			return true
+		case 0:
+			return false
+		}
+	}
+}
+
+func allLowerASCII(w string) bool {
+	for k := 0; k < len(w); k++ {
+		if !isLower(w[k]) {
+			return false
+		}
+	}
+	return true
+}
+
+// triSet is a set of word starts: three lower-case ASCII letters and
+// the class of the fourth byte (a letter, or 26 for anything else, so
+// that "the" and "and" alone are told apart from "theo" and "andrea").
+type triSet [(26*26*26*27 + 63) / 64]uint64
+
+// triIndex returns the set index of the start of s, which holds at least
+// four bytes, the first three of them lower-case letters.
+func triIndex(s string) uint {
+	_ = s[3]
+	c := uint(26)
+	if d := s[3] | 0x20; d-'a' < 26 {
+		c = uint(d - 'a')
+	}
+	return ((uint(s[0]-'a')*26+uint(s[1]-'a'))*26+uint(s[2]-'a'))*27 + c
+}
+
+// set adds the start of w; a word of three letters is padded with a space.
+func (t *triSet) set(w string) {
+	if len(w) == 3 {
+		w += " "
+	}
+	k := triIndex(w)
+	t[k>>6] |= 1 << (k & 63)
+}
+
+func (t *triSet) has(s string) bool { k := triIndex(s); return t[k>>6]&(1<<(k&63)) != 0 }
 
 func (t *wordTable) slot(h uint64) uint64 {
 	if h == 0 {
@@ -90,6 +174,7 @@ func loadWords() *wordTable {
 		size <<= 1
 	}
 	t := &wordTable{mask: size - 1, keys: make([]uint64, size), flags: make([]uint32, size)}
+	var lowerCands []string
 	for len(lex) > 0 {
 		line := lex
 		if k := bytes.IndexByte(lex, '\n'); k >= 0 {
@@ -107,10 +192,14 @@ func loadWords() *wordTable {
 		}
 		w := unsafe.String(&line[0], tab)
 		t.flags[t.slot(foldHash(w, 0, len(w)))] |= f
+		if f&fLexGiven != 0 && tab >= 3 && tab <= 12 && allLowerASCII(w) {
+			lowerCands = append(lowerCands, string(w))
+		}
 	}
 	for w, f := range d {
 		t.flags[t.slot(foldHash(w, 0, len(w)))] |= f
 	}
+	t.buildLower(lowerCands)
 	return t
 }
 

@@ -200,6 +200,7 @@ func (sc *scanner) run() {
 	}
 	if sc.r.nameOn {
 		sc.lowerCues()
+		sc.lowerNames()
 	}
 }
 
