@@ -991,8 +991,8 @@ func (sc *scanner) looseName(i int) int {
 	// Whitcombe", "Sheriff Donna Pettigrew", "Ohio Coach Terrence Albright";
 	// the title is a cue, the name is weighed alone
 	titled := 0.0
-	for n > 1 && tokenValue(toks[0].f) == 0 && toks[0].f&(fGiven|fLexGiven|fSurname) == 0 &&
-		(toks[0].f&fRole != 0 || n > 2 && toks[1].f&(fGiven|fLexGiven) != 0 && toks[1].f&(fAmbig|fLexAmbig|fCommon) == 0) {
+	for n > 1 && tokenValue(toks[0].f) == 0 && toks[0].f&(fGiven|fLexGiven|fSurname) == 0 && !placePrefixes.has(s, toks[0].a, toks[0].b) &&
+		(toks[0].f&fRole != 0 || n > 2 && tokenValue(toks[1].f) >= 0.4 && toks[1].f&(fAmbig|fLexAmbig|fCommon|fPlaceName) == 0) {
 		if toks[0].f&fRole != 0 {
 			titled = 0.4
 		} else if titled == 0 {
@@ -1015,8 +1015,11 @@ func (sc *scanner) looseName(i int) int {
 		// "Ohio Coach Terrence Albright"
 		sent, cue = false, 0
 	}
-	if i > 0 && (s[i-1] == '@' || s[i-1] == '#') || end < len(s) && (s[end] == '_' || s[end] == '@') {
-		return end // a handle, a hashtag or an e-mail's local part
+	if i > 0 && (s[i-1] == '@' || s[i-1] == '#') {
+		return toks[0].b // a handle or a hashtag; the words after it are weighed apart: "@jo_b Gordon Whitlaw"
+	}
+	if end < len(s) && (s[end] == '_' || s[end] == '@') {
+		return end // an e-mail's local part
 	}
 	if cue < 0.3 && emailFollows(s, end) {
 		cue = 0.3 // "Wei Clark <wei@example.com>"

@@ -25,6 +25,12 @@ func TestNameRecallRules(t *testing.T) {
 		{"Harbor Sheriff Donna Pettigrew said the road was closed.", "Donna Pettigrew", "a role word before the name"},
 		{"North Carolina is beautiful in May.", "", "a capitalised place phrase stays a place"},
 		{"Cash Payment Office hours are posted.", "", "common words in capitals are no title plus name"},
+		{"Sophomores Ebere Okonjo and friends", "Ebere Okonjo", "a capitalised common word before two known name parts"},
+		{"We toured the Mount Ashby Estate last year.", "", "a place prefix is no title"},
+
+		// a handle or hashtag before a name is skipped, not the name
+		{"@fanpage_x Gordon Whitlaw sings tonight", "Gordon Whitlaw", "the name after a handle"},
+		{"#NewMusic Marco Quintana featuring a friend", "Marco Quintana", "the name after a hashtag"},
 
 		// lower-case names in chat-like text
 		{"lol marisol is so funny", "marisol", "a frequent given name in lower case, no common word"},
