@@ -341,8 +341,8 @@ func capWord(s string, j int) int {
 			k = e
 		}
 	}
-	if k < len(s) && (s[k] >= 0x80 || isDigit(s[k])) {
-		return -1
+	if k < len(s) && (s[k] >= 0x80 && !strings.HasPrefix(s[k:], "’") || isDigit(s[k])) {
+		return -1 // glued to a digit or a symbol; a curly apostrophe ends the word ("Rebecca’s")
 	}
 	return k
 }
@@ -1329,9 +1329,13 @@ func cueAfter(s string, e int) float64 {
 	if p < len(s) && s[p] == ' ' {
 		p++ // "Arafat 's" in tokenised text
 	}
-	if strings.HasPrefix(s[p:], "'s") || strings.HasPrefix(s[p:], "’s") {
-		v = 0.1
+	if strings.HasPrefix(s[p:], "'s") || strings.HasPrefix(s[p:], "’s") || strings.HasPrefix(s[p:], "' s ") || strings.HasPrefix(s[p:], "’ s ") {
+		v = 0.1 // "Rebecca's", and "Rebecca' s" in tokenised text
 		e = strings.IndexByte(s[p:], 's') + p + 1
+	}
+	// "Tamsin Oyelowo (born May 2, 1987)": a biography's opening
+	if strings.HasPrefix(s[e:], " (born ") || strings.HasPrefix(s[e:], " (née ") || strings.HasPrefix(s[e:], " (nee ") {
+		return 0.4
 	}
 	for k := 0; k < 2; k++ {
 		q := gap(s, e)
@@ -1498,6 +1502,22 @@ func nextWord(s string, p, end int) int {
 // cues ("Hi eva", "I'm eva") are handled by upper.
 func (sc *scanner) lowerCues() {
 	s := sc.s
+	for _, cue := range lowerCueWords {
+		for off := 0; ; {
+			k := strings.Index(s[off:], cue)
+			if k < 0 {
+				break
+			}
+			a := off + k
+			off = a + len(cue)
+			if a == 0 || !isAlpha(s[a-1]) {
+				sc.lowerName(off)
+				if sc.done {
+					return
+				}
+			}
+		}
+	}
 	for off := 0; ; {
 		k := strings.Index(s[off:], "name is ")
 		if k < 0 {
@@ -1524,6 +1544,10 @@ func (sc *scanner) lowerCues() {
 		}
 	}
 }
+
+// lowerCueWords are greetings and thanks after which a lower-case known
+// name part is a name: "thanks obama", "hey jude", "bye hendo".
+var lowerCueWords = [...]string{"thanks ", "thank you ", "hey ", "hi ", "hello ", "bye ", "love you ", "congrats ", "dear "}
 
 // lowerName reports a lower-case name at p after a strong cue: a known
 // name part that is no common word, with a second name word when one

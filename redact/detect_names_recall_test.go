@@ -41,6 +41,16 @@ func TestNameRecallRules(t *testing.T) {
 		{"he works as a mason and a tucker", "", "given names that are also English words (lowerwords.txt)"},
 		{"see maria_b and kassandra.x@example.com", "", "not inside a handle or an address"},
 		{"the june meeting", "", "a month"},
+
+		// greetings and thanks before a lower-case name part
+		{"ok thanks nnamdi see you", "nnamdi", "a known name part after thanks"},
+		{"hey okonkwo you there", "okonkwo", "after hey"},
+		{"thanks again for the help", "", "a common word after thanks"},
+
+		// cues after a single word
+		{"Vijayalakshmi (born March 3, 1950) was a dancer.", "Vijayalakshmi", "a biography's opening"},
+		{"Kowalczyk’ s letter came today", "Kowalczyk", "a possessive with a space, as tokenised text has it"},
+		{"Kowalczyk letter came today", "", "the same without the possessive is too weak"},
 	}
 	for _, c := range cases {
 		var got []string
