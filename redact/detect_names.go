@@ -1502,22 +1502,6 @@ func nextWord(s string, p, end int) int {
 // cues ("Hi eva", "I'm eva") are handled by upper.
 func (sc *scanner) lowerCues() {
 	s := sc.s
-	for _, cue := range lowerCueWords {
-		for off := 0; ; {
-			k := strings.Index(s[off:], cue)
-			if k < 0 {
-				break
-			}
-			a := off + k
-			off = a + len(cue)
-			if a == 0 || !isAlpha(s[a-1]) {
-				sc.lowerName(off)
-				if sc.done {
-					return
-				}
-			}
-		}
-	}
 	for off := 0; ; {
 		k := strings.Index(s[off:], "name is ")
 		if k < 0 {
@@ -1546,8 +1530,17 @@ func (sc *scanner) lowerCues() {
 }
 
 // lowerCueWords are greetings and thanks after which a lower-case known
-// name part is a name: "thanks obama", "hey jude", "bye hendo".
-var lowerCueWords = [...]string{"thanks ", "thank you ", "hey ", "hi ", "hello ", "bye ", "love you ", "congrats ", "dear "}
+// name part is a name: "thanks obama", "hey jude", "bye hendo"; the scanner
+// looks for them in lowerAt ("hi" apart, being two letters).
+var lowerCueWords = [...]string{"thanks ", "thank you ", "hey ", "hello ", "bye ", "love you ", "congrats ", "dear "}
+
+// lowerCueTri holds the starts of lowerCueWords.
+var lowerCueTri = func() (t triSet) {
+	for _, w := range lowerCueWords {
+		t.set(w[:4])
+	}
+	return t
+}()
 
 // lowerName reports a lower-case name at p after a strong cue: a known
 // name part that is no common word, with a second name word when one
@@ -1674,39 +1667,48 @@ func surnameShape(s string, a, b int) bool {
 	return false
 }
 
-// lowerNames finds frequent given names written in lower case in
-// chat-like text ("marisa is here", "tell brad"), with a family name
-// after one when the lexicon knows it ("jill allen"). A word counts only
-// when the lexicon calls it a frequent given name and neither it nor the
-// larger word list calls it a common word (not "will", "dale", "june"),
-// and when it stands alone between spaces or punctuation (not in a
-// handle, an address or a path). The scanner does not stop at lower-case
-// letters, so this is a second pass over the bytes that looks a word up
-// only when its first letters start such a name (triSet).
-func (sc *scanner) lowerNames() {
+// Lower-case names: the scanner calls lowerAt at each word start after a
+// space or newline (and at the text's start) where two lower-case letters
+// stand, for frequent given names written in lower case in chat-like text
+// ("marisa is here", "tell brad"), with a family name after one when the
+// lexicon knows it ("jill allen"), and for known name parts after a
+// greeting ("thanks obama"). A given name counts only when the lexicon
+// calls it frequent and neither it nor the larger word list calls it a
+// common word (not "will", "dale", "june"), and when it stands alone
+// between spaces or punctuation (not in a handle, an address or a path).
+// A bit test on the word's first letters (triSet) turns most words away
+// before any lookup.
+
+// lowerAt is the lower-case name rule at the word start p, where two lower-case letters
+// stand: a greeting and the name after it, or a frequent given name. It
+// returns the end of what it reported, or 0.
+func (sc *scanner) lowerAt(t *wordTable, p int) int {
 	s := sc.s
-	t := wordsTable()
-	if len(s) > 0 && isLower(s[0]) {
-		sc.lowerName1(t, 0)
+	c := s[p+2]
+	if !isLower(c) {
+		if s[p] == 'h' && s[p+1] == 'i' && c == ' ' {
+			return sc.lowerName(p + 3) // "hi eva"
+		}
+		return 0
 	}
-	for p := 1; p+3 < len(s); p++ {
-		if c := s[p-1]; c != ' ' && c != '\n' || !isLower(s[p]) || !isLower(s[p+1]) || !isLower(s[p+2]) || !t.lowerTri.has(s[p:]) {
-			continue
-		}
-		if e := sc.lowerName1(t, p); e > 0 {
-			p = e
-		}
-		if sc.done {
-			return
+	if t.lowerTri.has(s[p:]) {
+		return sc.lowerName1(t, p)
+	}
+	if lowerCueTri.has(s[p:]) {
+		for _, w := range lowerCueWords {
+			if strings.HasPrefix(s[p:], w) {
+				return sc.lowerName(p + len(w))
+			}
 		}
 	}
+	return 0
 }
 
 // lowerNameNot are the flags that keep a lower-case word from being read
 // as a name.
 const lowerNameNot = fCommon | fLexAmbig | fAmbig | fPlaceName | fLowerWord | fMonth | fStop | fGeneric | fHonor | fCue | fSaid | fNameCue | fParticle | fRole | fOrgWord | fKin | fDear | fClosing
 
-// lowerName1 weighs the lower-case word at p for lowerNames and returns
+// lowerName1 weighs the lower-case word at p for lowerAt and returns
 // the end of what it reported, or 0.
 func (sc *scanner) lowerName1(t *wordTable, p int) int {
 	s := sc.s

@@ -33,16 +33,17 @@ type wordTable struct {
 	flags []uint32
 
 	// lowerTri holds the first three letters of the frequent given
-	// names that lowerNames may report, and lowerKeys their hashes (open
+	// names that lowerAt may report, and lowerKeys their hashes (open
 	// addressing, small enough to stay in cache, unlike the lexicon):
 	// lower-case prose costs a bit test per word and, rarely, a probe
 	lowerTri  triSet
+	lowerPre  [26 * 26]uint64 // per first two letters: bit c, a longer word goes on with letter c; bit 32+c, a word of three letters ends with c
 	lowerMask uint64
 	lowerKeys []uint64
 }
 
 // buildLower fills lowerTri and lowerKeys with the candidates whose
-// flags, once the hand-written lists are merged, let lowerNames report
+// flags, once the hand-written lists are merged, let lowerAt report
 // them.
 func (t *wordTable) buildLower(cands []string) {
 	var ok []string
@@ -56,8 +57,19 @@ func (t *wordTable) buildLower(cands []string) {
 		size <<= 1
 	}
 	t.lowerMask, t.lowerKeys = size-1, make([]uint64, size)
+	pre := func(w string) {
+		bit := uint64(1) << (w[2] - 'a')
+		if len(w) == 3 || !isLower(w[3]) {
+			bit <<= 32
+		}
+		t.lowerPre[int(w[0]-'a')*26+int(w[1]-'a')] |= bit
+	}
+	for _, w := range lowerCueWords {
+		pre(w)
+	}
 	for _, w := range ok {
 		t.lowerTri.set(w)
+		pre(w)
 		h := foldHash(w, 0, len(w)) | 1
 		i := h & t.lowerMask
 		for t.lowerKeys[i] != 0 && t.lowerKeys[i] != h {
@@ -65,6 +77,20 @@ func (t *wordTable) buildLower(cands []string) {
 		}
 		t.lowerKeys[i] = h
 	}
+}
+
+// lowerStart reports whether the word at p, whose first two bytes are
+// lower-case letters and after which at least two bytes follow, may start
+// a lower-case name or a greeting before one.
+func (t *wordTable) lowerStart(s string, p int) bool {
+	c, d := s[p+2]-'a', s[p+3]
+	if c >= 26 {
+		return s[p+2] == ' ' && s[p] == 'h' && s[p+1] == 'i' // "hi eva"
+	}
+	if d-'a' >= 26 {
+		c += 32
+	}
+	return t.lowerPre[int(s[p]-'a')*26+int(s[p+1]-'a')]&(1<<c) != 0
 }
 
 // isLowerName reports whether s[a:b] is one of the lower-case names of

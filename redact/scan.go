@@ -15,6 +15,7 @@ const (
 	clsPlus
 	clsParen
 	clsBracket
+	clsSpace // a space or newline, before a lower-case name (byteClassNames only)
 )
 
 var byteClass = func() (t [256]uint8) {
@@ -29,6 +30,15 @@ var byteClass = func() (t [256]uint8) {
 	t['+'] = clsPlus
 	t['('] = clsParen
 	t['['] = clsBracket
+	return t
+}()
+
+// byteClassNames is byteClass for a redactor that finds person names: a
+// space or newline also triggers, for names in lower case (lowerAt).
+var byteClassNames = func() (t [256]uint8) {
+	t = byteClass
+	t[' '] = clsSpace
+	t['\n'] = clsSpace
 	return t
 }()
 
@@ -157,8 +167,17 @@ func (sc *scanner) run() {
 	s := sc.s
 	n := len(s)
 	i := 0
+	classes := &byteClass
+	var words *wordTable
+	if sc.r.nameOn {
+		classes = &byteClassNames
+		words = wordsTable()
+		if n > 3 && isLower(s[0]) && isLower(s[1]) && words.lowerStart(s, 0) {
+			sc.lowerAt(words, 0)
+		}
+	}
 	for i < n {
-		cls := byteClass[s[i]]
+		cls := classes[s[i]]
 		if cls == clsNone {
 			i++
 			continue
@@ -189,6 +208,12 @@ func (sc *scanner) run() {
 			next = sc.paren(i)
 		case clsBracket:
 			next = sc.marker(i)
+		case clsSpace:
+			if p := i + 1; p+3 < n && isLower(s[p]) && isLower(s[p+1]) && words.lowerStart(s, p) {
+				if e := sc.lowerAt(words, p); e > p {
+					next = e
+				}
+			}
 		}
 		if sc.done {
 			return
@@ -200,7 +225,6 @@ func (sc *scanner) run() {
 	}
 	if sc.r.nameOn {
 		sc.lowerCues()
-		sc.lowerNames()
 	}
 }
 
