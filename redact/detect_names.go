@@ -1002,6 +1002,11 @@ func (sc *scanner) looseName(i int) int {
 		n--
 		i = toks[0].a
 	}
+	if boxFollows(s, end) {
+		// before a box a first pass left, the words after the run are
+		// gone: stay idempotent ("Aa Aa [PERSON_NAME]")
+		return end
+	}
 	sent, cue := cueBefore(s, i)
 	if titled > 0 {
 		sent, cue = false, titled
@@ -1754,4 +1759,20 @@ func lowerBound(s string, e int) bool {
 		return e+1 >= len(s) || s[e+1] == ' ' || s[e+1] == '\n' || s[e+1] == '\r'
 	}
 	return false
+}
+
+// boxFollows reports whether a redaction box such as "[PERSON_NAME]"
+// follows e after spaces.
+func boxFollows(s string, e int) bool {
+	for e < len(s) && (s[e] == ' ' || s[e] == '\t') {
+		e++
+	}
+	if e >= len(s) || s[e] != '[' {
+		return false
+	}
+	k := e + 1
+	for k < len(s) && k-e < 40 && (isUpper(s[k]) || s[k] == '_') {
+		k++
+	}
+	return k > e+1 && k < len(s) && (s[k] == ']' || s[k] == ':')
 }
