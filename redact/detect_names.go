@@ -340,6 +340,15 @@ func capWord(s string, j int) int {
 		if e := capWord(s, k+1); e > 0 {
 			k = e
 		}
+	} else if k+2 < len(s) && s[k] == '-' && isLower(s[k+1]) && k-j >= 2 && k-j <= 4 {
+		// a romanised Korean or Chinese given name: "Min-jun", "Seo-yeon"
+		e := k + 1
+		for e < len(s) && isLower(s[e]) {
+			e++
+		}
+		if e-k-1 >= 2 && e-k-1 <= 5 && (e >= len(s) || !isWord(s[e]) && s[e] != '-') {
+			k = e
+		}
 	}
 	if k < len(s) && (s[k] >= 0x80 && !strings.HasPrefix(s[k:], "’") || isDigit(s[k])) {
 		return -1 // glued to a digit or a symbol; a curly apostrophe ends the word ("Rebecca’s")
@@ -1042,7 +1051,7 @@ func (sc *scanner) looseName(i int) int {
 			}
 		}
 	}
-	if n > 1 && notPerson(s, toks[0].a, end) || placeFollows(s, end) || eventFollows(s, end) {
+	if n > 1 && notPerson(s, toks[0].a, end) || placeFollows(s, end) || eventFollows(s, end) || firmFollows(s, end) {
 		return end
 	}
 
@@ -1776,3 +1785,20 @@ func boxFollows(s string, e int) bool {
 	}
 	return k > e+1 && k < len(s) && (s[k] == ']' || s[k] == ':')
 }
+
+// firmFollows reports whether a company suffix in any case follows e:
+// "Hartwell Logistics LLC", "Acme Roofing Inc.".
+func firmFollows(s string, e int) bool {
+	if e < len(s) && s[e] == ',' {
+		e++ // "Acme Roofing, Inc."
+	}
+	q := gap(s, e)
+	if q < 0 || !isUpper(s[q]) {
+		return false
+	}
+	c := alphaEnd(s, q)
+	return firmSuffixes.has(s, q, c)
+}
+
+// firmSuffixes are the legal forms that end a company's name.
+var firmSuffixes = newWordSet("inc incorporated llc llp lp ltd limited corp corporation co company plc gmbh ag sa srl bv nv pty pllc pc")

@@ -28,6 +28,14 @@ func TestNameRecallRules(t *testing.T) {
 		{"Sophomores Ebere Okonjo and friends", "Ebere Okonjo", "a capitalised common word before two known name parts"},
 		{"We toured the Mount Ashby Estate last year.", "", "a place prefix is no title"},
 
+		// romanised Korean given names, family name first
+		{"Kim Min-jun lives nearby.", "Kim Min-jun", "a hyphen before a short lower-case syllable stays in the word"},
+		{"Well-known artists came.", "", "a capitalised compound word is no name"},
+
+		// company suffixes in any case end a person reading
+		{"Owner: Hartwell Logistics LLC", "", "an organisation with a legal form in capitals"},
+		{"Acme Roofing, Inc. sent a bill", "", "a legal form after a comma"},
+
 		// a handle or hashtag before a name is skipped, not the name
 		{"@fanpage_x Gordon Whitlaw sings tonight", "Gordon Whitlaw", "the name after a handle"},
 		{"#NewMusic Marco Quintana featuring a friend", "Marco Quintana", "the name after a hashtag"},
