@@ -1548,14 +1548,6 @@ func (sc *scanner) lowerCues() {
 // looks for them in lowerAt ("hi" apart, being two letters).
 var lowerCueWords = [...]string{"thanks ", "thank you ", "hey ", "hello ", "bye ", "love you ", "congrats ", "dear "}
 
-// lowerCueTri holds the starts of lowerCueWords.
-var lowerCueTri = func() (t triSet) {
-	for _, w := range lowerCueWords {
-		t.set(w[:4])
-	}
-	return t
-}()
-
 // lowerName reports a lower-case name at p after a strong cue: a known
 // name part that is no common word, with a second name word when one
 // follows.
@@ -1690,8 +1682,8 @@ func surnameShape(s string, a, b int) bool {
 // calls it frequent and neither it nor the larger word list calls it a
 // common word (not "will", "dale", "june"), and when it stands alone
 // between spaces or punctuation (not in a handle, an address or a path).
-// A bit test on the word's first letters (triSet) turns most words away
-// before any lookup.
+// A bit test on the word's first four bytes (lowerStart) turns most words
+// away before any lookup.
 
 // lowerAt is the lower-case name rule at the word start p, where two lower-case letters
 // stand: a greeting and the name after it, or a frequent given name. It
@@ -1705,17 +1697,12 @@ func (sc *scanner) lowerAt(t *wordTable, p int) int {
 		}
 		return 0
 	}
-	if t.lowerTri.has(s[p:]) {
-		return sc.lowerName1(t, p)
-	}
-	if lowerCueTri.has(s[p:]) {
-		for _, w := range lowerCueWords {
-			if strings.HasPrefix(s[p:], w) {
-				return sc.lowerName(p + len(w))
-			}
+	for _, w := range lowerCueWords {
+		if w[0] == s[p] && strings.HasPrefix(s[p:], w) {
+			return sc.lowerName(p + len(w))
 		}
 	}
-	return 0
+	return sc.lowerName1(t, p)
 }
 
 // lowerNameNot are the flags that keep a lower-case word from being read

@@ -32,17 +32,18 @@ type wordTable struct {
 	keys  []uint64
 	flags []uint32
 
-	// lowerTri holds the first three letters of the frequent given
-	// names that lowerAt may report, and lowerKeys their hashes (open
-	// addressing, small enough to stay in cache, unlike the lexicon):
-	// lower-case prose costs a bit test per word and, rarely, a probe
-	lowerTri  triSet
-	lowerPre  [26 * 26]uint64 // per first two letters: bit c, a longer word goes on with letter c; bit 32+c, a word of three letters ends with c
-	lowerMask uint64
-	lowerKeys []uint64
+	// lowerStarts holds the first four bytes of the frequent given names
+	// that lowerAt may report and of the greetings before one (a
+	// 65,536-bit filter, see lowerKey), and lowerKeys the names' hashes
+	// (open addressing, small enough to stay in cache, unlike the
+	// lexicon): lower-case prose costs one bit test per word and, for
+	// about one word in eight, a probe
+	lowerStarts [1024]uint64
+	lowerMask   uint64
+	lowerKeys   []uint64
 }
 
-// buildLower fills lowerTri and lowerKeys with the candidates whose
+// buildLower fills lowerStarts and lowerKeys with the candidates whose
 // flags, once the hand-written lists are merged, let lowerAt report
 // them.
 func (t *wordTable) buildLower(cands []string) {
@@ -57,19 +58,11 @@ func (t *wordTable) buildLower(cands []string) {
 		size <<= 1
 	}
 	t.lowerMask, t.lowerKeys = size-1, make([]uint64, size)
-	pre := func(w string) {
-		bit := uint64(1) << (w[2] - 'a')
-		if len(w) == 3 || !isLower(w[3]) {
-			bit <<= 32
-		}
-		t.lowerPre[int(w[0]-'a')*26+int(w[1]-'a')] |= bit
-	}
 	for _, w := range lowerCueWords {
-		pre(w)
+		t.addLowerStart(w)
 	}
 	for _, w := range ok {
-		t.lowerTri.set(w)
-		pre(w)
+		t.addLowerStart(w)
 		h := foldHash(w, 0, len(w)) | 1
 		i := h & t.lowerMask
 		for t.lowerKeys[i] != 0 && t.lowerKeys[i] != h {
@@ -79,18 +72,32 @@ func (t *wordTable) buildLower(cands []string) {
 	}
 }
 
-// lowerStart reports whether the word at p, whose first two bytes are
-// lower-case letters and after which at least two bytes follow, may start
-// a lower-case name or a greeting before one.
+// lowerKey returns the filter bit of the word that starts at p, whose
+// first two bytes are lower-case letters and after which at least two
+// bytes follow: its first four bytes, the fourth one a space when the
+// word has three letters, multiplied and cut to 16 bits.
+func lowerKey(s string, p int) uint32 {
+	d := s[p+3]
+	if !isLower(d) {
+		d = ' '
+	}
+	k := uint32(s[p]) | uint32(s[p+1])<<8 | uint32(s[p+2])<<16 | uint32(d)<<24
+	return (k * 2654435761) >> 16
+}
+
+func (t *wordTable) addLowerStart(w string) {
+	if len(w) == 3 {
+		w += " "
+	}
+	k := lowerKey(w, 0)
+	t.lowerStarts[k>>6] |= 1 << (k & 63)
+}
+
+// lowerStart reports whether the word at p (as for lowerKey) may start a
+// lower-case name or a greeting before one, or is "hi".
 func (t *wordTable) lowerStart(s string, p int) bool {
-	c, d := s[p+2]-'a', s[p+3]
-	if c >= 26 {
-		return s[p+2] == ' ' && s[p] == 'h' && s[p+1] == 'i' // "hi eva"
-	}
-	if d-'a' >= 26 {
-		c += 32
-	}
-	return t.lowerPre[int(s[p]-'a')*26+int(s[p+1]-'a')]&(1<<c) != 0
+	k := lowerKey(s, p)
+	return t.lowerStarts[k>>6]&(1<<(k&63)) != 0 || s[p] == 'h' && s[p+1] == 'i' && s[p+2] == ' '
 }
 
 // isLowerName reports whether s[a:b] is one of the lower-case names of
@@ -115,33 +122,6 @@ func allLowerASCII(w string) bool {
 	}
 	return true
 }
-
-// triSet is a set of word starts: three lower-case ASCII letters and
-// the class of the fourth byte (a letter, or 26 for anything else, so
-// that "the" and "and" alone are told apart from "theo" and "andrea").
-type triSet [(26*26*26*27 + 63) / 64]uint64
-
-// triIndex returns the set index of the start of s, which holds at least
-// four bytes, the first three of them lower-case letters.
-func triIndex(s string) uint {
-	_ = s[3]
-	c := uint(26)
-	if d := s[3] | 0x20; d-'a' < 26 {
-		c = uint(d - 'a')
-	}
-	return ((uint(s[0]-'a')*26+uint(s[1]-'a'))*26+uint(s[2]-'a'))*27 + c
-}
-
-// set adds the start of w; a word of three letters is padded with a space.
-func (t *triSet) set(w string) {
-	if len(w) == 3 {
-		w += " "
-	}
-	k := triIndex(w)
-	t[k>>6] |= 1 << (k & 63)
-}
-
-func (t *triSet) has(s string) bool { k := triIndex(s); return t[k>>6]&(1<<(k&63)) != 0 }
 
 func (t *wordTable) slot(h uint64) uint64 {
 	if h == 0 {

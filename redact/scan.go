@@ -15,7 +15,7 @@ const (
 	clsPlus
 	clsParen
 	clsBracket
-	clsSpace // a space or newline, before a lower-case name (byteClassNames only)
+	clsSpace // a space or newline, before a lower-case name
 )
 
 var byteClass = func() (t [256]uint8) {
@@ -30,14 +30,7 @@ var byteClass = func() (t [256]uint8) {
 	t['+'] = clsPlus
 	t['('] = clsParen
 	t['['] = clsBracket
-	return t
-}()
-
-// byteClassNames is byteClass for a redactor that finds person names: a
-// space or newline also triggers, for names in lower case (lowerAt).
-var byteClassNames = func() (t [256]uint8) {
-	t = byteClass
-	t[' '] = clsSpace
+	t[' '] = clsSpace // names in lower case (lowerAt), when names are on
 	t['\n'] = clsSpace
 	return t
 }()
@@ -167,17 +160,15 @@ func (sc *scanner) run() {
 	s := sc.s
 	n := len(s)
 	i := 0
-	classes := &byteClass
 	var words *wordTable
 	if sc.r.nameOn {
-		classes = &byteClassNames
 		words = wordsTable()
 		if n > 3 && isLower(s[0]) && isLower(s[1]) && words.lowerStart(s, 0) {
 			sc.lowerAt(words, 0)
 		}
 	}
 	for i < n {
-		cls := classes[s[i]]
+		cls := byteClass[s[i]]
 		if cls == clsNone {
 			i++
 			continue
@@ -209,9 +200,12 @@ func (sc *scanner) run() {
 		case clsBracket:
 			next = sc.marker(i)
 		case clsSpace:
-			if p := i + 1; p+3 < n && isLower(s[p]) && isLower(s[p+1]) && words.lowerStart(s, p) {
-				if e := sc.lowerAt(words, p); e > p {
-					next = e
+			if p := i + 1; p+3 < n && words != nil && isLower(s[p]) && isLower(s[p+1]) {
+				// words.lowerStart, written out to stay inline
+				if k := lowerKey(s, p); words.lowerStarts[k>>6]&(1<<(k&63)) != 0 || s[p] == 'h' && s[p+1] == 'i' && s[p+2] == ' ' {
+					if e := sc.lowerAt(words, p); e > p {
+						next = e
+					}
 				}
 			}
 		}
