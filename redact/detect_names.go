@@ -14,6 +14,12 @@ import (
 //go:embed names.txt
 var namesTxt string
 
+// lowerwords.txt lists the frequent given names that are also lower-case
+// English words; see internal/lowergen.
+//
+//go:embed lowerwords.txt
+var lowerWordsTxt string
+
 // Word flags of the capitalised-word dictionary.
 const (
 	fGiven    uint32 = 1 << iota // a common US given name
@@ -44,6 +50,7 @@ const (
 	fOrgWord    // a word that makes the capitalised words before it an organisation
 	fNameCue    // "is", "am", "im" as in "my name is", "I am"
 	fMajorPlace // a country, capital, continent, US state or large city
+	fLowerWord  // a frequent given name that is also a lower-case word: "dale", "tucker" (lowerwords.txt)
 )
 
 // legacyFlags are the flags that the rules written before the broad
@@ -128,6 +135,11 @@ func buildDict() map[string]uint32 {
 	set(saidWords, fSaid)
 	set(orgWords, fOrgWord)
 	set("is am im", fNameCue)
+	for _, line := range strings.Split(lowerWordsTxt, "\n") {
+		if line = strings.TrimSpace(line); line != "" && line[0] != '#' {
+			d[line] |= fLowerWord
+		}
+	}
 	set("street st avenue ave road rd boulevard blvd drive lane ln way court ct place pl terrace parkway pkwy circle highway hwy square plaza park church chapel hall center centre county city school library garden gardens field fields memorial bridge elementary academy", fPlace)
 	return d
 }
@@ -328,9 +340,18 @@ func capWord(s string, j int) int {
 		if e := capWord(s, k+1); e > 0 {
 			k = e
 		}
+	} else if k+2 < len(s) && s[k] == '-' && isLower(s[k+1]) && k-j >= 2 && k-j <= 4 {
+		// a romanised Korean or Chinese given name: "Min-jun", "Seo-yeon"
+		e := k + 1
+		for e < len(s) && isLower(s[e]) {
+			e++
+		}
+		if e-k-1 >= 2 && e-k-1 <= 5 && (e >= len(s) || !isWord(s[e]) && s[e] != '-') {
+			k = e
+		}
 	}
-	if k < len(s) && (s[k] >= 0x80 || isDigit(s[k])) {
-		return -1
+	if k < len(s) && (s[k] >= 0x80 && !strings.HasPrefix(s[k:], "’") || isDigit(s[k])) {
+		return -1 // glued to a digit or a symbol; a curly apostrophe ends the word ("Rebecca’s")
 	}
 	return k
 }
@@ -976,12 +997,44 @@ func (sc *scanner) looseName(i int) int {
 			return end
 		}
 	}
-	sent, cue := cueBefore(s, i)
-	if cue <= -1 {
-		return end // the tail of a longer capitalised phrase: "North Carolina"
+	// a capitalised title before the name: "County Coroner Lorraine
+	// Whitcombe", "Sheriff Donna Pettigrew", "Ohio Coach Terrence Albright";
+	// the title is a cue, the name is weighed alone
+	titled := 0.0
+	for n > 1 && tokenValue(toks[0].f) == 0 && toks[0].f&(fGiven|fLexGiven|fSurname) == 0 && !placePrefixes.has(s, toks[0].a, toks[0].b) &&
+		(toks[0].f&fRole != 0 || n > 2 && tokenValue(toks[1].f) >= 0.4 && toks[1].f&(fAmbig|fLexAmbig|fCommon|fPlaceName) == 0) {
+		if toks[0].f&fRole != 0 {
+			titled = 0.4
+		} else if titled == 0 {
+			titled = 0.15
+		}
+		copy(toks[:], toks[1:n])
+		n--
+		i = toks[0].a
 	}
-	if i > 0 && (s[i-1] == '@' || s[i-1] == '#') || end < len(s) && (s[end] == '_' || s[end] == '@') {
-		return end // a handle, a hashtag or an e-mail's local part
+	if boxFollows(s, end) {
+		// before a box a first pass left, the words after the run are
+		// gone: stay idempotent ("Aa Aa [PERSON_NAME]")
+		return end
+	}
+	sent, cue := cueBefore(s, i)
+	if titled > 0 {
+		sent, cue = false, titled
+	}
+	if cue <= -1 {
+		if !(n > 1 && strongPair(toks[0].f, toks[n-1].f)) {
+			return end // the tail of a longer capitalised phrase: "North Carolina"
+		}
+		// a frequent given name and a known name part after a
+		// capitalised title: "County Coroner Lorraine Whitcombe",
+		// "Ohio Coach Terrence Albright"
+		sent, cue = false, 0
+	}
+	if i > 0 && (s[i-1] == '@' || s[i-1] == '#') {
+		return toks[0].b // a handle or a hashtag; the words after it are weighed apart: "@jo_b Gordon Whitlaw"
+	}
+	if end < len(s) && (s[end] == '_' || s[end] == '@') {
+		return end // an e-mail's local part
 	}
 	if cue < 0.3 && emailFollows(s, end) {
 		cue = 0.3 // "Wei Clark <wei@example.com>"
@@ -999,7 +1052,7 @@ func (sc *scanner) looseName(i int) int {
 			}
 		}
 	}
-	if n > 1 && notPerson(s, toks[0].a, end) || placeFollows(s, end) || eventFollows(s, end) {
+	if n > 1 && notPerson(s, toks[0].a, end) || placeFollows(s, end) || eventFollows(s, end) || firmFollows(s, end) {
 		return end
 	}
 
@@ -1073,6 +1126,15 @@ func (sc *scanner) looseName(i int) int {
 		return end
 	}
 	return 0
+}
+
+// strongPair reports whether a run of capitalised words that starts with
+// the flags first and ends with last reads as a person's name by itself:
+// a frequent given name that is no common word, then a known name part
+// that is no common word or place.
+func strongPair(first, last uint32) bool {
+	return first&(fGiven|fLexGiven) != 0 && first&(fAmbig|fLexAmbig|fCommon|fPlaceName) == 0 &&
+		last&(fName|fSurname) != 0 && last&(fCommon|fPlaceName|fStop|fGeneric|fPlace|fOrgWord) == 0
 }
 
 // tokenValue is the evidence that a capitalised word is part of a name:
@@ -1282,9 +1344,13 @@ func cueAfter(s string, e int) float64 {
 	if p < len(s) && s[p] == ' ' {
 		p++ // "Arafat 's" in tokenised text
 	}
-	if strings.HasPrefix(s[p:], "'s") || strings.HasPrefix(s[p:], "’s") {
-		v = 0.1
+	if strings.HasPrefix(s[p:], "'s") || strings.HasPrefix(s[p:], "’s") || strings.HasPrefix(s[p:], "' s ") || strings.HasPrefix(s[p:], "’ s ") {
+		v = 0.1 // "Rebecca's", and "Rebecca' s" in tokenised text
 		e = strings.IndexByte(s[p:], 's') + p + 1
+	}
+	// "Tamsin Oyelowo (born May 2, 1987)": a biography's opening
+	if strings.HasPrefix(s[e:], " (born ") || strings.HasPrefix(s[e:], " (née ") || strings.HasPrefix(s[e:], " (nee ") {
+		return 0.4
 	}
 	for k := 0; k < 2; k++ {
 		q := gap(s, e)
@@ -1478,6 +1544,11 @@ func (sc *scanner) lowerCues() {
 	}
 }
 
+// lowerCueWords are greetings and thanks after which a lower-case known
+// name part is a name: "thanks obama", "hey jude", "bye hendo"; the scanner
+// looks for them in lowerAt ("hi" apart, being two letters).
+var lowerCueWords = [...]string{"thanks ", "thank you ", "hey ", "hello ", "bye ", "love you ", "congrats ", "dear "}
+
 // lowerName reports a lower-case name at p after a strong cue: a known
 // name part that is no common word, with a second name word when one
 // follows.
@@ -1602,3 +1673,120 @@ func surnameShape(s string, a, b int) bool {
 	}
 	return false
 }
+
+// Lower-case names: the scanner calls lowerAt at each word start after a
+// space or newline (and at the text's start) where two lower-case letters
+// stand, for frequent given names written in lower case in chat-like text
+// ("marisa is here", "tell brad"), with a family name after one when the
+// lexicon knows it ("jill allen"), and for known name parts after a
+// greeting ("thanks obama"). A given name counts only when the lexicon
+// calls it frequent and neither it nor the larger word list calls it a
+// common word (not "will", "dale", "june"), and when it stands alone
+// between spaces or punctuation (not in a handle, an address or a path).
+// A bit test on the word's first four bytes (lowerStart) turns most words
+// away before any lookup.
+
+// lowerAt is the lower-case name rule at the word start p, where two lower-case letters
+// stand: a greeting and the name after it, or a frequent given name. It
+// returns the end of what it reported, or 0.
+func (sc *scanner) lowerAt(t *wordTable, p int) int {
+	s := sc.s
+	c := s[p+2]
+	if !isLower(c) {
+		if s[p] == 'h' && s[p+1] == 'i' && c == ' ' {
+			return sc.lowerName(p + 3) // "hi eva"
+		}
+		return 0
+	}
+	for _, w := range lowerCueWords {
+		if w[0] == s[p] && strings.HasPrefix(s[p:], w) {
+			return sc.lowerName(p + len(w))
+		}
+	}
+	return sc.lowerName1(t, p)
+}
+
+// lowerNameNot are the flags that keep a lower-case word from being read
+// as a name.
+const lowerNameNot = fCommon | fLexAmbig | fAmbig | fPlaceName | fLowerWord | fMonth | fStop | fGeneric | fHonor | fCue | fSaid | fNameCue | fParticle | fRole | fOrgWord | fKin | fDear | fClosing
+
+// lowerName1 weighs the lower-case word at p for lowerAt and returns
+// the end of what it reported, or 0.
+func (sc *scanner) lowerName1(t *wordTable, p int) int {
+	s := sc.s
+	e := p
+	for e < len(s) && isLower(s[e]) {
+		e++
+	}
+	if e-p < 3 || e-p > 12 || !lowerBound(s, e) {
+		return 0
+	}
+	if !t.isLowerName(s, p, e) {
+		return 0
+	}
+	end := e
+	if q := gap(s, e); q > 0 && isLower(s[q]) {
+		e2 := q
+		for e2 < len(s) && isLower(s[e2]) {
+			e2++
+		}
+		if e2-q >= 3 && lowerBound(s, e2) {
+			if f2 := t.get(s, q, e2); f2&(fName|fSurname|fLexGiven) != 0 && f2&lowerNameNot == 0 {
+				end = e2 // "jill allen"
+			}
+		}
+	}
+	if sc.emit(ePersonName, p, end, 0.5, "name.lower") {
+		return end
+	}
+	return 0
+}
+
+// lowerBound reports whether a lower-case word ends at e: at the end of
+// the text, before a space or punctuation, or before a full stop that
+// ends a sentence (not "eva.smith@", "maria_b").
+func lowerBound(s string, e int) bool {
+	if e >= len(s) {
+		return true
+	}
+	switch s[e] {
+	case ' ', '\n', '\r', '\t', ',', '!', '?', ':', ';', ')', '"', '\'':
+		return true
+	case '.':
+		return e+1 >= len(s) || s[e+1] == ' ' || s[e+1] == '\n' || s[e+1] == '\r'
+	}
+	return false
+}
+
+// boxFollows reports whether a redaction box such as "[PERSON_NAME]"
+// follows e after spaces.
+func boxFollows(s string, e int) bool {
+	for e < len(s) && (s[e] == ' ' || s[e] == '\t') {
+		e++
+	}
+	if e >= len(s) || s[e] != '[' {
+		return false
+	}
+	k := e + 1
+	for k < len(s) && k-e < 40 && (isUpper(s[k]) || s[k] == '_') {
+		k++
+	}
+	return k > e+1 && k < len(s) && (s[k] == ']' || s[k] == ':')
+}
+
+// firmFollows reports whether a company suffix in any case follows e:
+// "Hartwell Logistics LLC", "Acme Roofing Inc.".
+func firmFollows(s string, e int) bool {
+	if e < len(s) && s[e] == ',' {
+		e++ // "Acme Roofing, Inc."
+	}
+	q := gap(s, e)
+	if q < 0 || !isUpper(s[q]) {
+		return false
+	}
+	c := alphaEnd(s, q)
+	return firmSuffixes.has(s, q, c)
+}
+
+// firmSuffixes are the legal forms that end a company's name.
+var firmSuffixes = newWordSet("inc incorporated llc llp lp ltd limited corp corporation co company plc gmbh ag sa srl bv nv pty pllc pc")

@@ -31,6 +31,96 @@ type wordTable struct {
 	mask  uint64
 	keys  []uint64
 	flags []uint32
+
+	// lowerStarts holds the first four bytes of the frequent given names
+	// that lowerAt may report and of the greetings before one (a
+	// 65,536-bit filter, see lowerKey), and lowerKeys the names' hashes
+	// (open addressing, small enough to stay in cache, unlike the
+	// lexicon): lower-case prose costs one bit test per word and, for
+	// about one word in eight, a probe
+	lowerStarts [1024]uint64
+	lowerMask   uint64
+	lowerKeys   []uint64
+}
+
+// buildLower fills lowerStarts and lowerKeys with the candidates whose
+// flags, once the hand-written lists are merged, let lowerAt report
+// them.
+func (t *wordTable) buildLower(cands []string) {
+	var ok []string
+	for _, w := range cands {
+		if f := t.get(w, 0, len(w)); f&fLexGiven != 0 && f&lowerNameNot == 0 {
+			ok = append(ok, w)
+		}
+	}
+	size := uint64(64)
+	for size < uint64(len(ok))*2 {
+		size <<= 1
+	}
+	t.lowerMask, t.lowerKeys = size-1, make([]uint64, size)
+	for _, w := range lowerCueWords {
+		t.addLowerStart(w)
+	}
+	for _, w := range ok {
+		t.addLowerStart(w)
+		h := foldHash(w, 0, len(w)) | 1
+		i := h & t.lowerMask
+		for t.lowerKeys[i] != 0 && t.lowerKeys[i] != h {
+			i = (i + 1) & t.lowerMask
+		}
+		t.lowerKeys[i] = h
+	}
+}
+
+// lowerKey returns the filter bit of the word that starts at p, whose
+// first two bytes are lower-case letters and after which at least two
+// bytes follow: its first four bytes, the fourth one a space when the
+// word has three letters, multiplied and cut to 16 bits.
+func lowerKey(s string, p int) uint32 {
+	d := s[p+3]
+	if !isLower(d) {
+		d = ' '
+	}
+	k := uint32(s[p]) | uint32(s[p+1])<<8 | uint32(s[p+2])<<16 | uint32(d)<<24
+	return (k * 2654435761) >> 16
+}
+
+func (t *wordTable) addLowerStart(w string) {
+	if len(w) == 3 {
+		w += " "
+	}
+	k := lowerKey(w, 0)
+	t.lowerStarts[k>>6] |= 1 << (k & 63)
+}
+
+// lowerStart reports whether the word at p (as for lowerKey) may start a
+// lower-case name or a greeting before one, or is "hi".
+func (t *wordTable) lowerStart(s string, p int) bool {
+	k := lowerKey(s, p)
+	return t.lowerStarts[k>>6]&(1<<(k&63)) != 0 || s[p] == 'h' && s[p+1] == 'i' && s[p+2] == ' '
+}
+
+// isLowerName reports whether s[a:b] is one of the lower-case names of
+// buildLower.
+func (t *wordTable) isLowerName(s string, a, b int) bool {
+	h := foldHash(s, a, b) | 1
+	for i := h & t.lowerMask; ; i = (i + 1) & t.lowerMask {
+		switch t.lowerKeys[i] {
+		case h:
+			return true
+		case 0:
+			return false
+		}
+	}
+}
+
+func allLowerASCII(w string) bool {
+	for k := 0; k < len(w); k++ {
+		if !isLower(w[k]) {
+			return false
+		}
+	}
+	return true
 }
 
 func (t *wordTable) slot(h uint64) uint64 {
@@ -90,6 +180,7 @@ func loadWords() *wordTable {
 		size <<= 1
 	}
 	t := &wordTable{mask: size - 1, keys: make([]uint64, size), flags: make([]uint32, size)}
+	var lowerCands []string
 	for len(lex) > 0 {
 		line := lex
 		if k := bytes.IndexByte(lex, '\n'); k >= 0 {
@@ -107,10 +198,14 @@ func loadWords() *wordTable {
 		}
 		w := unsafe.String(&line[0], tab)
 		t.flags[t.slot(foldHash(w, 0, len(w)))] |= f
+		if f&fLexGiven != 0 && tab >= 3 && tab <= 12 && allLowerASCII(w) {
+			lowerCands = append(lowerCands, string(w))
+		}
 	}
 	for w, f := range d {
 		t.flags[t.slot(foldHash(w, 0, len(w)))] |= f
 	}
+	t.buildLower(lowerCands)
 	return t
 }
 

@@ -15,6 +15,7 @@ const (
 	clsPlus
 	clsParen
 	clsBracket
+	clsSpace // a space or newline, before a lower-case name
 )
 
 var byteClass = func() (t [256]uint8) {
@@ -29,6 +30,8 @@ var byteClass = func() (t [256]uint8) {
 	t['+'] = clsPlus
 	t['('] = clsParen
 	t['['] = clsBracket
+	t[' '] = clsSpace // names in lower case (lowerAt), when names are on
+	t['\n'] = clsSpace
 	return t
 }()
 
@@ -157,6 +160,13 @@ func (sc *scanner) run() {
 	s := sc.s
 	n := len(s)
 	i := 0
+	var words *wordTable
+	if sc.r.nameOn {
+		words = wordsTable()
+		if n > 3 && isLower(s[0]) && isLower(s[1]) && words.lowerStart(s, 0) {
+			sc.lowerAt(words, 0)
+		}
+	}
 	for i < n {
 		cls := byteClass[s[i]]
 		if cls == clsNone {
@@ -189,6 +199,15 @@ func (sc *scanner) run() {
 			next = sc.paren(i)
 		case clsBracket:
 			next = sc.marker(i)
+		case clsSpace:
+			if p := i + 1; p+3 < n && words != nil && isLower(s[p]) && isLower(s[p+1]) {
+				// words.lowerStart, written out to stay inline
+				if k := lowerKey(s, p); words.lowerStarts[k>>6]&(1<<(k&63)) != 0 || s[p] == 'h' && s[p+1] == 'i' && s[p+2] == ' ' {
+					if e := sc.lowerAt(words, p); e > p {
+						next = e
+					}
+				}
+			}
 		}
 		if sc.done {
 			return
