@@ -723,7 +723,13 @@ func (sc *scanner) givenName(i, j int, f uint32) int {
 			}
 		}
 	}
-	if end < 0 || last&fPlace != 0 || last&(fStop|fGeneric|fMonth) != 0 && last&fSurname == 0 {
+	if end < 0 || last&(fStop|fGeneric|fMonth) != 0 && last&fSurname == 0 {
+		return 0
+	}
+	// A place noun last ("Mary Park", "Jordan Hall") is a place, unless it
+	// is also a family name and a person cue comes first ("Tenant Mary
+	// Park", "Caller Jin Hall").
+	if last&fPlace != 0 && (last&fSurname == 0 || !personWordBefore(s, i)) {
 		return 0
 	}
 	// "Cash Payment", "Washington Metro", "Morgan Stanley": a common word
@@ -960,7 +966,8 @@ func (sc *scanner) looseName(i int) int {
 		if f == 0 && surnameShape(s, p, e) {
 			f = fName // "Wojciechowski", "Oyelaran", "Papadopoulos"
 		}
-		if n > 0 && (f&(fOrgWord|fPlace) != 0 || f&fStop != 0 && e-p > 3 && f&(fGiven|fSurname|fLexGiven) == 0) {
+		if n > 0 && (f&(fOrgWord|fPlace) != 0 || f&fStop != 0 && e-p > 3 && f&(fGiven|fSurname|fLexGiven) == 0) &&
+			!sc.cuedPlaceSurname(i, e, f, toks[0].f) {
 			// "Acme Holdings LLC", "Jordan Park", "Lincoln Elementary",
 			// "Jordan County": an organisation or a place
 			return e
@@ -1126,6 +1133,58 @@ func (sc *scanner) looseName(i int) int {
 		return end
 	}
 	return 0
+}
+
+// cuedPlaceSurname reports whether a place noun that is also a family
+// name, ending a run of capitalised words at e, is the family name of a
+// person a cue announced: "Tenant Hye-jin Park", "Caller Mary Park says"
+// (a role word first in the run, or a cue before it), when nothing after
+// it makes the run a place or a firm ("Caller Mary Park Committee").
+func (sc *scanner) cuedPlaceSurname(i, e int, f, first uint32) bool {
+	s := sc.s
+	if f&fPlace == 0 || f&fOrgWord != 0 || f&fSurname == 0 {
+		return false
+	}
+	if q := gap(s, e); q > 0 && capWord(s, q) > 0 {
+		return false // more capitalised words: "Mary Park Road"
+	}
+	if orgFollows(s, e) || placeFollows(s, e) || eventFollows(s, e) {
+		return false
+	}
+	return first&fRole != 0 || personWordBefore(s, i)
+}
+
+// personWordBefore reports whether the word before i (across spaces and
+// one comma) announces a person, not just a name: a role or relation
+// ("Tenant", "my wife"), a salutation or a greeting ("Dear", "Hi",
+// "Thanks,"). Cues that also name places ("named", "call", "met") do not
+// count: "named Lincoln Park".
+func personWordBefore(s string, i int) bool {
+	k := i
+	for k > 0 && s[k-1] == ' ' {
+		k--
+	}
+	if k > 0 && s[k-1] == ',' {
+		k--
+		for k > 0 && s[k-1] == ' ' {
+			k--
+		}
+	}
+	b := k
+	for k > 0 && b-k < 16 && isAlpha(s[k-1]) {
+		k--
+	}
+	if k == b || k > 0 && isWord(s[k-1]) {
+		return false
+	}
+	if lookupAll(s, k, b)&(fRole|fKin|fDear) != 0 {
+		return true
+	}
+	switch strings.ToLower(s[k:b]) {
+	case "hi", "hello", "hey", "thanks", "thank", "thx":
+		return true
+	}
+	return false
 }
 
 // strongPair reports whether a run of capitalised words that starts with

@@ -28,6 +28,17 @@ func TestNameRecallRules(t *testing.T) {
 		{"Sophomores Ebere Okonjo and friends", "Ebere Okonjo", "a capitalised common word before two known name parts"},
 		{"We toured the Mount Ashby Estate last year.", "", "a place prefix is no title"},
 
+		// a family name that is also a place noun (Park, Hall, Field),
+		// after a role, a relation or a greeting
+		{"Tenant Hye-jin Park reported a leak.", "Hye-jin Park", "role word, then a hyphenated given name and Park"},
+		{"Caller Mary Park says the light is out.", "Mary Park", "role word in the run"},
+		{"Owner Grace Hall was not home.", "Grace Hall", "Hall as a family name after a role"},
+		{"Hi Mary Park, thanks for writing.", "Mary Park", "a greeting before the name"},
+		{"Mary Park is open until dusk.", "", "without a cue, a given name and Park is a park"},
+		{"A parcel was named Lincoln Park in 1901.", "", "'named' names places too"},
+		{"Tenant Mary Park Committee meets Tuesdays.", "", "more capitalised words make it an organisation"},
+		{"We met at Mary Park.", "", "a place after 'at'"},
+
 		// romanised Korean given names, family name first
 		{"Kim Min-jun lives nearby.", "Kim Min-jun", "a hyphen before a short lower-case syllable stays in the word"},
 		{"Well-known artists came.", "", "a capitalised compound word is no name"},
