@@ -1097,6 +1097,11 @@ func (sc *scanner) looseName(i int) int {
 		if first >= 0.45 && last == 0 && toks[n-1].f&(fName|fSurname) != 0 {
 			last = 0.1 // "Corey Partridge": a surname that is also a word
 		}
+		if n == 2 && toks[0].f&fSurname != 0 && syllableName(s, toks[1].a, toks[1].b) {
+			// family name first, then a romanised Korean or Chinese given
+			// name: "Park Seo-yeon", though "Park" is also a place noun
+			first, last = max(first, 0.3), max(last, 0.25)
+		}
 		if first <= 0 || last < 0 {
 			return 0
 		}
@@ -1185,6 +1190,14 @@ func personWordBefore(s string, i int) bool {
 		return true
 	}
 	return false
+}
+
+// syllableName reports whether s[a:b] has the shape of a romanised Korean
+// or Chinese given name: a capitalised syllable, a hyphen and a lower-case
+// syllable ("Seo-yeon", "Min-jun"), as capWord reads one.
+func syllableName(s string, a, b int) bool {
+	h := strings.IndexByte(s[a:b], '-')
+	return h >= 2 && h <= 4 && a+h+1 < b && isLower(s[a+h+1]) && b-(a+h+1) >= 2 && b-(a+h+1) <= 5
 }
 
 // strongPair reports whether a run of capitalised words that starts with

@@ -42,6 +42,9 @@ func TestNameRecallRules(t *testing.T) {
 		// romanised Korean given names, family name first
 		{"Kim Min-jun lives nearby.", "Kim Min-jun", "a hyphen before a short lower-case syllable stays in the word"},
 		{"Well-known artists came.", "", "a capitalised compound word is no name"},
+		{"Park Seo-yeon called about the permit.", "Park Seo-yeon", "a family name that is also a place noun, then a syllable given name"},
+		{"Park Avenue is closed.", "", "Park before a street word stays a place"},
+		{"Use the Park-and-Ride lot.", "", "a hyphenated compound is no syllable name"},
 
 		// company suffixes in any case end a person reading
 		{"Owner: Hartwell Logistics LLC", "", "an organisation with a legal form in capitals"},
