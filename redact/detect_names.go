@@ -994,7 +994,7 @@ func (sc *scanner) looseName(i int) int {
 		return 0
 	}
 	if k := i; k > 0 {
-		for k > 0 && s[k-1] == ' ' {
+		for k > 0 && (s[k-1] == ' ' || s[k-1] == '-') {
 			k--
 		}
 		if k > 0 && s[k-1] == ']' {
@@ -1831,9 +1831,9 @@ func lowerBound(s string, e int) bool {
 }
 
 // boxFollows reports whether a redaction box such as "[PERSON_NAME]"
-// follows e after spaces.
+// follows e after spaces or a hyphen ("Aa-[PERSON_NAME]").
 func boxFollows(s string, e int) bool {
-	for e < len(s) && (s[e] == ' ' || s[e] == '\t') {
+	for e < len(s) && (s[e] == ' ' || s[e] == '\t' || s[e] == '-') {
 		e++
 	}
 	if e >= len(s) || s[e] != '[' {
