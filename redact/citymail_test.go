@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
@@ -187,10 +186,6 @@ func TestCitymailCorpus(t *testing.T) {
 	t.Logf("citymail: %d documents\nspans: %s\nstyles: %s", len(docs), strings.Join(ents, " "), strings.Join(sty, " "))
 }
 
-// citymailLeak counts, for one entity, the gold non-space bytes and those
-// not covered by any finding of any entity.
-type citymailLeak struct{ bytes, leaked int }
-
 // TestCitymailPrecisionRecall scores New(nil) on the citymail corpus with
 // the overlap rule of TestHeldoutPrecisionRecall, and adds a character-level
 // leak rate per entity: the share of gold non-space bytes that no finding
@@ -203,141 +198,7 @@ func TestCitymailPrecisionRecall(t *testing.T) {
 	r, err := redact.New(nil)
 	require.NoError(t, err)
 	debug := os.Getenv("PRIVACY_CITYMAIL_DEBUG") == "1"
-
-	counts := map[redact.Entity]*heldoutCount{}
-	leaks := map[redact.Entity]*citymailLeak{}
-	get := func(e redact.Entity) *heldoutCount {
-		if counts[e] == nil {
-			counts[e] = &heldoutCount{}
-		}
-		return counts[e]
-	}
-	var fps, fns []string
-	covered, goldTotal := 0, 0
-	for _, d := range docs {
-		found := r.Find(d.Text)
-		for _, f := range found {
-			c := get(f.Entity)
-			c.pred++
-			hit, other := false, ""
-			for _, g := range d.Spans {
-				if overlaps(f.Start, f.End, g.Start, g.End) {
-					if g.Entity == f.Entity {
-						hit = true
-					} else {
-						other = string(g.Entity)
-					}
-				}
-			}
-			if hit {
-				c.tp++
-				continue
-			}
-			note := ""
-			if other != "" {
-				note = " (overlaps gold " + other + ")"
-			}
-			if debug {
-				note += fmt.Sprintf(" %q", d.Text[f.Start:f.End])
-			}
-			fps = append(fps, fmt.Sprintf("FP %-15s %-28s %s@%d-%d%s", f.Entity, f.Rule, d.ID, f.Start, f.End, note))
-		}
-		for _, g := range d.Spans {
-			c := get(g.Entity)
-			c.gold++
-			goldTotal++
-			hit, alt := false, ""
-			for _, f := range found {
-				if overlaps(f.Start, f.End, g.Start, g.End) {
-					if f.Entity == g.Entity {
-						hit = true
-					} else {
-						alt = string(f.Entity) + "/" + f.Rule
-					}
-				}
-			}
-			// Character-level leak: non-space bytes of the gold span that
-			// no finding covers.
-			lk := leaks[g.Entity]
-			if lk == nil {
-				lk = &citymailLeak{}
-				leaks[g.Entity] = lk
-			}
-			for i, ru := range d.Text[g.Start:g.End] {
-				if unicode.IsSpace(ru) {
-					continue
-				}
-				n := utf8.RuneLen(ru)
-				pos := g.Start + i
-				lk.bytes += n
-				if !slices.ContainsFunc(found, func(f redact.Finding) bool { return f.Start <= pos && pos < f.End }) {
-					lk.leaked += n
-				}
-			}
-			if hit || alt != "" {
-				covered++
-			}
-			if hit {
-				c.recalled++
-				continue
-			}
-			note := ""
-			if alt != "" {
-				note = " (found as " + alt + ")"
-			}
-			if debug {
-				note += fmt.Sprintf(" %q", d.Text[g.Start:g.End])
-			}
-			fns = append(fns, fmt.Sprintf("FN %-15s %s@%d-%d%s", g.Entity, d.ID, g.Start, g.End, note))
-		}
-	}
-
-	var total heldoutCount
-	var totalLeak citymailLeak
-	ents := make([]redact.Entity, 0, len(counts))
-	for e, c := range counts {
-		ents = append(ents, e)
-		total.gold += c.gold
-		total.recalled += c.recalled
-		total.pred += c.pred
-		total.tp += c.tp
-	}
-	for _, l := range leaks {
-		totalLeak.bytes += l.bytes
-		totalLeak.leaked += l.leaked
-	}
-	slices.Sort(ents)
-	var b strings.Builder
-	fmt.Fprintf(&b, "citymail corpus: %d documents, %d gold spans\n", len(docs), total.gold)
-	fmt.Fprintf(&b, "| entity | gold | recalled | predicted | TP | FP | FN | precision | recall | F2 | leak |\n")
-	fmt.Fprintf(&b, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
-	row := func(name string, c heldoutCount, l citymailLeak) {
-		leak := "-"
-		if l.bytes > 0 {
-			leak = fmt.Sprintf("%.3f", ratio(l.leaked, l.bytes))
-		}
-		fmt.Fprintf(&b, "| %s | %d | %d | %d | %d | %d | %d | %.3f | %.3f | %.3f | %s |\n", name,
-			c.gold, c.recalled, c.pred, c.tp, c.pred-c.tp, c.gold-c.recalled, c.precision(), c.recall(), c.f2(), leak)
-	}
-	for _, e := range ents {
-		var l citymailLeak
-		if leaks[e] != nil {
-			l = *leaks[e]
-		}
-		row(string(e), *counts[e], l)
-	}
-	row("**all**", total, totalLeak)
-	fmt.Fprintf(&b, "gold spans covered by a finding of any entity: %d/%d (%.3f)\n",
-		covered, goldTotal, ratio(covered, goldTotal))
-	t.Log("\n" + b.String())
-
-	if testing.Verbose() || debug {
-		slices.Sort(fps)
-		slices.Sort(fns)
-		t.Logf("false positives (%d):\n%s", len(fps), strings.Join(fps, "\n"))
-		t.Logf("false negatives (%d):\n%s", len(fns), strings.Join(fns, "\n"))
-	}
-
+	total := scoreSpans(t, "citymail", docs, r, scoreOptions{leak: true, text: debug})
 	assert.GreaterOrEqual(t, total.precision(), citymailFloors.precision, "overall precision fell below its floor")
 	assert.GreaterOrEqual(t, total.recall(), citymailFloors.recall, "overall recall fell below its floor")
 	assert.GreaterOrEqual(t, total.f2(), citymailFloors.f2, "overall F2 fell below its floor")
