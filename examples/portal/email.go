@@ -146,17 +146,8 @@ func (a *app) emailConfirmForm(w http.ResponseWriter, r *http.Request) {
 // their password.
 func (a *app) emailConfirmPost(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	t, ok := a.takeToken(w, r, tokenEmail, "Ask for a new one on the account page.")
+	t, acct, ok := a.takeAccountToken(w, r, tokenEmail)
 	if !ok {
-		return
-	}
-	acct, err := a.accountByID(ctx, t.Account)
-	if errors.Is(err, errNoSuchRecord) {
-		a.fail(w, r, http.StatusBadRequest, "This account no longer exists.")
-		return
-	}
-	if err != nil {
-		a.internal(w, r, err)
 		return
 	}
 	oldEmail := acct.Data.Email

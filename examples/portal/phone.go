@@ -85,17 +85,8 @@ func (a *app) phoneConfirmForm(w http.ResponseWriter, r *http.Request) {
 // control of the number, and the account holder asked for it.
 func (a *app) phoneConfirmPost(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	t, ok := a.takeToken(w, r, tokenPhone, "Ask for a new one on the account page.")
+	t, acct, ok := a.takeAccountToken(w, r, tokenPhone)
 	if !ok {
-		return
-	}
-	acct, err := a.accountByID(ctx, t.Account)
-	if errors.Is(err, errNoSuchRecord) {
-		a.fail(w, r, http.StatusBadRequest, "This account no longer exists.")
-		return
-	}
-	if err != nil {
-		a.internal(w, r, err)
 		return
 	}
 	if err := a.confirmPhone(ctx, acct, pii.New(pii.Phone, t.Phone)); errors.Is(err, errPhoneChanged) {

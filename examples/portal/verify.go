@@ -262,6 +262,26 @@ func (a *app) takeToken(w http.ResponseWriter, r *http.Request, kind, again stri
 	return t, true
 }
 
+// takeAccountToken is takeToken for a link sent from the account page (a
+// new e-mail address, a phone number): it also loads the token's account,
+// answering when it no longer exists.
+func (a *app) takeAccountToken(w http.ResponseWriter, r *http.Request, kind string) (accountToken, *account, bool) {
+	t, ok := a.takeToken(w, r, kind, "Ask for a new one on the account page.")
+	if !ok {
+		return t, nil, false
+	}
+	acct, err := a.accountByID(r.Context(), t.Account)
+	if errors.Is(err, errNoSuchRecord) {
+		a.fail(w, r, http.StatusBadRequest, "This account no longer exists.")
+		return t, nil, false
+	}
+	if err != nil {
+		a.internal(w, r, err)
+		return t, nil, false
+	}
+	return t, acct, true
+}
+
 func (a *app) verifyPost(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	t, ok := a.takeToken(w, r, tokenVerify, "Log in to get a new one.")
