@@ -49,7 +49,10 @@ func (sc *scanner) hexColon(i int) int {
 		b++
 	}
 	sc.hexEnd = b
-	if glued(s, a) || maskedTail(s, a) || (a > 0 && s[a-1] == '.') || (b < len(s) && isWord(s[b])) {
+	if glued(s, a) || maskedTail(s, a) || (a > 0 && s[a-1] == '.') || (b < len(s) && isWord(s[b])) ||
+		(b < len(s) && (s[b] == '*' || s[b] == '[' && boxFollows(s, b))) {
+		// glued to a word, or to a box or a mask a first pass left where a
+		// word was ("1::GB82..." became "1::[IBAN]" or "1::****5432")
 		return b
 	}
 	// a trailing dot ends a sentence, not an address
