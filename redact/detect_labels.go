@@ -71,6 +71,9 @@ func speakerTag(s string, a int) bool {
 func (sc *scanner) labelName(a, i int, f uint32) int {
 	s := sc.s
 	strong := f&fStrong != 0
+	// part is set when the label names one part of a name ("First
+	// name:", "Surname:"): a single word is then the whole value
+	part := partLabels.has(s, a, i)
 	if strong && equalFoldLower(s[a:i], "name") {
 		// "Street name:", "Business name:" are not people
 		if b := a - 1; b > 0 && s[b] == ' ' && isAlpha(s[b-1]) {
@@ -79,6 +82,7 @@ func (sc *scanner) labelName(a, i int, f uint32) int {
 				w--
 			}
 			strong = lowerIn(nameModifiers, s, w, b)
+			part = namePartWords.has(s, w, b)
 		}
 	}
 	p := gap(s, i+1)
@@ -102,20 +106,48 @@ func (sc *scanner) labelName(a, i int, f uint32) int {
 	}
 	// capitalised words
 	if isUpper(s[p]) {
-		if _, e, last := nameWordsAt(s, p); e > 0 {
-			first := lookupWord(s, p, capWordEnd(s, p))
-			known := func(f uint32) bool {
-				return f&(fGiven|fSurname) != 0 && f&(fAmbig|fMonth|fStop|fGeneric|fPlace) == 0
+		if _, e, _ := nameWordsAt(s, p); e > 0 {
+			e = nextLabelCut(s, p, e)
+			w1 := capWordEnd(s, p)
+			first := lookupAll(s, p, w1)
+			last := first
+			if k := lastWordStart(s, p, e); k > p {
+				last = lookupAll(s, k, e)
 			}
-			multi := e > capWordEnd(s, p)
+			known := func(f uint32) bool {
+				return f&(fGiven|fSurname) != 0 && f&(fAmbig|fMonth|fStop|fGeneric|fPlace) == 0 ||
+					f&(fLexGiven|fName) != 0 && f&(fCommon|fMonth|fStop|fGeneric|fPlace|fPlaceName|fOrgWord) == 0
+			}
+			multi := e > w1
 			if orgFollows(s, e) || placeFollows(s, e) || eventFollows(s, e) {
 				return 0
 			}
-			// a single word after a label is left to the other rules:
-			// the records layer feeds "column: value" here, and a lone
-			// given name in a "name" column is that layer's decision
+			// "Patient: Gonzalez, Maria": the family name, a comma, the
+			// given names
+			if !multi && e+2 < len(s) && s[e] == ',' && s[e+1] == ' ' && capWord(s, e+2) > 0 {
+				if _, e2, _ := nameWordsAt(s, e+2); e2 > 0 {
+					e2 = nextLabelCut(s, e+2, e2)
+					if g := lookupAll(s, e+2, capWordEnd(s, e+2)); (strong || known(first) || known(g)) &&
+						!orgFollows(s, e2) && !placeFollows(s, e2) && g&(fStop|fGeneric|fMonth|fPlaceName) == 0 {
+						if sc.emit(ePersonName, p, e2, 0.75, "name.label") {
+							return e2
+						}
+						return 0
+					}
+				}
+			}
+			// a single word after a label is left to the other rules
+			// unless the label asks for one part of a name ("First
+			// name:", "Surname:") or a strong label meets a known name
+			// part ("Caller: Oluwaseun"): the records layer feeds
+			// "column: value" here, and a lone word in a "name" column
+			// is that layer's decision
 			score := 0.0
 			switch {
+			case !multi && part && first&(fStop|fGeneric|fMonth) == 0 && (first&fCommon == 0 || first&(fGiven|fLexGiven|fSurname|fName) != 0):
+				score = 0.7
+			case !multi && strong && known(first):
+				score = 0.6
 			case !multi:
 			case known(first) || known(last):
 				score = 0.8
@@ -146,6 +178,41 @@ func (sc *scanner) labelName(a, i int, f uint32) int {
 		}
 	}
 	return 0
+}
+
+// partLabels name one part of a person's name; namePartWords do so before
+// "name" ("First name:", "Maiden name:").
+var (
+	partLabels    = newWordSet("surname forename firstname lastname")
+	namePartWords = newWordSet("first last given family middle maiden")
+)
+
+// nextLabelCut ends the value of a label that runs from p to e before the
+// next label on the same line: "Last name: Oyelaran First name: Temitope"
+// gives "Oyelaran", not "Oyelaran First".
+func nextLabelCut(s string, p, e int) int {
+	for k := p + 1; k < e; k++ {
+		if s[k] != ' ' || !isAlpha(s[k+1]) {
+			continue
+		}
+		w := alphaEnd(s, k+1)
+		if w < len(s) && s[w] == ':' || len(s)-w >= 6 && equalFoldLower(s[w:w+6], " name:") {
+			for k > p && s[k-1] == ' ' {
+				k--
+			}
+			return k
+		}
+	}
+	return e
+}
+
+// lastWordStart returns where the last word of the run s[p:e] starts.
+func lastWordStart(s string, p, e int) int {
+	k := e
+	for k > p && s[k-1] != ' ' && s[k-1] != '\t' {
+		k--
+	}
+	return k
 }
 
 // sameCase reports whether the ASCII letters of s[a:b] are all lower case

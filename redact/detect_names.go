@@ -73,8 +73,10 @@ var stopWords = "street st avenue ave road rd boulevard blvd drive dr lane ln wa
 // labels are form labels whose value is a person's name; strongLabels
 // make any two capitalised words after them a name, the others need a
 // gazetteer word ("Customer: Acme Roofing" is not a person).
-var labels = "name contact resident customer signed requester requestor applicant owner payer complainant tenant caller employee witness subscriber cardholder respondent victim suspect officer by subject landlord driver member parent guardian spouse recipient reporter"
-var strongLabels = "name signed requester requestor applicant payer complainant tenant caller employee witness subscriber cardholder respondent victim suspect resident"
+var labels = "name contact resident customer signed requester requestor applicant owner payer complainant tenant caller employee witness subscriber cardholder respondent victim suspect officer by subject landlord driver member parent guardian spouse recipient reporter" +
+	" person patient claimant petitioner plaintiff defendant decedent deceased beneficiary insured policyholder client student sender occupant homeowner holder surname forename firstname lastname"
+var strongLabels = "name signed requester requestor applicant payer complainant tenant caller employee witness subscriber cardholder respondent victim suspect resident" +
+	" person patient claimant petitioner plaintiff decedent deceased beneficiary insured policyholder surname forename firstname lastname"
 
 // particles join a given name to a surname: "de la Cruz", "van der Berg".
 var particles = "de del della der den di da dos das du la le van von ter ten"
@@ -1305,6 +1307,12 @@ func cueBefore(s string, i int) (sentence bool, cue float64) {
 		return false, 0.4 // "I'm Tomasz"
 	}
 	f := lookupAll(s, a, b)
+	if isUpper(s[a]) && !comma && sentenceAt(s, a) && clauseStarts.has(s, a, b) {
+		// a question or a clause opens with an auxiliary or a conjunction
+		// and the name is its subject: "Is Joaquín coming?", "Did
+		// Oluwaseun call?", "When Priya arrived"; weighed as mid-sentence
+		return false, 0
+	}
 	if isUpper(s[a]) && !comma && sentenceAt(s, a) && f&(fGiven|fLexGiven|fSurname|fCue|fDear|fRole|fKin|fHonor|fGeneric|fStop|fPlace|fPlaceName) == 0 {
 		return true, 0 // "Both Svetlana Kuzmina", "Then Ngozi"
 	}
@@ -1391,6 +1399,11 @@ func sentenceAt(s string, a int) bool {
 	}
 	return k == 0 || s[k-1] == '.' || s[k-1] == '!' || s[k-1] == '?' || s[k-1] == '\n'
 }
+
+// clauseStarts open a question or a clause whose subject may be a name
+// that follows: "Is Joaquín coming?", "Did Oluwaseun call?", "When Priya
+// arrived".
+var clauseStarts = newWordSet("is was are were did does do has have had can could will would should may might must when why how whenever while after before because although though since until unless if once whether tell ask let")
 
 // locatives are prepositions after which a lone capitalised word is more
 // often a place than a person.
