@@ -1030,6 +1030,15 @@ func (sc *scanner) looseName(i int) int {
 	if titled > 0 {
 		sent, cue = false, titled
 	}
+	if lc := sc.listCue(i, end); lc > 0 && lc > cue {
+		placeLike := false
+		for k := 0; k < n; k++ {
+			placeLike = placeLike || toks[k].f&(fPlaceName|fPlace|fOrgWord|fMajorPlace) != 0
+		}
+		if !placeLike {
+			sent, cue = false, lc
+		}
+	}
 	if cue <= -1 {
 		if !(n > 1 && strongPair(toks[0].f, toks[n-1].f)) {
 			return end // the tail of a longer capitalised phrase: "North Carolina"
@@ -1138,6 +1147,43 @@ func (sc *scanner) looseName(i int) int {
 	}
 	if sc.emit(ePersonName, i, end, score, "name.loose") {
 		return end
+	}
+	return 0
+}
+
+// listSeps separate the items of a list of people.
+var listSeps = [...]string{", ", " and ", ", and ", " & ", " or ", ", or "}
+
+// listCue is the evidence that the capitalised run s[i:end] continues a
+// list of people: the finding just before it is a person's name, only a
+// list separator stands between, and after a bare comma the list goes on
+// ("Max Carey, Kiki Cuyler, and Pie Traynor"; not "Ana Ruiz, Salem").
+func (sc *scanner) listCue(i, end int) float64 {
+	n := len(sc.out)
+	if n == 0 {
+		return 0
+	}
+	last := sc.out[n-1]
+	if last.Entity != sc.r.ents[ePersonName] || last.End > i || i-last.End > 6 || last.Score < 0.5 {
+		return 0
+	}
+	s := sc.s
+	sep := s[last.End:i]
+	for _, w := range listSeps {
+		if sep != w {
+			continue
+		}
+		if w == ", " {
+			// a bare comma: the list must go on after the run
+			more := false
+			for _, w2 := range listSeps {
+				more = more || strings.HasPrefix(s[end:], w2)
+			}
+			if !more {
+				return 0
+			}
+		}
+		return 0.3
 	}
 	return 0
 }

@@ -88,3 +88,34 @@ func TestNameRecallRules(t *testing.T) {
 		}
 	}
 }
+
+// TestNameListCue covers the list cue: after a person's name and a list
+// separator, a capitalised word no list knows is a name too, unless the
+// list ends at a bare comma or the word is a place or a department. All
+// data is fake and written here.
+func TestNameListCue(t *testing.T) {
+	r, err := New(nil)
+	require.NoError(t, err)
+	cases := []struct {
+		text, found, notFound, why string
+	}{
+		{"Ana Ruiz, Kaiwhenua, and the clerk met on Monday.", "Kaiwhenua", "", "a one-word name between commas after a name"},
+		{"Thanks to Maria Lopez and Tsegaye for the photos.", "Tsegaye", "", "'and' after a name"},
+		{"Ask Maria Lopez or Tsegaye about the permit.", "Tsegaye", "", "'or' after a name"},
+		{"Please reply to Ana Ruiz, Wexford office.", "Ana Ruiz", "Wexford", "a bare comma that ends no list"},
+		{"Copies went to Ana Ruiz and Finance.", "Ana Ruiz", "Finance", "a common word after 'and'"},
+		{"Ana Ruiz and Chicago staff attended.", "Ana Ruiz", "Chicago", "a large city after 'and'"},
+	}
+	for _, c := range cases {
+		var got []string
+		for _, f := range r.Find(c.text) {
+			if f.Entity == PersonName {
+				got = append(got, c.text[f.Start:f.End])
+			}
+		}
+		assert.Contains(t, got, c.found, c.why)
+		if c.notFound != "" {
+			assert.NotContains(t, got, c.notFound, c.why)
+		}
+	}
+}
