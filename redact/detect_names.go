@@ -1087,6 +1087,11 @@ func (sc *scanner) looseName(i int) int {
 			v = 0.2
 		}
 		after := cueAfter(s, end)
+		if cue == 0 && !sent && f&(fPlaceName|fMajorPlace|fCommon) == 0 && auxBefore(s, i) {
+			if q := gap(s, end); q > 0 && isLower(s[q]) {
+				cue = 0.25 // the subject of a question: "Why did Tomomi leave?", "Will Oyelaran attend?"
+			}
+		}
 		if f&(fAmbig|fLexAmbig) != 0 && f&fMonth == 0 && after >= 0.15 && v < 0.35 {
 			v = 0.35 // "Matt has confirmed", "Barb says": a nickname that is also a word, before a verb
 		}
@@ -1433,6 +1438,9 @@ func cueBefore(s string, i int) (sentence bool, cue float64) {
 		if w < q && talkVerbs.has(s, w, q) {
 			return false, 0.2
 		}
+		if w < q && equalFoldLower(s[w:q], "according") {
+			return false, 0.3 // "according to Tomomi": a source, a person more often than not
+		}
 	}
 	return false, 0
 }
@@ -1449,7 +1457,28 @@ func sentenceAt(s string, a int) bool {
 // clauseStarts open a question or a clause whose subject may be a name
 // that follows: "Is Joaquín coming?", "Did Oluwaseun call?", "When Priya
 // arrived".
-var clauseStarts = newWordSet("is was are were did does do has have had can could will would should may might must when why how whenever while after before because although though since until unless if once whether tell ask let")
+var clauseStarts = newWordSet("is was are were did does do has have had can could will would should may might must when why how whenever while after before because although though since until unless if once whether yesterday today tomorrow tonight later earlier then now also however meanwhile afterwards finally unfortunately fortunately luckily apparently recently actually and but so")
+
+// auxWords are auxiliaries that put their subject after them in a
+// question: "Why did Tomomi leave?".
+var auxWords = newWordSet("did does do will would can could should")
+
+// auxBefore reports whether the word before i is an auxiliary in lower
+// case, or capitalised at the start of a sentence.
+func auxBefore(s string, i int) bool {
+	k := i
+	for k > 0 && s[k-1] == ' ' {
+		k--
+	}
+	b := k
+	for k > 0 && b-k < 6 && isAlpha(s[k-1]) {
+		k--
+	}
+	if k == b || k > 0 && isWord(s[k-1]) || !auxWords.has(s, k, b) {
+		return false
+	}
+	return isLower(s[k]) || sentenceAt(s, k)
+}
 
 // locatives are prepositions after which a lone capitalised word is more
 // often a place than a person.
@@ -1469,7 +1498,7 @@ func cueAfter(s string, e int) float64 {
 	v := 0.0
 	// "Miranda, you are", "Jess and I": addressed, or paired with the writer
 	if strings.HasPrefix(s[e:], ", you ") || strings.HasPrefix(s[e:], " and I ") || strings.HasPrefix(s[e:], " and me ") {
-		return 0.2
+		return 0.3
 	}
 	p := e
 	if p < len(s) && s[p] == ' ' {
@@ -1775,6 +1804,9 @@ func (sc *scanner) capsLoose(i int) int {
 			return 0 // "PLEASE JUSTIN"
 		}
 	}
+	if boxFollows(s, end) {
+		return end // before a box a first pass left, the context is gone: "A'YA'[PERSON_NAME]"
+	}
 	score := 0.5
 	if words > 1 {
 		score = 0.6
@@ -1892,7 +1924,7 @@ func lowerBound(s string, e int) bool {
 // boxFollows reports whether a redaction box such as "[PERSON_NAME]"
 // follows e after spaces or a hyphen ("Aa-[PERSON_NAME]").
 func boxFollows(s string, e int) bool {
-	for e < len(s) && (s[e] == ' ' || s[e] == '\t' || s[e] == '-') {
+	for e < len(s) && (s[e] == ' ' || s[e] == '\t' || s[e] == '-' || s[e] == '\'') {
 		e++
 	}
 	if e >= len(s) || s[e] != '[' {

@@ -516,7 +516,9 @@ func (sc *scanner) accountLike(i int, g *groups) {
 		}
 		return
 	}
-	if !numEnd(s, end) {
+	if !numEnd(s, end) || end < len(s) && s[end] == ' ' && boxFollows(s, end) {
+		// a group before a box a first pass left was part of a longer
+		// run then: stay idempotent ("IBAN 000000 [BANK_ACCOUNT]")
 		return
 	}
 	if n == 9 && r.routeOn {

@@ -211,7 +211,7 @@ func loadWords() *wordTable {
 
 // cueWords are words after which a capitalised word is a name: "Hi Ann",
 // "Thanks, Ann", "named Ann", "meet Ann".
-var cueWords = "hi hello hey dear thanks thank thx named meet met ask asked contact contacted tell told call email emailed text texted cc"
+var cueWords = "hi hello hey dear thanks thank thx named meet met ask asked contact contacted tell told call email emailed text texted cc give gave remind reminded invite invited notify notified inform informed"
 
 // roleWords are roles in city records after which a capitalised word is a
 // name: "Caller Deborah says", "complainant Ortiz".
