@@ -1480,6 +1480,16 @@ func auxBefore(s string, i int) bool {
 	return isLower(s[k]) || sentenceAt(s, k)
 }
 
+// personVerbs are what only a person does: after a capitalised word no
+// list knows they make it a name, even at a sentence's start ("Tomomi
+// lives in Lyon"); firms and places say, report and hold, so the other
+// verbs after a person (saidWords) weigh less.
+var personVerbs = newWordSet("lives lived died married divorced thinks thought feels felt wants wanted knows knew loves loved hates hated remembers remembered")
+
+// personalNouns are what a person, not a firm or a place, has: after a
+// possessive they make the word before a name ("Tomomi's phone number").
+var personalNouns = newWordSet("phone number email address birthday age mother father mom dad mum sister brother wife husband son daughter kids children family parents partner girlfriend boyfriend cousin aunt uncle grandmother grandfather grandma grandpa fiance fiancee landlord roommate dog cat car passport license licence ssn medical health doctor lawyer attorney")
+
 // locatives are prepositions after which a lone capitalised word is more
 // often a place than a person.
 var locatives = newWordSet("in at near from across outside around via into towards toward")
@@ -1498,7 +1508,7 @@ func cueAfter(s string, e int) float64 {
 	v := 0.0
 	// "Miranda, you are", "Jess and I": addressed, or paired with the writer
 	if strings.HasPrefix(s[e:], ", you ") || strings.HasPrefix(s[e:], " and I ") || strings.HasPrefix(s[e:], " and me ") {
-		return 0.3
+		return 0.35
 	}
 	p := e
 	if p < len(s) && s[p] == ' ' {
@@ -1507,6 +1517,9 @@ func cueAfter(s string, e int) float64 {
 	if strings.HasPrefix(s[p:], "'s") || strings.HasPrefix(s[p:], "’s") || strings.HasPrefix(s[p:], "' s ") || strings.HasPrefix(s[p:], "’ s ") {
 		v = 0.1 // "Rebecca's", and "Rebecca' s" in tokenised text
 		e = strings.IndexByte(s[p:], 's') + p + 1
+		if q := gap(s, e); q > 0 && isLower(s[q]) && personalNouns.has(s, q, alphaEnd(s, q)) {
+			return 0.3 // "Tomomi's phone number", "Rubija's mother": what a person has
+		}
 	}
 	// "Tamsin Oyelowo (born May 2, 1987)": a biography's opening
 	if strings.HasPrefix(s[e:], " (born ") || strings.HasPrefix(s[e:], " (née ") || strings.HasPrefix(s[e:], " (nee ") {
@@ -1518,6 +1531,9 @@ func cueAfter(s string, e int) float64 {
 			return v
 		}
 		c := alphaEnd(s, q)
+		if personVerbs.has(s, q, c) {
+			return v + 0.35 // "Tomomi lives in Lyon": what only a person does
+		}
 		if lookupAll(s, q, c)&fSaid != 0 {
 			return v + 0.15
 		}
@@ -1768,6 +1784,14 @@ func (sc *scanner) capsLoose(i int) int {
 	e := capsWord(s, i)
 	if e < 0 || e-i <= 3 || e < len(s) && s[e] == '_' || i > 0 && s[i-1] == '[' {
 		return 0 // "MAC", "ED": acronyms; "[MAC_ADDRESS]": a box
+	}
+	if k := i; k > 0 {
+		for k > 0 && (s[k-1] == ' ' || s[k-1] == '-') {
+			k--
+		}
+		if k > 0 && s[k-1] == ']' {
+			return e // after a box a first pass left, the context is gone: "[PERSON_NAME] A'YA"
+		}
 	}
 	f := lookupAll(s, i, e)
 	if f&(fGiven|fLexGiven) == 0 || f&(fCommon|fStop|fGeneric|fHonor|fMonth|fPlaceName|fPlace|fOrgWord) != 0 {
