@@ -51,6 +51,7 @@ const (
 	fNameCue    // "is", "am", "im" as in "my name is", "I am"
 	fMajorPlace // a country, capital, continent, US state or large city
 	fLowerWord  // a frequent given name that is also a lower-case word: "dale", "tucker" (lowerwords.txt)
+	fAccented   // set by looseName, never stored: a word no list knows, with letters beyond ASCII ("Jónsdóttir")
 )
 
 // legacyFlags are the flags that the rules written before the broad
@@ -967,6 +968,8 @@ func (sc *scanner) looseName(i int) int {
 		f := sc.lookup(p, e)
 		if f == 0 && surnameShape(s, p, e) {
 			f = fName // "Wojciechowski", "Oyelaran", "Papadopoulos"
+		} else if f == 0 && nonASCII(s, p, e) {
+			f = fAccented // "Sigrún Jónsdóttir"
 		}
 		if n > 0 && (f&(fOrgWord|fPlace) != 0 || f&fStop != 0 && e-p > 3 && f&(fGiven|fSurname|fLexGiven) == 0) &&
 			!sc.cuedPlaceSurname(i, e, f, toks[0].f) {
@@ -1113,6 +1116,11 @@ func (sc *scanner) looseName(i int) int {
 		if first >= 0.45 && last == 0 && toks[n-1].f&(fName|fSurname) != 0 {
 			last = 0.1 // "Corey Partridge": a surname that is also a word
 		}
+		if n == 2 && syllableName(s, toks[0].a, toks[0].b) && toks[1].b-toks[1].a <= 5 && toks[1].f&(fStop|fGeneric|fPlace|fOrgWord|fPlaceName) == 0 {
+			// a romanised Korean or Chinese given name, then a short family
+			// name that may be an English word too: "Jae-won Shin"
+			first, last = max(first, 0.35), max(last, 0.25)
+		}
 		if n == 2 && toks[0].f&fSurname != 0 && syllableName(s, toks[1].a, toks[1].b) {
 			// family name first, then a romanised Korean or Chinese given
 			// name: "Park Seo-yeon", though "Park" is also a place noun
@@ -1245,6 +1253,16 @@ func personWordBefore(s string, i int) bool {
 	return false
 }
 
+// nonASCII reports whether s[a:b] has a byte beyond ASCII.
+func nonASCII(s string, a, b int) bool {
+	for k := a; k < b; k++ {
+		if s[k] >= 0x80 {
+			return true
+		}
+	}
+	return false
+}
+
 // syllableName reports whether s[a:b] has the shape of a romanised Korean
 // or Chinese given name: a capitalised syllable, a hyphen and a lower-case
 // syllable ("Seo-yeon", "Min-jun"), as capWord reads one.
@@ -1281,6 +1299,8 @@ func tokenValue(f uint32) float64 {
 		return 0.4
 	case f&fPlaceName != 0:
 		return 0.05
+	case f&fAccented != 0:
+		return 0.25 // a word no list knows, with accents: in English text a foreign name more often than anything else
 	}
 	return 0.15 // a word no list knows: "Nishiyama"
 }
@@ -1845,7 +1865,7 @@ func (sc *scanner) capsLoose(i int) int {
 // written for this package: Slavic, Baltic, Nordic, Greek, Armenian,
 // Georgian, Turkish, Romanian, Italian, Spanish and Portuguese, South
 // Asian and Yoruba.
-var surnameEnds = []string{"ski", "ska", "sky", "wicz", "owicz", "enko", "ovic", "evic", "vich", "ovna", "ova", "eva", "ov", "ev", "uk", "chuk", "czak", "czyk", "sson", "ssen", "sen", "poulos", "opoulos", "ides", "akis", "yan", "ian", "shvili", "dze", "oglu", "escu", "elli", "etti", "ini", "ucci", "ez", "aes", "eira", "anathan", "wala", "appa", "amurthy", "ola", "ade", "nwa"}
+var surnameEnds = []string{"ski", "ska", "sky", "wicz", "owicz", "enko", "ovic", "evic", "vich", "ovna", "ova", "eva", "ov", "ev", "uk", "chuk", "czak", "czyk", "sson", "ssen", "sen", "dottir", "dóttir", "poulos", "opoulos", "ides", "akis", "yan", "ian", "shvili", "dze", "oglu", "escu", "elli", "etti", "ini", "ucci", "ez", "aes", "eira", "anathan", "wala", "appa", "amurthy", "ola", "ade", "nwa"}
 
 // surnameShape reports whether the word s[a:b], which no list knows, ends
 // like a family name and is long enough for the ending to mean something.
