@@ -95,7 +95,16 @@ var personTitles = []string{"mr", "mrs", "ms", "miss", "dr", "prof", "rev", "fr"
 
 func loadCitymail(t *testing.T) []heldoutDoc {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join(citymailDir, "*.txt"))
+	docs := loadMarked(t, citymailDir)
+	require.GreaterOrEqual(t, len(docs), 150, "citymail corpus is incomplete")
+	return docs
+}
+
+// loadMarked reads the marked-up documents of every *.txt file in dir (the
+// citymail format) and checks their spans.
+func loadMarked(t *testing.T, dir string) []heldoutDoc {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "*.txt"))
 	require.NoError(t, err)
 	require.NotEmpty(t, files)
 	slices.Sort(files)
@@ -158,7 +167,6 @@ func loadCitymail(t *testing.T) []heldoutDoc {
 			last = s.End
 		}
 	}
-	require.GreaterOrEqual(t, len(docs), 150, "citymail corpus is incomplete")
 	return docs
 }
 
