@@ -1740,10 +1740,11 @@ func (sc *scanner) lowerCues() {
 	}
 }
 
-// lowerCueWords are greetings and thanks after which a lower-case known
-// name part is a name: "thanks obama", "hey jude", "bye hendo"; the scanner
+// lowerCueWords are greetings, thanks and verbs of contact after which a
+// lower-case known name part is a name: "thanks obama", "hey jude", "bye
+// hendo", "can you call ngozi"; the scanner
 // looks for them in lowerAt ("hi" apart, being two letters).
-var lowerCueWords = [...]string{"thanks ", "thank you ", "hey ", "hello ", "bye ", "love you ", "congrats ", "dear "}
+var lowerCueWords = [...]string{"thanks ", "thank you ", "hey ", "hello ", "bye ", "love you ", "congrats ", "dear ", "ask ", "tell ", "call ", "text ", "email ", "remind ", "ping "}
 
 // lowerName reports a lower-case name at p after a strong cue: a known
 // name part that is no common word, with a second name word when one
