@@ -1068,9 +1068,14 @@ func (sc *scanner) looseName(i int) int {
 	}
 	if n > 1 {
 		for k := 0; k < n; k++ {
-			if toks[k].f&fMajorPlace != 0 {
-				return end // "Hyatt Regency Houston", "Chiang Mai"
+			if toks[k].f&fMajorPlace == 0 {
+				continue
 			}
+			if k == 0 && n == 2 && toks[0].f&(fGiven|fLexGiven) != 0 && tokenValue(toks[1].f) >= 0.15 &&
+				toks[1].f&(fCommon|fPlaceName|fPlace|fOrgWord|fStop|fGeneric) == 0 {
+				continue // a given name that is also a place, then a family name: "Georgia Okafor", "India Lindqvist"
+			}
+			return end // "Hyatt Regency Houston", "Chiang Mai"
 		}
 	}
 	if n > 1 && notPerson(s, toks[0].a, end) || placeFollows(s, end) || eventFollows(s, end) || firmFollows(s, end) {
@@ -1084,8 +1089,8 @@ func (sc *scanner) looseName(i int) int {
 		switch {
 		case f&fMonth != 0:
 			v = -1 // "4 June 1943", "On April 29"
-		case f&fMajorPlace != 0 && cue < 0.45:
-			return 0 // "in Israel", "Paris!", "This is America"
+		case f&fMajorPlace != 0 && cue < 0.45 && !(f&(fGiven|fLexGiven) != 0 && personWordBefore(s, i)):
+			return 0 // "in Israel", "Paris!", "This is America"; but "Hi Georgia,"
 		case f&fPlaceName != 0 && f&(fGiven|fLexGiven) == 0 && v > 0.2:
 			v = 0.2
 		}
