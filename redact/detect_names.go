@@ -75,7 +75,8 @@ var stopWords = "street st avenue ave road rd boulevard blvd drive dr lane ln wa
 // make any two capitalised words after them a name, the others need a
 // gazetteer word ("Customer: Acme Roofing" is not a person).
 var labels = "name contact resident customer signed requester requestor applicant owner payer complainant tenant caller employee witness subscriber cardholder respondent victim suspect officer by subject landlord driver member parent guardian spouse recipient reporter" +
-	" person patient claimant petitioner plaintiff defendant decedent deceased beneficiary insured policyholder client student sender occupant homeowner holder surname forename firstname lastname"
+	" person patient claimant petitioner plaintiff defendant decedent deceased beneficiary insured policyholder client student sender occupant homeowner holder surname forename firstname lastname" +
+	" attendee attendees participant participants present absent guest guests visitor visitors interviewee interviewer author authors"
 var strongLabels = "name signed requester requestor applicant payer complainant tenant caller employee witness subscriber cardholder respondent victim suspect resident" +
 	" person patient claimant petitioner plaintiff decedent deceased beneficiary insured policyholder surname forename firstname lastname"
 
@@ -977,6 +978,13 @@ func (sc *scanner) looseName(i int) int {
 			// "Jordan County": an organisation or a place
 			return e
 		}
+		if f&fMonth != 0 && f&fName != 0 && e-p == 3 && e < len(s) && s[e] == ' ' {
+			// a month's abbreviation that is also a given name, before a
+			// capitalised word, not a day: "Jun Park", not "Jun 5"
+			if q := gap(s, e); q > 0 && capWord(s, q) > 0 {
+				f &^= fMonth
+			}
+		}
 		if f&(fStop|fGeneric|fHonor|fMonth|fDear|fClosing|fPlace|fOrgWord) != 0 && f&(fGiven|fSurname|fLexGiven) == 0 {
 			break
 		}
@@ -1235,7 +1243,9 @@ func personWordBefore(s string, i int) bool {
 	for k > 0 && s[k-1] == ' ' {
 		k--
 	}
-	if k > 0 && s[k-1] == ',' {
+	colon := false
+	if k > 0 && (s[k-1] == ',' || s[k-1] == ':') {
+		colon = s[k-1] == ':'
 		k--
 		for k > 0 && s[k-1] == ' ' {
 			k--
@@ -1248,8 +1258,8 @@ func personWordBefore(s string, i int) bool {
 	if k == b || k > 0 && isWord(s[k-1]) {
 		return false
 	}
-	if lookupAll(s, k, b)&(fRole|fKin|fDear) != 0 {
-		return true
+	if f := lookupAll(s, k, b); f&(fRole|fKin|fDear) != 0 || colon && f&fLabel != 0 {
+		return true // "Tenant Hye-jin Park", "Attendees: Jun Park"
 	}
 	switch strings.ToLower(s[k:b]) {
 	case "hi", "hello", "hey", "thanks", "thank", "thx":
