@@ -956,6 +956,11 @@ func (sc *scanner) looseName(i int) int {
 					p = q
 					continue
 				}
+				if boxFollows(s, e2) {
+					// an initial before a box a first pass left: the run
+					// was longer then, stay idempotent ("Aa Aa B [PERSON_NAME]")
+					return e2
+				}
 			} else if isLower(s[p]) {
 				if e2 := alphaEnd(s, p); lookupWord(s, p, e2)&fParticle != 0 {
 					if q := gap(s, e2); q > 0 && capWord(s, q) > 0 {

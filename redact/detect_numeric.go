@@ -233,6 +233,9 @@ func (sc *scanner) ssn(i int, g *groups) {
 		if g.sep[0] == '-' {
 			score, rule = 0.8, 0
 		} else {
+			if g.n > 3 && g.sep[2] == ' ' {
+				return // the start of a longer spaced run: "100 10 4111 1111 1111 9"
+			}
 			score, rule = 0.6, 1
 		}
 		d = g.digitsOf(s, 3, buf[:])
@@ -516,9 +519,10 @@ func (sc *scanner) accountLike(i int, g *groups) {
 		}
 		return
 	}
-	if !numEnd(s, end) || end < len(s) && s[end] == ' ' && boxFollows(s, end) {
-		// a group before a box a first pass left was part of a longer
-		// run then: stay idempotent ("IBAN 000000 [BANK_ACCOUNT]")
+	if !numEnd(s, end) || end+1 < len(s) && s[end] == ' ' && (s[end+1] == '*' || boxFollows(s, end)) {
+		// a group before a box or a mask a first pass left was part of a
+		// longer run then: stay idempotent ("IBAN 000000 [BANK_ACCOUNT]",
+		// "IBAN 000000 ****0000")
 		return
 	}
 	if n == 9 && r.routeOn {

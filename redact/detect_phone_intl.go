@@ -62,6 +62,9 @@ func (sc *scanner) intlPrefix(i int, g *groups) int {
 	if g.size(0) < 3 || g.size(0) > 5 || s[i+1] != '0' || s[i+2] == '0' || g.n < 2 || (i > 0 && s[i-1] == '+') {
 		return 0
 	}
+	if i > 1 && s[i-1] == '-' && s[i-2] == '*' {
+		return 0 // the digits a mask kept of a longer value: "***-**-0080 000000000"
+	}
 	var buf [16]byte
 	buf[0] = '+'
 	m := 1
