@@ -127,7 +127,7 @@ func (sc *scanner) digit(i int) int {
 		sc.ssn(i, &g)
 		sc.phone(i, &g)
 		if len(sc.out) == before && !sc.done {
-			sc.nationalPhone(i, &g)
+			sc.nationalPhone(i, i, &g)
 		}
 		sc.card(i, &g)
 		if g.n >= 5 && g.digits >= 19 {
@@ -158,6 +158,9 @@ func (sc *scanner) digit(i int) int {
 	}
 	if r.dobOn && g.size(0) <= 2 {
 		sc.dayMonthYear(i, g.b[0])
+		if e := g.b[0]; len(sc.out) == before && e+1 < len(s) && (s[e] == ' ' || s[e] == '.' || s[e] == '-' || s[e] == 'e') && !isDigit(s[e+1]) {
+			sc.dayMonthYearIntl(i, e)
+		}
 	}
 	if sc.done {
 		return next
@@ -179,7 +182,8 @@ func skipToken(s string, j int) int {
 	return j
 }
 
-// paren handles '(' starting a NANP phone number like (555) 010-0199.
+// paren handles '(' starting a phone number with its area code in
+// brackets: NANP like (555) 010-0199, or national like (02) 9876 5432.
 func (sc *scanner) paren(i int) int {
 	s := sc.s
 	if i+1 >= len(s) || !isDigit(s[i+1]) || !tokenStart(s, i) {
@@ -191,6 +195,9 @@ func (sc *scanner) paren(i int) int {
 	}
 	before := len(sc.out)
 	sc.phone(i+1, &g)
+	if len(sc.out) == before && !sc.done {
+		sc.nationalPhone(i, i+1, &g) // "(02) 9876 5432", "(11) 91234-5678"
+	}
 	next := i + 1
 	for _, f := range sc.out[before:] {
 		if f.End > next {
