@@ -102,6 +102,14 @@ func (sc *scanner) digit(i int) int {
 		}
 	}
 	before := len(sc.out)
+	if r.natIDOn {
+		// a national id after its label ("SIN: 046 454 286", "CPF
+		// 529.982.247-25"); before the benefit labels, which would read
+		// "social insurance number" as an insurance member id
+		if e := sc.nationalID(i); e > 0 {
+			return e
+		}
+	}
 	if r.labelIDOn {
 		// a licence plate, benefit id or passport number after its label ("Plate:
 		// 7ABC123", "Medicare number 1EG4-TE5-MK73"), or a plate among

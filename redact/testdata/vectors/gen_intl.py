@@ -191,3 +191,209 @@ dob_neg = [
     ["ticket 14-02-1977", "a ticket number"],
 ]
 write("date_of_birth_intl", "date_of_birth", dob_pos, dob_neg)
+
+
+# ---- national ids after their label ---------------------------------------
+# Made-up digits completed with each scheme's check digit.
+
+def luhn_complete(p):
+    for c in "0123456789":
+        d = [int(x) for x in (p + c)][::-1]
+        if sum(v if i % 2 == 0 else (v * 2 - 9 if v * 2 > 9 else v * 2) for i, v in enumerate(d)) % 10 == 0:
+            return p + c
+
+
+def cpf(n9):
+    d = [int(c) for c in n9]
+    for n in (9, 10):
+        d.append(sum(v * (n + 1 - i) for i, v in enumerate(d[:n])) * 10 % 11 % 10)
+    s = "".join(map(str, d))
+    return f"{s[:3]}.{s[3:6]}.{s[6:9]}-{s[9:]}"
+
+
+DNI = "TRWAGMYFPDXBNJZSQVHLCKE"
+
+VD = [[0,1,2,3,4,5,6,7,8,9],[1,2,3,4,0,6,7,8,9,5],[2,3,4,0,1,7,8,9,5,6],[3,4,0,1,2,8,9,5,6,7],[4,0,1,2,3,9,5,6,7,8],
+      [5,9,8,7,6,0,4,3,2,1],[6,5,9,8,7,1,0,4,3,2],[7,6,5,9,8,2,1,0,4,3],[8,7,6,5,9,3,2,1,0,4],[9,8,7,6,5,4,3,2,1,0]]
+VP = [[0,1,2,3,4,5,6,7,8,9],[1,5,7,6,2,8,3,0,9,4],[5,8,0,3,7,9,6,1,4,2],[8,9,1,6,0,4,3,5,2,7],
+      [9,4,5,3,1,2,6,8,7,0],[4,2,8,6,5,7,3,9,0,1],[2,7,9,3,8,0,6,4,1,5],[7,0,4,6,9,1,3,2,5,8]]
+VINV = [0,4,3,2,1,5,6,7,8,9]
+
+
+def aadhaar(p11):
+    c = 0
+    for i, ch in enumerate(reversed(p11)):
+        c = VD[c][VP[(i + 1) % 8][int(ch)]]
+    s = p11 + str(VINV[c])
+    return f"{s[:4]} {s[4:8]} {s[8:]}"
+
+
+def bsn(p8):
+    for c in "0123456789":
+        v = p8 + c
+        if sum(int(x) * w for x, w in zip(v, [9, 8, 7, 6, 5, 4, 3, 2, -1])) % 11 == 0:
+            return v
+
+
+def china(p17):
+    w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    return p17 + "10X98765432"[sum(int(c) * x for c, x in zip(p17, w)) % 11]
+
+
+def nir(p13):
+    k = 97 - int(p13) % 97
+    s = p13 + f"{k:02d}"
+    return f"{s[0]} {s[1:3]} {s[3:5]} {s[5:7]} {s[7:10]} {s[10:13]} {s[13:]}"
+
+
+def steuer(p10):
+    prod = 10
+    for c in p10:
+        t = (int(c) + prod) % 10 or 10
+        prod = t * 2 % 11
+    chk = 11 - prod
+    return p10 + str(0 if chk == 10 else chk)
+
+
+def tfn(p8):
+    for c in "0123456789":
+        v = p8 + c
+        if sum(int(x) * w for x, w in zip(v, [1, 4, 3, 7, 5, 8, 6, 9, 10])) % 11 == 0:
+            return v
+
+
+sin1, sin2, sin3 = luhn_complete("04645428"), luhn_complete("13072485"), luhn_complete("27781930")
+ssn_pos = [
+    ["NI number QQ 12 34 56 C", "QQ 12 34 56 C"],
+    ["National Insurance No: QQ123456A", "QQ123456A"],
+    ["my national insurance number is JM 40 21 86 B", "JM 40 21 86 B"],
+    ["NINO: PX982340D", "PX982340D"],
+    [f"SIN: {sin1[:3]} {sin1[3:6]} {sin1[6:]}", f"{sin1[:3]} {sin1[3:6]} {sin1[6:]}"],
+    [f"social insurance number {sin2[:3]}-{sin2[3:6]}-{sin2[6:]}", f"{sin2[:3]}-{sin2[3:6]}-{sin2[6:]}"],
+    [f"numéro d'assurance sociale (NAS) {sin3}", sin3],
+    [f"Aadhaar {aadhaar('49731856240')}", aadhaar("49731856240")],
+    [f"aadhaar no: {aadhaar('86214093571')}", aadhaar("86214093571")],
+    ["CURP: GOMA850412HDFRRL09", "GOMA850412HDFRRL09"],
+    ["mi CURP es LOPJ920315MJCPRN04", "LOPJ920315MJCPRN04"],
+    [f"DNI {12345678}{DNI[12345678 % 23]}", f"12345678{DNI[12345678 % 23]}"],
+    [f"DNI: 48291736{DNI[48291736 % 23]}", f"48291736{DNI[48291736 % 23]}"],
+    ["DNI 30.512.847 (Argentina)", "30.512.847"],
+    [f"NIE: X1234567{DNI[1234567 % 23]}", f"X1234567{DNI[1234567 % 23]}"],
+    [f"NIE Y7654321{DNI[17654321 % 23]}", f"Y7654321{DNI[17654321 % 23]}"],
+    [f"numéro de sécurité sociale {nir('1850578006048')}", nir("1850578006048")],
+    [f"NIR : {nir('2870275123456').replace(' ', '')}", nir("2870275123456").replace(" ", "")],
+    [f"BSN {bsn('11122233')}", bsn("11122233")],
+    [f"burgerservicenummer: {bsn('23456789')[:4]}.{bsn('23456789')[4:6]}.{bsn('23456789')[6:]}",
+     f"{bsn('23456789')[:4]}.{bsn('23456789')[4:6]}.{bsn('23456789')[6:]}"],
+    [f"BSN-nummer {bsn('70481235')}", bsn("70481235")],
+    [f"身份证 {china('11010519491231002')}", china("11010519491231002")],
+    [f"resident id {china('44030119850412123')}", china("44030119850412123")],
+    [f"身份证号码: {china('32010619920807451')}", china("32010619920807451")],
+    ["RRN 850412-1234567", "850412-1234567"],
+    ["주민등록번호 920807-2345678", "920807-2345678"],
+    ["SSS no. 34-1234567-8", "34-1234567-8"],
+    ["SSS number 02-3456789-1", "02-3456789-1"],
+    ["Customer NI number: AB 12 34 56 C", "AB 12 34 56 C"],
+    ["Social Insurance No. " + sin2, sin2],
+]
+ssn_neg = [
+    ["NI 2024 budget", "a year after 'NI'"],
+    ["SIN: 046 454 287", "Luhn check fails"],
+    [f"Aadhaar {aadhaar('49731856240')[:-1]}8", "Verhoeff check fails"],
+    ["Aadhaar 1234 5678 9012", "starts with 1"],
+    ["CURP: GOMA851312HDFRRL09", "month 13"],
+    ["DNI 12345678A", "wrong check letter"],
+    ["NIE: X1234567A", "wrong check letter"],
+    [f"numéro de sécurité sociale {nir('1850578006048')[:-1]}1", "wrong NIR key"],
+    ["BSN 111222334", "fails the 11-test"],
+    [f"身份证 {china('11010519491231002')[:-1]}5", "wrong check character"],
+    ["RRN 851312-1234567", "month 13"],
+    ["RRN 850412-9234567", "ninth digit out of range"],
+    ["SSS no. 1111111111", "one digit repeated"],
+    ["the DNI office opens at 9", "no value"],
+    ["QQ 12 34 56 C", "no label"],
+    ["11010519491231002X", "no label"],
+    ["850412-1234567", "no label"],
+    ["order 111222333", "no label"],
+    ["SIN 0000 for the hot tub", "too short"],
+    ["NI QQ 12 34", "too short"],
+    ["nino 4", "a child's age, in Spanish"],
+    ["SSS 2024 was the third edition", "a year"],
+    ["resident id card office, room 440", "no id"],
+    ["BSN-team 12 members", "a count"],
+    ["DNI 1111111", "one digit repeated"],
+    ["CPF 111.111.111-11", "one digit repeated"],
+    ["NIE X12345", "too short"],
+    ["Aadhaar enrolment centre 4", "a count"],
+    ["the sin of 3 radians is 0.14", "the sine"],
+    ["National Insurance contributions of 12 34 56", "not a NINO shape"],
+]
+write("ssn_intl", "ssn", ssn_pos, ssn_neg)
+
+itin_pos = [
+    ["PAN: ABCPE1234F", "ABCPE1234F"],
+    ["PAN card no. AAKPL9087Q", "AAKPL9087Q"],
+    ["my PAN is BXHPS4410M", "BXHPS4410M"],
+    ["RFC GOMA850412AB1", "GOMA850412AB1"],
+    ["RFC: LOPJ920315H27", "LOPJ920315H27"],
+    ["RFC ABC010203XY9 (empresa)", "ABC010203XY9"],
+    [f"CPF {cpf('529982247')}", cpf("529982247")],
+    [f"meu CPF é {cpf('390533447')}", cpf("390533447")],
+    [f"CPF: {cpf('714602938').replace('.', '').replace('-', '')}", cpf("714602938").replace(".", "").replace("-", "")],
+    [f"CPF nº {cpf('205871364')}", cpf("205871364")],
+    ["codice fiscale RSSMRA85T10A562S", "RSSMRA85T10A562S"],
+    ["Codice Fiscale: BNCLCU72A41F205X", "BNCLCU72A41F205X"],
+    [f"Steuer-ID: {steuer('8609574271')[:2]} {steuer('8609574271')[2:5]} {steuer('8609574271')[5:8]} {steuer('8609574271')[8:]}",
+     f"{steuer('8609574271')[:2]} {steuer('8609574271')[2:5]} {steuer('8609574271')[5:8]} {steuer('8609574271')[8:]}"],
+    [f"Steuer-ID {steuer('6529847103')}", steuer("6529847103")],
+    [f"Steueridentifikationsnummer: {steuer('4718293650')}", steuer("4718293650")],
+    [f"IdNr {steuer('3902748165')}", steuer("3902748165")],
+    [f"TFN {tfn('12345678')[:3]} {tfn('12345678')[3:6]} {tfn('12345678')[6:]}",
+     f"{tfn('12345678')[:3]} {tfn('12345678')[3:6]} {tfn('12345678')[6:]}"],
+    [f"tax file number: {tfn('87654321')}", tfn("87654321")],
+    [f"TFN: {tfn('45678912')}", tfn("45678912")],
+    ["TIN 123-456-789-000", "123-456-789-000"],
+    ["TIN: 418-207-563-001", "418-207-563-001"],
+    [f"NIF {48291736}{DNI[48291736 % 23]}", f"48291736{DNI[48291736 % 23]}"],
+    [f"NIF: Z7654321{DNI[27654321 % 23]}", f"Z7654321{DNI[27654321 % 23]}"],
+    ["PAN no: CQTPK7312R", "CQTPK7312R"],
+    [f"cpf {cpf('861032574')}", cpf("861032574")],
+    ["my codice fiscale is VRDGPP80E15H501K", "VRDGPP80E15H501K"],
+    [f"Steuer-ID is {steuer('2749301856')}", steuer("2749301856")],
+    [f"TFN number {tfn('30518274')}", tfn("30518274")],
+    ["RFC no. MAPE7701169K3", "MAPE7701169K3"],
+    [f"o CPF {cpf('402917385')} consta", cpf("402917385")],
+]
+itin_neg = [
+    ["PAN: the camera left", "a camera move"],
+    ["PAN 4111 1111 1111 1111", "a card's primary account number, a card not a tax id"],
+    ["PAN: ABCDE1234F", "fourth letter is no holder type"],
+    ["RFC 3339 timestamps", "an IETF RFC"],
+    ["see RFC 8259", "an IETF RFC"],
+    ["RFC: GOMA851312AB1", "month 13"],
+    [f"CPF {cpf('529982247')[:-1]}6", "wrong check digit"],
+    ["CPF 123.456.789-00", "wrong check digits"],
+    ["codice fiscale RSSMRA85T10A56", "too short"],
+    [f"Steuer-ID {steuer('8609574271')[:-1]}{(int(steuer('8609574271')[-1]) + 1) % 10}", "wrong check digit"],
+    ["Steuer-ID 01234567890", "starts with 0"],
+    [f"TFN {tfn('12345678')[:-1]}{(int(tfn('12345678')[-1]) + 1) % 10}", "fails the weighted check"],
+    ["TIN 123-456-789-000-111", "too long"],
+    ["NIF 12345678A", "wrong check letter"],
+    ["ABCPE1234F", "no label"],
+    ["GOMA850412AB1", "no label"],
+    ["529.982.247-25", "no label, and not an SSN shape"],
+    ["RSSMRA85T10A562S", "no label"],
+    ["the PAN-European survey 2024", "a word"],
+    ["TFN 12", "too short"],
+    ["tax file 2024 closed", "a year"],
+    ["IdNr 12", "too short"],
+    ["Pan 12 inches", "a cooking pan"],
+    ["cpf tab 3", "a spreadsheet"],
+    ["the RFC editor, 2020", "no id"],
+    ["TIN 000-000-000-000", "one digit repeated"],
+    ["TIN roof 12 feet", "a roof"],
+    ["NIF form 2024", "a year"],
+    ["Steuer-ID folgt", "no value"],
+    ["RFC 1918 private addresses", "an IETF RFC"],
+]
+write("itin_intl", "itin", itin_pos, itin_neg)
