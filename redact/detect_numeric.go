@@ -534,6 +534,19 @@ func (sc *scanner) accountLike(i int, g *groups) {
 	if !numEnd(s, end) {
 		return
 	}
+	if i >= 2 && s[i-1] == ' ' && isDigit(s[i-2]) {
+		// the second group of a spaced run ("IBAN 000000 000000") is
+		// no account number of its own: once a first pass boxed it,
+		// the first group would stand alone and a second pass would
+		// find that one too (FuzzIdempotent found it)
+		if n == 9 && r.routeOn {
+			var buf [9]byte
+			if d := g.digitsOf(s, 1, buf[:]); abaOK(d) {
+				sc.emit(eRoutingNumber, i, end, 0.3, "aba.checksum")
+			}
+		}
+		return
+	}
 	if n == 9 && r.routeOn {
 		var buf [9]byte
 		if d := g.digitsOf(s, 1, buf[:]); abaOK(d) {
