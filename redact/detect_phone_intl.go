@@ -61,11 +61,11 @@ func (sc *scanner) nationalPhone(start, i int, g *groups) {
 		digits += g.size(k)
 	}
 	lo, hi := 9, 12
+	if n == 1 && (trunk || digits != 11 || s[i] != '1') {
+		return // one run: only a Chinese mobile, "13800138000"
+	}
 	if !trunk {
 		hi = 11
-		if n == 1 && (digits < 10 || s[i] != '1') {
-			return // one run: only a Chinese mobile, "13800138000"
-		}
 	}
 	if digits < lo || digits > hi || !numEnd(s, end) {
 		return
