@@ -55,6 +55,9 @@ func (sc *scanner) nationalPhone(start, i int, g *groups) {
 		// Italians "347 123 4567" with spaces)
 		return
 	}
+	if n == 3 && g.size(0) == 3 && g.size(1) == 2 && g.size(2) == 4 && g.sep[0] != ' ' {
+		return // "987-34-4371": the layout of an SSN, whatever the region
+	}
 	end := g.b[n-1]
 	digits := 0
 	for k := 0; k < n; k++ {

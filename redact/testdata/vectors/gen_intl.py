@@ -123,6 +123,8 @@ phone_neg = [
     ["ring 2 or 3 times", "no number"],
     ["text 12 34 56 78 to vote", "eight digits in pairs, no valid region"],
     ["cel 10:30-11:45", "times after a phone word"],
+    ["phone call about SSN claim 987-34-4371, rejected", "an SSN layout beside a phone word"],
+    ["call re: claim 666-97-4194 rejected", "an SSN layout beside a phone word"],
 ]
 write("phone_intl", "phone", phone_pos, phone_neg)
 
