@@ -4,7 +4,12 @@ package redact
 // whole and ignoring case in the window before and after a candidate.
 var defaultContext = map[Entity]ContextWords{
 	Phone: {
-		Positive: []string{"phone", "tel", "telephone", "call", "cell", "mobile", "fax", "text", "contact", "reach", "ph", "cb", "callback", "call back"},
+		Positive: []string{"phone", "tel", "telephone", "call", "cell", "mobile", "fax", "text", "contact", "reach", "ph", "cb", "callback", "call back",
+			// in the languages residents write in: "Telefon: 030 12345678",
+			// "mi móvil es 612 345 678", "電話 03-1234-5678"
+			"telefon", "telefoon", "telefono", "teléfono", "téléphone", "tél", "telf", "móvil", "movil", "celular",
+			"cellulare", "cel", "handy", "mobil", "mobiel", "gsm", "whatsapp", "điện thoại", "sđt",
+			"電話", "电话", "手机", "手機", "携帯", "휴대폰", "전화", "전화번호"},
 		Negative: []string{"order", "invoice", "tracking", "confirmation", "serial", "isbn", "sku", "model", "version", "ticket", "case", "permit", "parcel", "ref", "reference", "receipt", "transaction"},
 	},
 	SSN: {
@@ -37,7 +42,12 @@ var defaultContext = map[Entity]ContextWords{
 		Negative: []string{"version", "ver", "release", "build", "firmware", "v"},
 	},
 	DateOfBirth: {
-		Positive: []string{"dob", "d o b", "birth", "born", "birthday", "birthdate"},
+		Positive: []string{"dob", "d o b", "birth", "born", "birthday", "birthdate",
+			// "geb. 12.03.1975", "né le 14/07/1979", "fecha de nacimiento",
+			// "data di nascita", "nascido em", "geboortedatum"
+			"geb", "geboren", "geburtsdatum", "geburtstag", "né", "née", "naissance", "nacimiento", "nacido",
+			"nacida", "nascita", "nato il", "nata il", "nascido", "nascida", "nascimento", "geboortedatum",
+			"fdn", "ddn", "生年月日", "出生日期", "생년월일", "ngày sinh"},
 		// dates that are something else: billing periods, service,
 		// hearing, due, issue and expiry dates (only counted before)
 		Negative: []string{"billing", "period", "service", "hearing", "due", "issued", "expires", "expiration", "expiry", "posted", "effective"},

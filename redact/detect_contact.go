@@ -120,8 +120,21 @@ func (sc *scanner) phone(i int, g *groups) {
 			if e := phoneExt(s, end); e > 0 {
 				end = e
 			}
+		} else if e := spacedExt(s, end); e > 0 {
+			end = e // "212-555-0187 ext. 204", "(555) 010-0199 x12"
 		}
-		if !numEnd(s, end) || !nxx(s[g.a[k]:]) || !nxx(s[g.a[k+1]:]) {
+		if !numEnd(s, end) || !nxx(s[g.a[k]:]) {
+			return
+		}
+		if !nxx(s[g.a[k+1]:]) {
+			// an exchange starting with 0 or 1, which no NANP number
+			// has ("(555) 010-0199", "555.010.0147", the fictional
+			// numbers of forms and examples), is a phone number only
+			// with a phone word near, and only in the usual layout;
+			// an N11 service code ("617-411-0142") never is
+			if s[g.a[k+1]] <= '1' && (s0 == ')' || s0 == s1) && sc.hasContext(ePhone, start, end) {
+				sc.emit(ePhone, start, end, 0.3, "phone.nanp.context")
+			}
 			return
 		}
 		score := 0.7
@@ -135,6 +148,8 @@ func (sc *scanner) phone(i int, g *groups) {
 	case !paren && g.size(0) == 10:
 		end := g.b[0]
 		if e := phoneExt(s, end); e > 0 {
+			end = e
+		} else if e := spacedExt(s, end); e > 0 {
 			end = e
 		}
 		if numEnd(s, end) && nxx(s[i:]) && nxx(s[i+3:]) {
@@ -260,7 +275,11 @@ func (sc *scanner) e164(i int, g, h groups) int {
 		return skip
 	}
 	if d[0] == '1' {
-		if len(d) != 11 || !nxx(string(d[1:4])) || !nxx(string(d[4:7])) {
+		// "+1 555 010 0188": an exchange starting with 0 or 1, which
+		// no NANP number has, passes in the 1-3-3-4 layout, the '+'
+		// and the grouping being evidence enough
+		layout := g.n >= 4 && g.size(0) == 1 && g.size(1) == 3 && g.size(2) == 3 && g.size(3) == 4
+		if len(d) != 11 || !nxx(string(d[1:4])) || !nxx(string(d[4:7])) && !(layout && d[4] <= '1') {
 			return skip
 		}
 	}

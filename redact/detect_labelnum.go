@@ -32,6 +32,13 @@ func (sc *scanner) labelledNumber(i int) int {
 	// A plate or benefit label ("EBT card number: ...", "Plate: ...")
 	// says more than the card or phone word in it.
 	if v := gap(s, i+1); v > 0 && v-i <= 3 {
+		// a national id label ("National Insurance No:", "SIN:")
+		// says more than the insurance word in it
+		if sc.r.natIDOn {
+			if end := sc.nationalID(v); end > 0 {
+				return end
+			}
+		}
 		if end := sc.labelledID(v); end > 0 {
 			return end
 		}

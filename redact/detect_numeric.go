@@ -102,6 +102,14 @@ func (sc *scanner) digit(i int) int {
 		}
 	}
 	before := len(sc.out)
+	if r.natIDOn {
+		// a national id after its label ("SIN: 046 454 286", "CPF
+		// 529.982.247-25"); before the benefit labels, which would read
+		// "social insurance number" as an insurance member id
+		if e := sc.nationalID(i); e > 0 {
+			return e
+		}
+	}
 	if r.labelIDOn {
 		// a licence plate, benefit id or passport number after its label ("Plate:
 		// 7ABC123", "Medicare number 1EG4-TE5-MK73"), or a plate among
@@ -127,7 +135,7 @@ func (sc *scanner) digit(i int) int {
 		sc.ssn(i, &g)
 		sc.phone(i, &g)
 		if len(sc.out) == before && !sc.done {
-			sc.nationalPhone(i, &g)
+			sc.nationalPhone(i, i, &g)
 		}
 		sc.card(i, &g)
 		if g.n >= 5 && g.digits >= 19 {
@@ -158,6 +166,9 @@ func (sc *scanner) digit(i int) int {
 	}
 	if r.dobOn && g.size(0) <= 2 {
 		sc.dayMonthYear(i, g.b[0])
+		if e := g.b[0]; len(sc.out) == before && e+1 < len(s) && (s[e] == ' ' || s[e] == '.' || s[e] == '-' || s[e] == 'e') && !isDigit(s[e+1]) {
+			sc.dayMonthYearIntl(i, e)
+		}
 	}
 	if sc.done {
 		return next
@@ -179,7 +190,8 @@ func skipToken(s string, j int) int {
 	return j
 }
 
-// paren handles '(' starting a NANP phone number like (555) 010-0199.
+// paren handles '(' starting a phone number with its area code in
+// brackets: NANP like (555) 010-0199, or national like (02) 9876 5432.
 func (sc *scanner) paren(i int) int {
 	s := sc.s
 	if i+1 >= len(s) || !isDigit(s[i+1]) || !tokenStart(s, i) {
@@ -191,6 +203,9 @@ func (sc *scanner) paren(i int) int {
 	}
 	before := len(sc.out)
 	sc.phone(i+1, &g)
+	if len(sc.out) == before && !sc.done {
+		sc.nationalPhone(i, i+1, &g) // "(02) 9876 5432", "(11) 91234-5678"
+	}
 	next := i + 1
 	for _, f := range sc.out[before:] {
 		if f.End > next {
@@ -523,6 +538,19 @@ func (sc *scanner) accountLike(i int, g *groups) {
 		// a group before a box or a mask a first pass left was part of a
 		// longer run then: stay idempotent ("IBAN 000000 [BANK_ACCOUNT]",
 		// "IBAN 000000 ****0000")
+		return
+	}
+	if i >= 2 && s[i-1] == ' ' && isDigit(s[i-2]) {
+		// the second group of a spaced run ("IBAN 000000 000000") is
+		// no account number of its own: once a first pass boxed it,
+		// the first group would stand alone and a second pass would
+		// find that one too (FuzzIdempotent found it)
+		if n == 9 && r.routeOn {
+			var buf [9]byte
+			if d := g.digitsOf(s, 1, buf[:]); abaOK(d) {
+				sc.emit(eRoutingNumber, i, end, 0.3, "aba.checksum")
+			}
+		}
 		return
 	}
 	if n == 9 && r.routeOn {

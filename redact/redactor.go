@@ -123,6 +123,7 @@ type Redactor struct {
 	macOn, ipOn           bool
 	plateOn, benefitOn    bool
 	labelIDOn             bool // plates, benefit ids or passports after their label
+	natIDOn               bool // national ids after their label (detect_natid.go)
 }
 
 // New returns a Redactor configured by opts; nil opts mean the defaults.
@@ -253,6 +254,7 @@ func New(opts *Options) (*Redactor, error) {
 	r.plateOn = is(LicensePlate)
 	r.benefitOn = is(BenefitID)
 	r.labelIDOn = r.plateOn || r.benefitOn || is(Passport)
+	r.natIDOn = is(SSN) || is(ITIN)
 
 	if len(opts.Allow) > 0 {
 		r.allow = make(map[string]struct{}, len(opts.Allow))

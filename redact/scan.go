@@ -187,6 +187,15 @@ func (sc *scanner) run() {
 			}
 		case clsUpper:
 			if tokenStart(s, i) {
+				// a national id that starts with letters ("QQ 12 34 56
+				// C", "ABCPE1234F", "X1234567L"): a capital followed
+				// by a capital or a digit
+				if p := i + 1; p < n && (isUpper(s[p]) || isDigit(s[p])) && sc.r.natIDOn {
+					if e := sc.nationalID(i); e > 0 {
+						next = e
+						break
+					}
+				}
 				next = sc.upper(i)
 			}
 		case clsAt:
