@@ -385,7 +385,7 @@ func (sc *scanner) url(i int) int {
 	// after an e-mail box a first pass left as the authority, the query
 	// was read then if it could be: a quote inside the address ended the
 	// URL ("a://0'0@host.example?token=..."), stay idempotent
-	if q < len(s) && s[q] == '?' && !strings.HasPrefix(s[h:], "[EMAIL]") {
+	if q < len(s) && s[q] == '?' && !strings.Contains(s[h:q], "[EMAIL]") {
 		p := q + 1
 		for p < len(s) && isURLByte(s[p]) && s[p] != '#' && p-h < 4096 {
 			ke := p

@@ -71,6 +71,10 @@ func TestGeneralisationRules(t *testing.T) {
 		{BankAccount, "account no. 09531538 at First Bank", "09531538", "an abbreviation's period is not a sentence end"},
 		{BankAccount, "checking account 1234-567890", "1234-567890", "dashed account number"},
 		{BankAccount, "account 4134576207\nStart date: 2025-08-04", "4134576207", "the account itself is still found"},
+		{BankAccount, "account 4134576207 **urgent**", "4134576207", "markdown stars after an account are no mask"},
+		{BankAccount, "account 4134576207 *see note", "4134576207", "a footnote star after an account is no mask"},
+		{BankAccount, "account 4134576207 [CLOSED]", "4134576207", "a bracketed word of the document's own is no box"},
+		{PersonName, "Beneficiary: Maria Lopez [DECEASED]", "Maria Lopez", "a bracketed word after a name is no box"},
 		{BankAccount, "Start date: 2025-08-04 for account holder", "", "a date is never an account number"},
 		{BankAccount, "account opened 08-04-2025", "", "a date is never an account number"},
 

@@ -1012,7 +1012,7 @@ func (sc *scanner) looseName(i int) int {
 		return 0
 	}
 	if k := i; k > 0 {
-		for k > 0 && (s[k-1] == ' ' || s[k-1] == '-') {
+		for k > 0 && (s[k-1] == ' ' || s[k-1] == '\t' || s[k-1] == '-' || s[k-1] == '"' || s[k-1] == '\'' || s[k-1] == '(') {
 			k--
 		}
 		if k > 0 && s[k-1] == ']' {
@@ -1827,7 +1827,7 @@ func (sc *scanner) capsLoose(i int) int {
 		return 0 // "MAC", "ED": acronyms; "[MAC_ADDRESS]": a box
 	}
 	if k := i; k > 0 {
-		for k > 0 && (s[k-1] == ' ' || s[k-1] == '-') {
+		for k > 0 && (s[k-1] == ' ' || s[k-1] == '\t' || s[k-1] == '-' || s[k-1] == '"' || s[k-1] == '\'' || s[k-1] == '(') {
 			k--
 		}
 		if k > 0 && s[k-1] == ']' {
@@ -1987,7 +1987,10 @@ func lowerBound(s string, e int) bool {
 }
 
 // boxFollows reports whether a redaction box such as "[PERSON_NAME]"
-// follows e after spaces or a hyphen ("Aa-[PERSON_NAME]").
+// follows e after spaces or a hyphen ("Aa-[PERSON_NAME]"). Only the labels
+// of the built-in entities and the pii marker ("[REDACTED:email]") count:
+// a bracketed word of the document's own ("Maria Lopez [DECEASED]",
+// "account 4134576207 [CLOSED]") must not hide what stands before it.
 func boxFollows(s string, e int) bool {
 	for e < len(s) && (s[e] == ' ' || s[e] == '\t' || s[e] == '-' || s[e] == '\'') {
 		e++
@@ -1999,8 +2002,18 @@ func boxFollows(s string, e int) bool {
 	for k < len(s) && k-e < 40 && (isUpper(s[k]) || s[k] == '_') {
 		k++
 	}
-	return k > e+1 && k < len(s) && (s[k] == ']' || s[k] == ':')
+	return k > e+1 && k < len(s) && (s[k] == ']' || s[k] == ':') && boxWords[s[e+1:k]]
 }
+
+// boxWords are the words inside the boxes the package's operators write:
+// the built-in entities' labels and the pii marker's REDACTED.
+var boxWords = func() map[string]bool {
+	m := map[string]bool{"REDACTED": true}
+	for _, e := range builtinEntities {
+		m[strings.ToUpper(string(e))] = true
+	}
+	return m
+}()
 
 // firmFollows reports whether a company suffix in any case follows e:
 // "Hartwell Logistics LLC", "Acme Roofing Inc.".

@@ -91,6 +91,11 @@ func (sc *scanner) digit(i int) int {
 	if i >= 2 && (s[i-1] == '.' || s[i-1] == '-' || s[i-1] == '/') && isDigit(s[i-2]) {
 		return next
 	}
+	// nor are digits glued to a mask's stars ("***0*200 200 0000": a
+	// second pass must not find what the first could not)
+	if i >= 2 && s[i-1] == '*' && (s[i-2] == '*' || isDigit(s[i-2])) {
+		return skipToken(s, next)
+	}
 	// nor is the number part of an identifier such as INV-2024-0042 or
 	// UA-123456
 	if i >= 2 && (s[i-1] == '-' || s[i-1] == '_' || s[i-1] == '#') && isAlpha(s[i-2]) {
@@ -248,8 +253,10 @@ func (sc *scanner) ssn(i int, g *groups) {
 		if g.sep[0] == '-' {
 			score, rule = 0.8, 0
 		} else {
-			if g.n > 3 && g.sep[2] == ' ' {
-				return // the start of a longer spaced run: "100 10 4111 1111 1111 9"
+			if g.n > 3 && g.sep[2] == ' ' || redactionNear(s, g.b[2]) {
+				// the start of a longer spaced run ("100 10 4111 1111 1111
+				// 9"), or it was one before a first pass boxed the rest
+				return
 			}
 			score, rule = 0.6, 1
 		}
@@ -503,6 +510,35 @@ func issuerOK(d []byte) bool {
 
 // ---- routing numbers, bank accounts, licences, passports ----------------
 
+// redactionNear reports whether a box or a mask a first pass left follows
+// e across at most two spaces or punctuation marks on the same line
+// ("000000) [BANK_ACCOUNT]", "000000 ****0000"): the digits before it were
+// part of a longer run then, and a second pass must not find them alone.
+func redactionNear(s string, e int) bool {
+	k := e
+	for k < len(s) && k-e < 2 && !isWord(s[k]) && s[k] != '[' && s[k] != '*' && s[k] != '\n' {
+		k++
+	}
+	return k > e && k < len(s) && (s[k] == '[' && boxFollows(s, k) || maskFollows(s, k))
+}
+
+// maskFollows reports whether a mask's stars start at k: two or more
+// stars, then a digit the mask kept, or at least three stars ("****0000",
+// "***-**-0080"); not markdown's "**bold**" or a footnote's "*".
+func maskFollows(s string, k int) bool {
+	m := k
+	for m < len(s) && s[m] == '*' {
+		m++
+	}
+	if m-k < 2 {
+		return false // one star is a footnote mark as often as a mask
+	}
+	if m < len(s) && isDigit(s[m]) {
+		return true
+	}
+	return m-k >= 3 && (m == len(s) || !isAlpha(s[m]))
+}
+
 // accountLike offers a run of digits to the detectors that need context:
 // ABA routing numbers (checksum, then context), bank account numbers,
 // driver licence and passport numbers.
@@ -534,7 +570,7 @@ func (sc *scanner) accountLike(i int, g *groups) {
 		}
 		return
 	}
-	if !numEnd(s, end) || end+1 < len(s) && s[end] == ' ' && (s[end+1] == '*' || boxFollows(s, end)) {
+	if !numEnd(s, end) || redactionNear(s, end) {
 		// a group before a box or a mask a first pass left was part of a
 		// longer run then: stay idempotent ("IBAN 000000 [BANK_ACCOUNT]",
 		// "IBAN 000000 ****0000")
