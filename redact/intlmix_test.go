@@ -23,7 +23,7 @@ import (
 // they guard against regressions, they are not targets.
 var intlmixFloors = struct {
 	precision, recall, f2 float64
-}{precision: 0, recall: 0, f2: 0}
+}{precision: 0.86, recall: 0.77, f2: 0.79}
 
 const intlmixDir = "testdata/intlmix"
 

@@ -225,7 +225,7 @@ var adverbs = newWordSet("also then later never once still had has just soon oft
 
 // orgWords make the capitalised words before them an organisation, not a
 // person: "Acme Holdings LLC", "Morgan Partners".
-var orgWords = "tech inc incorporated llc llp lp ltd limited corp corporation co company companies group holdings partners associates bank bancorp capital securities financial insurance industries enterprises ventures solutions systems technologies labs laboratories studios media records foundation institute university college school academy hospital clinic church ministries agency council committee association society union club team fc"
+var orgWords = "tech wireless telecom communications airlines airways motors logistics realty properties construction roofing plumbing pharmaceuticals inc incorporated llc llp lp ltd limited corp corporation co company companies group holdings partners associates bank bancorp capital securities financial insurance industries enterprises ventures solutions systems technologies labs laboratories studios media records foundation institute university college school academy hospital clinic church ministries agency council committee association society union club team fc"
 
 // notPersonPhrases are firms and places whose names read like a person's
 // ("Morgan Stanley", "Santa Clara", "North Carolina"), written for this
