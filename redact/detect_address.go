@@ -4,7 +4,7 @@ import "strings"
 
 var streetSuffixes = func() map[string]bool {
 	m := map[string]bool{}
-	for _, w := range strings.Fields("street st avenue ave av road rd boulevard blvd drive dr lane ln way court ct place pl terrace ter parkway pkwy circle cir highway hwy square sq trail trl alley aly plaza plz row loop pike turnpike expressway expy freeway fwy crescent cres close point pt run path walk crossing xing ridge rdg commons heights hts") {
+	for _, w := range strings.Fields("street st avenue ave av road rd boulevard blvd drive dr lane ln way court ct place pl terrace ter parkway pkwy circle cir highway hwy square sq trail trl alley aly plaza plz row loop pike turnpike expressway expy freeway fwy crescent cres close point pt run path walk crossing xing ridge rdg commons heights hts tce parade pde esplanade esp mews meadow meadows grove") {
 		m[w] = true
 	}
 	return m
@@ -114,6 +114,12 @@ func (sc *scanner) address(i, j int) {
 	p := j
 	if p < len(s) && isAlpha(s[p]) && p+1 < len(s) && s[p+1] == ' ' { // 12B Main St, 12b main st
 		p++
+	} else if p+1 < len(s) && s[p] == '/' && isDigit(s[p+1]) && j-i <= 3 {
+		// a unit then the house number: "3/15 Beach Road", "14/2 Park Street"
+		p++
+		for p < len(s) && isDigit(s[p]) && p-j < 5 {
+			p++
+		}
 	}
 	if p+1 >= len(s) || s[p] != ' ' {
 		return
@@ -194,6 +200,10 @@ func (sc *scanner) address(i, j int) {
 			end = e
 		} else if q := sepAfter(s, e); q > 0 && sc.cityStateZip(q) > 0 {
 			end = e
+		} else if e == len(s) || s[e] != ',' || lookupAll(s, j+1, alphaEnd(s, j+1))&(fMonth|fStop|fGeneric) != 0 {
+			return // not "12 March, Madrid 28013"
+		} else if _, kinds := sc.addrTail(e); kinds&tailCode != 0 {
+			end = e // "42 Christopher Meadow, Leeds LS6 2AB"
 		} else {
 			return
 		}
@@ -234,6 +244,13 @@ func (sc *scanner) address(i, j int) {
 	if q := sepAfter(s, end); q > 0 {
 		if e := sc.cityStateZip(q); e > 0 {
 			end, score = e, 0.9
+		} else if e, kinds := sc.addrTail(end); e > end {
+			// the rest of an address abroad: "Leeds LS6 2AB", "Sydney
+			// NSW 2000", "Makati City 1226"
+			end = e
+			if kinds&tailCode != 0 {
+				score = 0.9
+			}
 		}
 	}
 	sc.emit(ePostalAddress, i, end, score, "address.street")

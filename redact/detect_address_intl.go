@@ -174,7 +174,7 @@ func (sc *scanner) postcode(i int) int {
 
 // euroStreetEnds are the endings of street names written as one word
 // before the house number: "Hauptstraße 12", "Kungsgatan 3".
-var euroStreetEnds = []string{"straße", "strasse", "str.", "gasse", "weg", "platz", "allee", "damm", "ring", "gatan", "vägen", "gade", "vej", "veien", "gata", "straat", "laan", "gracht", "plein", "utca", "ulica", "katu", "tie"}
+var euroStreetEnds = []string{"straße", "strasse", "str.", "gasse", "weg", "platz", "allee", "damm", "ring", "gatan", "vägen", "gade", "vej", "veien", "gata", "straat", "laan", "gracht", "plein", "utca", "ulica", "katu", "tie", "vegur", "gaten", "vegen"}
 
 // euroStreetWords start a street name before (or after) the number: "Calle
 // Mayor 5", "12 Rue de la Paix", "Via Roma 3".
@@ -228,17 +228,16 @@ func (sc *scanner) euroStreet(i int) int {
 	if q < 0 || !isDigit(s[q]) {
 		return 0
 	}
-	k := q
-	for k < len(s) && isDigit(s[k]) && k-q < 5 {
-		k++
-	}
-	if k < len(s) && isAlpha(s[k]) && wordEnd(s, k+1) {
-		k++ // 12a
-	}
-	if !wordEnd(s, k) || k-q > 4 {
+	k := houseNumber(s, q)
+	if k < 0 {
 		return 0
 	}
-	return sc.emitAddr(i, sc.euroCity(k), 0.6, "address.europe")
+	end, kinds := sc.addrTail(k)
+	score := 0.6
+	if kinds&tailCode != 0 {
+		score = 0.9
+	}
+	return sc.emitAddr(i, end, score, "address.europe")
 }
 
 // intlAddress tries the address rules of this file on a capitalised word
@@ -250,6 +249,9 @@ func (sc *scanner) intlAddress(i, j int) int {
 	}
 	// every rule below needs a number after the word, or a street word,
 	// or an APO line: most capitalised words stop here
+	if j == i+1 && s[i] == 'H' && strings.HasPrefix(s[j:], ".No. ") {
+		return sc.prefixAddress(i, j) // "H.No. 5-9-22"
+	}
 	k := j
 	if k < len(s) && s[k] == '.' {
 		k++ // "Apt. 297", "Hauptstr. 12"
@@ -259,6 +261,11 @@ func (sc *scanner) intlAddress(i, j int) int {
 	}
 	if j-i == 3 || j-i == 4 {
 		if e := sc.militaryAddress(i, j); e > 0 {
+			return e
+		}
+	}
+	if j-i <= 9 {
+		if e := sc.prefixAddress(i, j); e > 0 {
 			return e
 		}
 	}
@@ -273,32 +280,85 @@ func (sc *scanner) intlAddress(i, j int) int {
 // euroParticles may stand between a street word and the street's name.
 var euroParticles = newWordSet("de du des la le les del dei della di do da dos das d l")
 
+// frenchStreetWords are street words written in lower case after the
+// house number in French: "12 rue de la Paix", "45, boulevard Haussmann",
+// "7 allée des Roses".
+var frenchStreetWords = newWordSet("rue avenue boulevard bd place chemin impasse quai cours allée route square passage")
+
+// frenchStart reports whether a lower-case word that starts with a, b
+// may be one of frenchStreetWords, "bis" or "ter": a cheap test that
+// most words after a number in prose fail.
+func frenchStart(a, b byte) bool {
+	switch a {
+	case 'r':
+		return b == 'u' || b == 'o'
+	case 'a':
+		return b == 'v' || b == 'l'
+	case 'b':
+		return b == 'o' || b == 'd' || b == 'i'
+	case 'p':
+		return b == 'l' || b == 'a'
+	case 'c':
+		return b == 'h' || b == 'o'
+	case 'i':
+		return b == 'm'
+	case 'q':
+		return b == 'u'
+	case 's':
+		return b == 'q'
+	case 't':
+		return b == 'e'
+	}
+	return false
+}
+
 // numberFirstEuro matches a house number then a street word at i: "12 Rue
-// de la Paix, 75008 Paris", "5 Via Roma".
+// de la Paix, 75008 Paris", "5 Via Roma", "3 bis avenue des Lilas", "45,
+// boulevard Haussmann", "1234 Rue Sainte-Catherine O, Montréal QC H3G
+// 1P1". A street word in lower case must be followed by a particle or a
+// capitalised word ("12 place settings" is no street).
 func (sc *scanner) numberFirstEuro(i, j int) int {
 	s := sc.s
-	q := gap(s, j)
-	if q < 0 || !isUpper(s[q]) {
-		return 0
+	p := j
+	if p < len(s) && s[p] == ',' {
+		p++ // "45, boulevard Haussmann"
 	}
-	e := alphaEnd(s, q)
-	if !euroStreetWords.has(s, q, e) || !wordEnd(s, e) {
+	q := gap(s, p)
+	if q < 0 || q+1 < len(s) && isLower(s[q]) && !frenchStart(s[q], s[q+1]) {
+		return 0 // "12 people", "40 minutes": most numbers in prose stop here
+	}
+	if q+3 < len(s) && (s[q] == 'b' || s[q] == 't') && s[q+3] == ' ' && (s[q:q+3] == "bis" || s[q:q+3] == "ter") {
+		if q = gap(s, q+3); q < 0 {
+			return 0
+		}
+	}
+	e := letterRun(s, q)
+	if isUpper(s[q]) {
+		if !euroStreetWords.has(s, q, e) || !wordEnd(s, e) {
+			return 0
+		}
+		// "10 Via Bus": the name after a capitalised street word is not
+		// an everyday word
+		if r := gap(s, e); r > 0 {
+			if c := alphaEnd(s, r); c > r && isUpper(s[r]) && lookupAll(s, r, c)&fCommon != 0 {
+				return 0
+			}
+		}
+	} else if !frenchStreetWords.has(s, q, e) || p > j && !isLower(s[q]) {
 		return 0
 	}
 	// particles, then one or more capitalised words: "Rue de la Paix"
-	p := e
+	p = e
 	words := 0
 	for k := 0; k < 5; k++ {
 		r := gap(s, p)
 		if r < 0 {
 			break
 		}
-		c := letterRun(s, r)
-		if c == r {
-			break
-		}
-		if isLower(s[r]) {
-			if words > 0 || !euroParticles.has(s, r, c) {
+		c := placeWord(s, r)
+		if c < 0 {
+			c = letterRun(s, r)
+			if c == r || !isLower(s[r]) || words > 0 || !euroParticles.has(s, r, c) {
 				break
 			}
 		} else {
@@ -309,28 +369,16 @@ func (sc *scanner) numberFirstEuro(i, j int) int {
 	if words == 0 {
 		return 0
 	}
-	return sc.emitAddr(i, sc.euroCity(p), 0.6, "address.europe")
-}
-
-// euroCity extends an address ending at e with ", 75008 Paris" or ",
-// 10115 Berlin" (four or five digits and a capitalised city).
-func (sc *scanner) euroCity(e int) int {
-	s := sc.s
-	q := sepAfter(s, e)
-	if q < 0 || !isDigit(s[q]) {
-		return e
+	// a compass point: "Rue Sainte-Catherine O", "Rue Sherbrooke E"
+	if p+2 < len(s) && s[p] == ' ' && (s[p+1] == 'O' || s[p+1] == 'E' || s[p+1] == 'N' || s[p+1] == 'S') && (s[p+2] == ',' || s[p+2] == '.' && p+3 < len(s) && s[p+3] == ',') {
+		p += 2
 	}
-	k := q
-	for k < len(s) && isDigit(s[k]) && k-q < 6 {
-		k++
+	end, kinds := sc.addrTail(p)
+	score := 0.6
+	if kinds&tailCode != 0 {
+		score = 0.9
 	}
-	if k-q < 4 || k-q > 5 || k >= len(s) || s[k] != ' ' {
-		return e
-	}
-	if c := capWord(s, k+1); c > 0 {
-		return c
-	}
-	return e
+	return sc.emitAddr(i, end, score, "address.europe")
 }
 
 // addrCueWords before a house number make one or two capitalised words
@@ -350,11 +398,13 @@ func (sc *scanner) bareStreet(i, j int) int {
 	for k > 0 && s[k-1] == ' ' {
 		k--
 	}
-	if k == i || k == 0 {
+	if k == i && k > 0 && s[k-1] != '\n' {
 		return 0
 	}
 	cue := false
-	if s[k-1] == ',' {
+	if k == 0 || s[k-1] == '\n' {
+		// the start of a line: a unit or a postcode must follow
+	} else if s[k-1] == ',' {
 		// "Lan Nguyen, 84 Inman": a capitalised word before the comma
 		w := k - 1
 		a := w
@@ -369,7 +419,7 @@ func (sc *scanner) bareStreet(i, j int) int {
 		}
 		cue = k-a <= 8 && addrCueWords.has(s, a, k)
 	}
-	if !cue {
+	if !cue && k > 0 && s[k-1] != '\n' {
 		return 0
 	}
 	p := gap(s, j)
@@ -392,10 +442,24 @@ func (sc *scanner) bareStreet(i, j int) int {
 		}
 		p = q
 	}
-	if end < 0 || end < len(s) && !(s[end] == ',' || s[end] == '.' || s[end] == ';' || s[end] == '\n' || s[end] == '\r' || s[end] == ')') {
+	if end < 0 {
 		return 0
 	}
-	if sc.emit(ePostalAddress, i, end, 0.55, "address.bare") {
+	// a unit after the street: "19 Ellery, Apt 2", "7 Sacramento #2";
+	// without a cue before the number, a unit or a postcode must follow
+	score := 0.55
+	if end == len(s) || s[end] != ',' && s[end] != ' ' && s[end] != '\n' {
+		if !cue {
+			return 0
+		}
+	} else if t, kinds := sc.addrTail(end); kinds&(tailUnit|tailCode) != 0 {
+		end, score = t, 0.7
+	} else if !cue {
+		return 0
+	} else if end < len(s) && !(s[end] == ',' || s[end] == '.' || s[end] == ';' || s[end] == '\n' || s[end] == '\r' || s[end] == ')') {
+		return 0
+	}
+	if sc.emit(ePostalAddress, i, end, score, "address.bare") {
 		return end
 	}
 	return 0

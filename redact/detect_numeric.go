@@ -161,12 +161,21 @@ func (sc *scanner) digit(i int) int {
 		}
 	}
 	if r.addrOn && g.size(0) <= 6 && s[i] != '0' {
-		sc.address(i, g.b[0])
+		if len(sc.out) == before && g.size(0) <= 4 && i > 1 && s[i-1] == ' ' {
+			sc.streetBefore(i)
+		}
+		if len(sc.out) == before {
+			sc.address(i, g.b[0])
+		}
 		if len(sc.out) == before && g.size(0) <= 4 {
 			sc.numberFirstEuro(i, g.b[0])
 		}
 		if len(sc.out) == before && g.n == 1 {
 			sc.bareStreet(i, g.b[0])
+		}
+		if e := g.b[0]; len(sc.out) == before && g.size(0) <= 4 && !sc.done && e+1 < len(s) &&
+			(s[e] == ' ' && (isUpper(s[e+1]) || s[e+1] >= 0xc3) || s[e] == '-' && isDigit(s[e+1])) {
+			sc.asianStreet(i)
 		}
 	}
 	if r.dobOn && g.size(0) <= 2 {
