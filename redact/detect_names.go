@@ -961,7 +961,8 @@ func (sc *scanner) looseName(i int) int {
 					// was longer then, stay idempotent ("Aa Aa B [PERSON_NAME]")
 					return e2
 				}
-			} else if isLower(s[p]) {
+			} else if isLower(s[p]) && n > 0 && toks[n-1].f&(fGiven|fLexGiven|fName|fSurname) != 0 {
+				// only after a known name part: not "Übersicht der Gebühren"
 				if e2 := alphaEnd(s, p); lookupWord(s, p, e2)&fParticle != 0 {
 					if q := gap(s, e2); q > 0 && capWord(s, q) > 0 {
 						p = q

@@ -9,7 +9,7 @@ func (sc *scanner) ipv4(i int, g *groups) {
 		return
 	}
 	s := sc.s
-	if i > 1 && s[i-1] == '*' && s[i-2] == '*' || maskedTail(s, i) {
+	if i > 0 && s[i-1] == '*' || maskedTail(s, i) {
 		return // the digits a mask kept of a longer value, or what followed it: "******0.0.0.1", "****** 0.0.0.1"
 	}
 	for k := 0; k < 4; k++ {

@@ -16,6 +16,7 @@ const (
 	clsParen
 	clsBracket
 	clsSpace // a space or newline, before a lower-case name
+	clsUTF8  // the lead byte of a letter beyond ASCII: an accented, Greek or Cyrillic capital, or Han and Hangul
 )
 
 var byteClass = func() (t [256]uint8) {
@@ -32,6 +33,14 @@ var byteClass = func() (t [256]uint8) {
 	t['['] = clsBracket
 	t[' '] = clsSpace // names in lower case (lowerAt), when names are on
 	t['\n'] = clsSpace
+	// Latin-1 and Latin Extended ("Élodie", "Łukasz"), Greek, Cyrillic;
+	// CJK ideographs and Hangul syllables
+	for c := 0xc3; c <= 0xd4; c++ {
+		t[c] = clsUTF8
+	}
+	for c := 0xe4; c <= 0xed; c++ {
+		t[c] = clsUTF8
+	}
 	return t
 }()
 
@@ -208,6 +217,10 @@ func (sc *scanner) run() {
 			next = sc.paren(i)
 		case clsBracket:
 			next = sc.marker(i)
+		case clsUTF8:
+			if sc.r.nameOn && tokenStart(s, i) {
+				next = sc.nonASCIIWord(i)
+			}
 		case clsSpace:
 			if p := i + 1; p+3 < n && words != nil && isLower(s[p]) && isLower(s[p+1]) {
 				// words.lowerStart, written out to stay inline

@@ -99,15 +99,41 @@ func foldWord(s string, a, b int, buf *[24]byte) (int, bool) {
 		if r == '\u2019' {
 			continue
 		}
-		f, ok := foldRunes[unicode.ToLower(r)]
-		if !ok || n == len(buf) {
+		lr := unicode.ToLower(r)
+		if f, ok := foldRunes[lr]; ok {
+			if n == len(buf) {
+				return 0, false
+			}
+			buf[n] = f
+			n++
+			continue
+		}
+		t, ok := translit[lr]
+		if !ok || n+len(t) > len(buf) {
 			return 0, false
 		}
-		buf[n] = f
-		n++
+		if (lr == 'υ' || lr == 'ύ') && n > 0 && buf[n-1] == 'o' {
+			t = "u" // Greek "ου": "Παπαδόπουλος" is "papadopoulos"
+		}
+		n += copy(buf[n:], t)
 	}
 	return n, true
 }
+
+// translit spells Cyrillic and Greek letters (lower case) in ASCII, as
+// names are usually romanised (Russian and Ukrainian after the common
+// passport spellings, Greek after ELOT 743), so that "Олег Шевченко" and
+// "Νίκος" find "oleg", "shevchenko" and "nikos" in the lexicon. An empty
+// spelling drops the letter (the hard and soft signs).
+var translit = func() map[rune]string {
+	m := map[rune]string{}
+	for _, p := range strings.Fields("а:a б:b в:v г:g д:d е:e ё:e ж:zh з:z и:i й:y к:k л:l м:m н:n о:o п:p р:r с:s т:t у:u ф:f х:kh ц:ts ч:ch ш:sh щ:shch ъ: ы:y ь: э:e ю:yu я:ya і:i ї:yi є:ye ґ:g ў:u" +
+		" α:a ά:a β:v γ:g δ:d ε:e έ:e ζ:z η:i ή:i θ:th ι:i ί:i ϊ:i ΐ:i κ:k λ:l μ:m ν:n ξ:x ο:o ό:o π:p ρ:r σ:s ς:s τ:t υ:y ύ:y ϋ:y ΰ:y φ:f χ:ch ψ:ps ω:o ώ:o") {
+		r, w := utf8.DecodeRuneInString(p)
+		m[r] = p[w+1:]
+	}
+	return m
+}()
 
 // wordSet is a small set of lower-case ASCII words, bucketed by length, for
 // hot paths that test a span of the input against a short list: a length
