@@ -32,9 +32,78 @@ func (sc *scanner) nonASCIIWord(i int) int {
 		if e := sc.cjkName(i); e > 0 {
 			return e
 		}
+	case r >= 0x590 && unicode.IsLetter(r):
+		if e := sc.scriptName(i); e > 0 {
+			return e
+		}
+		return scriptRun(s, i)
 	}
 	return i + w
 }
+
+// scriptRun returns the end of the word at i in a script without case
+// (Hebrew, Arabic, Indic and others): letters and combining marks.
+func scriptRun(s string, i int) int {
+	e := i
+	for e < len(s) && s[e] >= 0x80 {
+		r, w := utf8.DecodeRuneInString(s[e:])
+		if !(unicode.IsLetter(r) || unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r)) || r < 0x590 {
+			break
+		}
+		e += w
+	}
+	return e
+}
+
+// scriptName reports one to four words of a script without case (Hebrew,
+// Arabic, Persian, Urdu, Indic scripts) at i as a person's name when a
+// cue announces a person ("Beneficiary: محمد علي", "my father राजेश
+// कुमार"), or, in Arabic script, when the first word is one of the most
+// common given names ("محمد", "فاطمة"). Without either, such words in
+// English text are as often a place or a phrase. It returns the end of
+// what it reported, or 0.
+func (sc *scanner) scriptName(i int) int {
+	s := sc.s
+	e := scriptRun(s, i)
+	if e == i {
+		return 0
+	}
+	first := s[i:e]
+	for words := 1; words < 4; words++ {
+		if e+1 >= len(s) || s[e] != ' ' {
+			break
+		}
+		r, _ := utf8.DecodeRuneInString(s[e+1:])
+		if r < 0x590 || !unicode.IsLetter(r) || isHan(r) || isHangul(r) {
+			break
+		}
+		e = scriptRun(s, e+1)
+	}
+	score := 0.0
+	switch {
+	case personWordBefore(s, i) || labelBefore(s, i):
+		score = 0.6
+	case arabicGivenNames[first]:
+		score = 0.6
+	}
+	if score == 0 || sc.r.allowed(s[i:e]) {
+		return 0
+	}
+	if sc.emit(ePersonName, i, e, score, "name.script") {
+		return e
+	}
+	return 0
+}
+
+// arabicGivenNames are among the most common given names written in
+// Arabic script, written for this package from general knowledge.
+var arabicGivenNames = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields("محمد أحمد احمد علي عمر خالد يوسف إبراهيم ابراهيم حسن حسين مصطفى عبدالله عبد محمود سعيد طارق كريم سامي ياسين فاطمة عائشة مريم زينب خديجة نور سارة ليلى آمنة هدى رانيا سلمى") {
+		m[w] = true
+	}
+	return m
+}()
 
 func isHan(r rune) bool    { return r >= 0x4e00 && r <= 0x9fff }
 func isHangul(r rune) bool { return r >= 0xac00 && r <= 0xd7a3 }

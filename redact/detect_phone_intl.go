@@ -70,8 +70,8 @@ func (sc *scanner) nationalPhone(start, i int, g *groups) {
 	if !trunk {
 		hi = 11
 	}
-	if digits < lo || digits > hi || !numEnd(s, end) {
-		return
+	if digits < lo || digits > hi || !numEnd(s, end) || redactionNear(s, end) {
+		return // or before a box a first pass left: the run was longer then
 	}
 	ctx := sc.hasContext(ePhone, start, end)
 	if !ctx && !phoneHint(s, start) {

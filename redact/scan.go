@@ -33,11 +33,13 @@ var byteClass = func() (t [256]uint8) {
 	t['['] = clsBracket
 	t[' '] = clsSpace // names in lower case (lowerAt), when names are on
 	t['\n'] = clsSpace
-	// Latin-1 and Latin Extended ("Élodie", "Łukasz"), Greek, Cyrillic;
-	// CJK ideographs and Hangul syllables
-	for c := 0xc3; c <= 0xd4; c++ {
+	// Latin-1 and Latin Extended ("Élodie", "Łukasz"), Greek, Cyrillic
+	// (lead bytes up to 0xdb: Armenian, Hebrew and Arabic too);
+	// Indic scripts (0xe0); CJK ideographs and Hangul syllables
+	for c := 0xc3; c <= 0xdb; c++ {
 		t[c] = clsUTF8
 	}
+	t[0xe0] = clsUTF8
 	for c := 0xe4; c <= 0xed; c++ {
 		t[c] = clsUTF8
 	}
