@@ -2,6 +2,7 @@ package redact
 
 import (
 	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -97,3 +98,25 @@ func BenchmarkRedactDense(b *testing.B) {
 		benchSink += len(r.Redact(benchDense))
 	}
 }
+
+// benchScripts is text in scripts beyond ASCII capitals, where every word
+// start wakes the scanner: Cyrillic, Arabic and accented French prose with
+// names in it, about 1 MiB, written here.
+var benchScripts = func() string {
+	paras := []string{
+		"Вчера Иван Петров пришёл в офис и сказал, что Мария Сидорова больше не работает здесь. Москва большой город. ",
+		"ذهب محمد علي إلى المكتب أمس وقال إن فاطمة لم تعد تعمل هنا. القاهرة مدينة كبيرة. ",
+		"Élodie a déjà écrit à Ángela et à Óscar. Ça va très bien à Genève, où l'été est chaud. ",
+		"The applicant 王秀英 wrote on behalf of her neighbour 김민지 about the permit for the garden. ",
+	}
+	var sb strings.Builder
+	for k := 0; sb.Len() < 1<<20; k++ {
+		sb.WriteString(paras[k%len(paras)])
+	}
+	return sb.String()
+}()
+
+// BenchmarkFindScripts runs on text in Cyrillic, Arabic, accented Latin
+// and Han or Hangul (the name rules for scripts beyond ASCII capitals).
+func BenchmarkFindScripts(b *testing.B)  { benchFind(b, benchScripts) }
+func BenchmarkNaiveScripts(b *testing.B) { benchNaive(b, benchScripts) }

@@ -32,7 +32,7 @@ func (sc *scanner) nonASCIIWord(i int) int {
 		if e := sc.cjkName(i); e > 0 {
 			return e
 		}
-	case r >= 0x590 && unicode.IsLetter(r):
+	case scriptLetter(r):
 		if e := sc.scriptName(i); e > 0 {
 			return e
 		}
@@ -42,17 +42,32 @@ func (sc *scanner) nonASCIIWord(i int) int {
 }
 
 // scriptRun returns the end of the word at i in a script without case
-// (Hebrew, Arabic, Indic and others): letters and combining marks.
+// (Hebrew, Arabic, Indic and others): its letters and combining marks.
 func scriptRun(s string, i int) int {
 	e := i
 	for e < len(s) && s[e] >= 0x80 {
 		r, w := utf8.DecodeRuneInString(s[e:])
-		if !(unicode.IsLetter(r) || unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r)) || r < 0x590 {
+		if !scriptLetter(r) {
 			break
 		}
 		e += w
 	}
 	return e
+}
+
+// scriptLetter reports whether r belongs to a word of the scripts from
+// Hebrew to Ethiopic (U+0590 to U+1FFF): everything there but their
+// punctuation, and the zero-width joiners Persian writes inside words.
+// It stands in for unicode.IsLetter and the mark tables, which cost a
+// table search per character.
+func scriptLetter(r rune) bool {
+	switch r {
+	case 0x200c, 0x200d:
+		return true
+	case 0x5be, 0x5c0, 0x5c3, 0x5c6, 0x5f3, 0x5f4, 0x609, 0x60a, 0x60c, 0x60d, 0x61b, 0x61e, 0x61f, 0x66a, 0x66b, 0x66c, 0x66d, 0x6d4, 0x964, 0x965, 0x970, 0xe4f, 0xe5a, 0xe5b, 0x1361, 0x1362, 0x1363, 0x1364, 0x1365, 0x1366, 0x1367, 0x1368:
+		return false
+	}
+	return r >= 0x590 && r < 0x2000
 }
 
 // scriptName reports one to four words of a script without case (Hebrew,
@@ -74,7 +89,7 @@ func (sc *scanner) scriptName(i int) int {
 			break
 		}
 		r, _ := utf8.DecodeRuneInString(s[e+1:])
-		if r < 0x590 || !unicode.IsLetter(r) || isHan(r) || isHangul(r) {
+		if !scriptLetter(r) {
 			break
 		}
 		e = scriptRun(s, e+1)
@@ -131,8 +146,11 @@ func (sc *scanner) cjkName(i int) int {
 		}
 		n++
 		e += w
+		if n > 4 {
+			return 0 // a sentence, not a name
+		}
 	}
-	if n < 2 || n > 4 || e < len(s) && s[e] >= 0x80 && !strings.HasPrefix(s[e:], "，") && !strings.HasPrefix(s[e:], "。") && !strings.HasPrefix(s[e:], "、") {
+	if n < 2 || e < len(s) && s[e] >= 0x80 && !strings.HasPrefix(s[e:], "，") && !strings.HasPrefix(s[e:], "。") && !strings.HasPrefix(s[e:], "、") {
 		return 0
 	}
 	score := 0.0

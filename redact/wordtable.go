@@ -56,15 +56,15 @@ func (t *foldTable[V]) get(s string, a, b int) (v V, ok bool) {
 }
 
 // foldRunes maps accented Latin letters (lower case) to their ASCII base
-// letter, so that "Nuñez" and "Müller" find "nunez" and "muller" in the
-// gazetteer.
+// letter, so that "Nuñez", "Müller", "Nguyễn" and "Ștefan" find "nunez",
+// "muller", "nguyen" and "stefan" in the gazetteer.
 var foldRunes = func() map[rune]byte {
 	m := map[rune]byte{}
 	for base, list := range map[byte]string{
-		'a': "àáâãäåāăą", 'c': "çćĉċč", 'd': "ďđð", 'e': "èéêëēĕėęě",
-		'g': "ĝğġģ", 'h': "ĥħ", 'i': "ìíîïĩīĭįı", 'j': "ĵ", 'k': "ķ",
-		'l': "ĺļľŀł", 'n': "ñńņňŉ", 'o': "òóôõöøōŏő", 'r': "ŕŗř",
-		's': "śŝşš", 't': "ţťŧ", 'u': "ùúûüũūŭůűų", 'w': "ŵ", 'y': "ýÿŷ",
+		'a': "àáâãäåāăąǎạảấầẩẫậắằẳẵặ", 'c': "çćĉċč", 'd': "ďđð", 'e': "èéêëēĕėęěẹẻẽếềểễệ",
+		'g': "ĝğġģ", 'h': "ĥħ", 'i': "ìíîïĩīĭįıǐỉị", 'j': "ĵ", 'k': "ķ",
+		'l': "ĺļľŀł", 'n': "ñńņňŉ", 'o': "òóôõöøōŏőǒơọỏốồổỗộớờởỡợ", 'r': "ŕŗř",
+		's': "śŝşšș", 't': "ţťŧț", 'u': "ùúûüũūŭůűųǔưụủứừửữự", 'w': "ŵ", 'y': "ýÿŷỳỵỷỹ",
 		'z': "źżž",
 	} {
 		for _, r := range list {
@@ -100,6 +100,14 @@ func foldWord(s string, a, b int, buf *[24]byte) (int, bool) {
 			continue
 		}
 		lr := unicode.ToLower(r)
+		if lr < 0x180 && foldLatin[lr] != 0 {
+			if n == len(buf) {
+				return 0, false
+			}
+			buf[n] = foldLatin[lr]
+			n++
+			continue
+		}
 		if f, ok := foldRunes[lr]; ok {
 			if n == len(buf) {
 				return 0, false
@@ -108,7 +116,11 @@ func foldWord(s string, a, b int, buf *[24]byte) (int, bool) {
 			n++
 			continue
 		}
-		t, ok := translit[lr]
+		var t string
+		ok := false
+		if lr >= 0x370 && lr < 0x460 {
+			t, ok = translitTab[lr-0x370], translitOK[lr-0x370]
+		}
 		if !ok || n+len(t) > len(buf) {
 			return 0, false
 		}
@@ -119,6 +131,29 @@ func foldWord(s string, a, b int, buf *[24]byte) (int, bool) {
 	}
 	return n, true
 }
+
+// foldLatin is foldRunes for the Latin-1 and Latin Extended-A letters,
+// as an array: the lookup runs once per accented letter of every word
+// looked up.
+var foldLatin = func() (t [0x180]byte) {
+	for r, b := range foldRunes {
+		if r < 0x180 {
+			t[r] = b
+		}
+	}
+	return t
+}()
+
+// translitTab and translitOK are translit as arrays over U+0370 to
+// U+045F (Greek and Cyrillic).
+var translitTab, translitOK = func() (t [0x460 - 0x370]string, ok [0x460 - 0x370]bool) {
+	for r, v := range translit {
+		if r >= 0x370 && r < 0x460 {
+			t[r-0x370], ok[r-0x370] = v, true
+		}
+	}
+	return t, ok
+}()
 
 // translit spells Cyrillic and Greek letters (lower case) in ASCII, as
 // names are usually romanised (Russian and Ukrainian after the common
