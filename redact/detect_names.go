@@ -1019,8 +1019,9 @@ func (sc *scanner) looseName(i int) int {
 		if k > 0 && s[k-1] == ']' {
 			// after a box a first pass left, the context is gone: stay
 			// idempotent, and skip the whole run, or its later words
-			// would be weighed alone ("[PERSON_NAME] Ba BoC")
-			return end
+			// would be weighed alone ("[PERSON_NAME] Ba BoC"), however
+			// long it is
+			return capRunEnd(s, end)
 		}
 	}
 	// a capitalised title before the name: "County Coroner Lorraine
@@ -1218,6 +1219,26 @@ func (sc *scanner) listCue(i, end int) float64 {
 		return 0.3
 	}
 	return 0
+}
+
+// capRunEnd extends a run of capitalised words that ends at e over the
+// capitalised words and initials that follow it.
+func capRunEnd(s string, e int) int {
+	for {
+		q := gap(s, e)
+		if q < 0 {
+			return e
+		}
+		if e2 := capWord(s, q); e2 > 0 {
+			e = e2
+			continue
+		}
+		if e2 := initial(s, q); e2 > 0 {
+			e = e2
+			continue
+		}
+		return e
+	}
 }
 
 // cuedPlaceSurname reports whether a place noun that is also a family

@@ -13,10 +13,29 @@ import (
 // script inside English text ("王秀英", "田中 太郎", "김민지").
 
 // nonASCIIWord handles a word that starts with a letter beyond ASCII at
-// i and returns where the scanner goes on.
+// i (an address in Han, Hangul or Cyrillic script, see
+// detect_address_script.go, or a name) and returns where the scanner
+// goes on.
 func (sc *scanner) nonASCIIWord(i int) int {
 	s := sc.s
 	r, w := utf8.DecodeRuneInString(s[i:])
+	if sc.r.addrOn {
+		e := 0
+		switch {
+		case isHan(r):
+			e = sc.hanAddress(i)
+		case isHangul(r):
+			e = sc.hangulAddress(i)
+		case r >= 0x400 && r < 0x460:
+			e = sc.cyrAddress(i)
+		}
+		if e > 0 || sc.done {
+			return max(e, i+w)
+		}
+	}
+	if !sc.r.nameOn {
+		return i + w
+	}
 	switch {
 	case unicode.IsUpper(r):
 		if e := sc.looseName(i); e > 0 {

@@ -88,8 +88,8 @@ func (sc *scanner) digit(i int) int {
 	next := g.b[0]
 	// the tail of a longer dotted or dashed number (1.2.3.4.5, 155-555-0142)
 	// is not a number of its own
-	if i >= 2 && (s[i-1] == '.' || s[i-1] == '-' || s[i-1] == '/') && isDigit(s[i-2]) {
-		return next
+	if i >= 2 && (s[i-1] == '.' || s[i-1] == '-' || s[i-1] == '/') && (isDigit(s[i-2]) || s[i-2] == '*') {
+		return next // also after a mask's stars: "******.0.0.0.1"
 	}
 	// nor are digits glued to a mask's stars ("***0*200 200 0000": a
 	// second pass must not find what the first could not)

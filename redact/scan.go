@@ -220,7 +220,7 @@ func (sc *scanner) run() {
 		case clsBracket:
 			next = sc.marker(i)
 		case clsUTF8:
-			if sc.r.nameOn && tokenStart(s, i) {
+			if (sc.r.nameOn || sc.r.addrOn) && tokenStart(s, i) {
 				next = sc.nonASCIIWord(i)
 			}
 		case clsSpace:
