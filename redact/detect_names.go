@@ -1067,6 +1067,11 @@ func (sc *scanner) looseName(i int) int {
 		sent, cue = false, 0
 	}
 	if i > 0 && (s[i-1] == '@' || s[i-1] == '#') {
+		if s[i-1] == '#' {
+			if e := hashtagName(s, i, toks[0].b); e > 0 && sc.emit(ePersonName, i, e, 0.6, "name.hashtag") {
+				return e
+			}
+		}
 		return toks[0].b // a handle or a hashtag; the words after it are weighed apart: "@jo_b Gordon Whitlaw"
 	}
 	if end < len(s) && (s[end] == '_' || s[end] == '@') {
@@ -1219,6 +1224,46 @@ func (sc *scanner) listCue(i, end int) float64 {
 		return 0.3
 	}
 	return 0
+}
+
+// hashtagName reports whether the hashtag word s[i:b] spells a person's
+// name in CamelCase: a frequent given name that is no common word, then
+// one or two parts that are known name parts ("#DonaldSterling",
+// "#MariaLopezGarcia"). It returns b, or 0.
+func hashtagName(s string, i, b int) int {
+	var parts [4]int
+	n := 0
+	for k := i; k < b; k++ {
+		if isUpper(s[k]) {
+			if n == len(parts) {
+				return 0
+			}
+			parts[n] = k
+			n++
+		} else if !isLower(s[k]) {
+			return 0
+		}
+	}
+	if n < 2 || n > 3 || parts[0] != i {
+		return 0
+	}
+	for k := 0; k < n; k++ {
+		e := b
+		if k+1 < n {
+			e = parts[k+1]
+		}
+		if e-parts[k] < 2 {
+			return 0
+		}
+		f := lookupAll(s, parts[k], e)
+		if k == 0 && (f&(fGiven|fLexGiven) == 0 || f&(fCommon|fAmbig|fLexAmbig|fPlaceName) != 0) {
+			return 0
+		}
+		if k > 0 && (f&(fName|fSurname|fGiven|fLexGiven) == 0 && !surnameShape(s, parts[k], e) || f&(fPlaceName|fOrgWord|fStop) != 0) {
+			return 0
+		}
+	}
+	return b
 }
 
 // capRunEnd extends a run of capitalised words that ends at e over the
