@@ -255,6 +255,12 @@ var labelWords = map[string]uint8{
 	"num": lwIDWord, "nbr": lwIDWord, "nr": lwIDWord, "identifier": lwIDWord, "case": lwIDWord, "card": lwIDWord,
 	"plate": lwPlate, "plates": lwPlate,
 	"tag": lwTag, "tags": lwTag,
+	// plate labels abroad: German, French, Dutch, Spanish and Portuguese,
+	// Italian, Polish; "registration" and "reg" (UK) also name other
+	// numbers, so they count as "tag" does
+	"kennzeichen": lwPlate, "nummernschild": lwPlate, "immatriculation": lwPlate, "plaque": lwPlate,
+	"kenteken": lwPlate, "placa": lwPlate, "patente": lwPlate, "matricula": lwPlate, "targa": lwPlate,
+	"tablica": lwPlate, "rejestracja": lwPlate, "registration": lwTag, "reg": lwTag, "rego": lwTag,
 	"medicaid": lwBenefit, "medicare": lwBenefit, "mbi": lwBenefit, "masshealth": lwBenefit,
 	"snap": lwBenefit, "ebt": lwBenefit, "wic": lwBenefit, "tanf": lwBenefit, "calfresh": lwBenefit,
 	"member": lwMember, "subscriber": lwMember, "beneficiary": lwMember, "recipient": lwMember,
@@ -290,10 +296,10 @@ func idLabelBefore(s string, v int) int {
 			return -1
 		}
 		a := b
-		for a > 0 && b-a <= 12 && isAlpha(s[a-1]) {
+		for a > 0 && b-a <= 16 && isAlpha(s[a-1]) {
 			a--
 		}
-		if b-a > 12 || a > 0 && isWord(s[a-1]) {
+		if b-a > 16 || a > 0 && isWord(s[a-1]) {
 			return -1
 		}
 		kind := labelWord(s, a, b)
@@ -335,7 +341,7 @@ func idLabelBefore(s string, v int) int {
 // compares a word with the few of its length instead of hashing it (it
 // runs before every number in the text); labelFirst has, per length, a bit
 // for each first letter, which turns most words away with one test.
-var labelWordsByLen, labelFirst = func() (t [13][]labelWordKind, first [13]uint32) {
+var labelWordsByLen, labelFirst = func() (t [17][]labelWordKind, first [17]uint32) {
 	for w, k := range labelWords {
 		t[len(w)] = append(t[len(w)], labelWordKind{w, k})
 		first[len(w)] |= 1 << (w[0] - 'a')
@@ -417,12 +423,15 @@ func (sc *scanner) labelledID(v int) int {
 	}
 	// the value is not a word of the label ("WIC ID 55012345" is read
 	// from "55012345", not from "ID")
-	if w := alphaEnd(s, v); w > v && w-v <= 12 && labelWord(s, v, w) != lwNone {
+	if w := alphaEnd(s, v); w > v && w-v <= 16 && labelWord(s, v, w) != lwNone {
 		return 0
 	}
 	switch idLabelBefore(s, v) {
 	case eLicensePlate:
 		end, n, digits := idValue(s, v, 8)
+		if k := plateTail(s, v, end); k > 0 {
+			end, n = end+1+k, n+k // "AB12 CDE", "AB 123 CD": the last letters are the plate's too
+		}
 		if end > 0 && n >= 4 && digits > 0 && r.on[eLicensePlate] && sc.emit(eLicensePlate, v, end, 0.7, "plate.label") {
 			return end
 		}
@@ -443,6 +452,24 @@ func (sc *scanner) labelledID(v int) int {
 		if end > 0 && n >= 6 && digits >= 5 && r.on[ePassport] && sc.emit(ePassport, v, end, 0.7, "passport.label") {
 			return end
 		}
+	}
+	return 0
+}
+
+// plateTail returns the length of a group of two or three capital
+// letters after a space that ends a plate read as s[v:end], when the
+// plate starts with a letter and ends with a digit, as British and
+// Italian plates do ("AB12 CDE", "AB 123 CD"); or 0.
+func plateTail(s string, v, end int) int {
+	if end <= v || end+3 > len(s) || s[end] != ' ' || !isUpper(s[v]) || !isDigit(s[end-1]) {
+		return 0
+	}
+	k := end + 1
+	for k < len(s) && k-end <= 4 && isUpper(s[k]) {
+		k++
+	}
+	if n := k - end - 1; n >= 2 && n <= 3 && (k == len(s) || !isWord(s[k])) {
+		return n
 	}
 	return 0
 }

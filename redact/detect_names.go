@@ -1083,6 +1083,9 @@ func (sc *scanner) looseName(i int) int {
 	if n > 1 && placePrefixes.has(s, toks[0].a, toks[0].b) {
 		return end // "San Diego", "Santa Fe", "Fort Worth"
 	}
+	if n > 1 && carMakes.has(s, toks[0].a, toks[0].b) {
+		return end // a car and its model: "Toyota Corolla", "Honda Civic"
+	}
 	if n == 1 && toks[0].b-toks[0].a < 3 && cue < 0.4 {
 		return 0 // "Wi- Fi", "Te amo"
 	}
@@ -1600,6 +1603,10 @@ var personalNouns = newWordSet("phone number email address birthday age mother f
 // locatives are prepositions after which a lone capitalised word is more
 // often a place than a person.
 var locatives = newWordSet("in at near from across outside around via into towards toward")
+
+// carMakes start a vehicle's description ("a silver Honda Civic"), not a
+// name; makes that are common given names (Mercedes) are left out.
+var carMakes = newWordSet("toyota honda nissan hyundai kia subaru mazda mitsubishi suzuki lexus acura infiniti volkswagen vw bmw audi porsche volvo chevrolet chevy gmc buick cadillac chrysler jeep dodge tesla fiat peugeot renault citroen skoda opel seat saab jaguar isuzu scion rivian polestar")
 
 // placePrefixes start place names that read like "First Last".
 var placePrefixes = newWordSet("san santa santo sao los las fort port mount mt lake saint sainte new north south east west upper lower greater")

@@ -344,6 +344,13 @@ pos = [
  ["Parking ticket for PA KMT-8842", "KMT-8842"],
  ["the car's tag number is 7ZZT990", "7ZZT990"],
  ["Nevada tag # 123ABC4", "123ABC4"],
+ ["Plate: AB12 CDE", "AB12 CDE"],
+ ["Registration: KP19 XYZ", "KP19 XYZ"],
+ ["Kennzeichen: B-AB 1234", "B-AB 1234"],
+ ["Immatriculation : AB-123-CD", "AB-123-CD"],
+ ["Kenteken: 12-ABC-3", "12-ABC-3"],
+ ["Placa: ABC1D23", "ABC1D23"],
+ ["Targa: AB 123 CD", "AB 123 CD"],
 ]
 neg = [
  ["Boston, MA 02139", "state and ZIP"],
@@ -378,6 +385,10 @@ neg = [
  ["SKU 4XK-921-B in stock", "stock number"],
  ["Open OK 10AM-2PM daily", "opening hours after a state code"],
  ["the tag says 9AM-5PM", "clock times near a plate word"],
+ ["Registration opens at 9 and closes at 5", "registration of events, no value"],
+ ["Voter registration: 12 May", "a date after a registration label"],
+ ["Plaque commemorative 1914", "a plaque and a year"],
+ ["Reg. office: 10 Downing St", "a registered office"],
 ]
 write("license_plate", pos, neg)
 
