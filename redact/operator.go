@@ -84,6 +84,11 @@ type maskOp struct{}
 // separators: "4111 1111 1111 1111" becomes "**** **** **** 1111" (the PCI
 // DSS display rule). Values with fewer than eight digits, and entities
 // that are not numbers (e-mail, names, addresses), get their label.
+//
+// Masked text is not always a fixed point: the four digits kept can join
+// the digits right after them into a new number that a second pass finds
+// ("200 200 0013 100000" masks to "*** *** 0013 100000"). Redact the
+// original, not a masked copy.
 func MaskLast4() Operator { return maskOp{} }
 
 func (maskOp) Apply(dst []byte, f Finding, text string) ([]byte, error) {
