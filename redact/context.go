@@ -47,7 +47,12 @@ var defaultContext = map[Entity]ContextWords{
 			// "data di nascita", "nascido em", "geboortedatum"
 			"geb", "geboren", "geburtsdatum", "geburtstag", "né", "née", "naissance", "nacimiento", "nacido",
 			"nacida", "nascita", "nato il", "nata il", "nascido", "nascida", "nascimento", "geboortedatum",
-			"fdn", "ddn", "生年月日", "出生日期", "생년월일", "ngày sinh"},
+			"fdn", "ddn", "生年月日", "出生日期", "생년월일", "ngày sinh",
+			// Russian, Ukrainian, Polish, Turkish, Nordic, Czech, Hungarian,
+			// Romanian, Greek, Arabic and Hindi birth words
+			"рождения", "рождение", "родился", "родилась", "народження", "urodzenia", "urodzony", "urodzona",
+			"doğum", "fødselsdato", "födelsedatum", "syntymäaika", "narození", "születési", "nașterii",
+			"γέννησης", "الميلاد", "जन्म"},
 		// dates that are something else: billing periods, service,
 		// hearing, due, issue and expiry dates (only counted before)
 		Negative: []string{"billing", "period", "service", "hearing", "due", "issued", "expires", "expiration", "expiry", "posted", "effective"},

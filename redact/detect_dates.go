@@ -40,6 +40,43 @@ func (sc *scanner) numericDate(i int, g *groups) {
 	}
 }
 
+// cjkDate matches a date written the Chinese, Japanese or Korean way at
+// i, where a four-digit year ends at y: "1985年11月2日", "1985년 11월
+// 2일"; with a birth word in the context ("生年月日", "생년월일").
+func (sc *scanner) cjkDate(i, y int) {
+	s := sc.s
+	p := y
+	var v [3]int
+	for k, unit := range [3][2]string{{"年", "년"}, {"月", "월"}, {"日", "일"}} {
+		if k > 0 {
+			if p < len(s) && s[p] == ' ' {
+				p++
+			}
+			d := p
+			for p < len(s) && isDigit(s[p]) && p-d < 2 {
+				p++
+			}
+			if p == d {
+				return
+			}
+			v[k] = atoi(s[d:p])
+		} else {
+			v[0] = atoi(s[i:y])
+		}
+		switch {
+		case strings.HasPrefix(s[p:], unit[0]):
+			p += len(unit[0])
+		case strings.HasPrefix(s[p:], unit[1]):
+			p += len(unit[1])
+		default:
+			return
+		}
+	}
+	if validDate(v[0], v[1], v[2]) && sc.hasContext(eDateOfBirth, i, p) {
+		sc.emit(eDateOfBirth, i, p, 0.2, "dob.cjk")
+	}
+}
+
 // monthNameAt returns the end of a month name (optionally followed by a
 // '.') at i, or -1.
 func monthNameAt(s string, i int) int {

@@ -151,6 +151,9 @@ func (sc *scanner) digit(i int) int {
 		}
 		if r.dobOn {
 			sc.numericDate(i, &g)
+			if g.size(0) == 4 && g.b[0]+3 <= len(s) && s[g.b[0]] >= 0x80 {
+				sc.cjkDate(i, g.b[0])
+			}
 		}
 		if r.idOn && g.n >= 3 && g.size(0) == 3 && g.size(1) == 3 && g.size(2) == 3 &&
 			g.sep[0] == g.sep[1] && (g.sep[0] == ' ' || g.sep[0] == '-') && numEnd(s, g.b[2]) &&

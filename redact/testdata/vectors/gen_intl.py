@@ -159,6 +159,11 @@ dob_pos = [
     ["Birth date: 31.12.1999", "31.12.1999"],
     ["born on 3.5.1956", "3.5.1956"],
     ["ngày sinh 15/06/1988", "15/06/1988"],
+    ["生年月日: 1985年11月2日", "1985年11月2日"],
+    ["생년월일: 1990년 3월 14일", "1990년 3월 14일"],
+    ["Дата рождения: 12.03.1975", "12.03.1975"],
+    ["Data urodzenia: 03.07.1981", "03.07.1981"],
+    ["Doğum tarihi: 21.09.1979", "21.09.1979"],
 ]
 dob_neg = [
     ["the hearing is on 12.03.2025", "hearing date"],
@@ -191,6 +196,8 @@ dob_neg = [
     ["file 2023-04-05_report.pdf", "file name"],
     ["appointment 07.11.2025", "an appointment"],
     ["ticket 14-02-1977", "a ticket number"],
+    ["会议定于2024年5月3日举行。", "a meeting date without a birth word"],
+    ["Срок оплаты: 12.03.2025", "a due date in Russian"],
 ]
 write("date_of_birth_intl", "date_of_birth", dob_pos, dob_neg)
 
