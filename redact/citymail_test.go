@@ -31,12 +31,13 @@ import (
 // the plain text.
 
 // citymailFloors are regression floors for New(nil) on the citymail corpus,
-// set a little under the values measured once when the corpus was
-// committed (README.md beside the corpus). They guard against regressions;
-// they are not targets.
+// set a little under the values measured (first when the corpus was
+// committed, README.md beside it; raised on 2026-12-01 to P 0.91, R 0.92,
+// F2 0.92 under P 0.928, R 0.934, F2 0.933). They guard against
+// regressions; they are not targets.
 var citymailFloors = struct {
 	precision, recall, f2 float64
-}{precision: 0.90, recall: 0.88, f2: 0.89}
+}{precision: 0.91, recall: 0.92, f2: 0.92}
 
 const citymailDir = "testdata/citymail"
 

@@ -19,11 +19,13 @@ import (
 // and was not tuned on: see testdata/intlmix/README.md.
 
 // intlmixFloors are regression floors for New(nil) on the intlmix corpus,
-// set a little under the values measured when the corpus was committed;
-// they guard against regressions, they are not targets.
+// set a little under the values measured at the end of the session that
+// committed it (P 0.893, R 0.848, F2 0.857; the first, blind scoring was
+// P 0.874, R 0.757, F2 0.778, see redact/BENCHMARKS.md); they guard
+// against regressions, they are not targets.
 var intlmixFloors = struct {
 	precision, recall, f2 float64
-}{precision: 0.87, recall: 0.78, f2: 0.80}
+}{precision: 0.87, recall: 0.83, f2: 0.84}
 
 const intlmixDir = "testdata/intlmix"
 

@@ -37,7 +37,7 @@ import (
 
 // nerFloors are regression floors for the test files (micro totals), set a
 // little under the measured values recorded in BENCHMARKS.md.
-var nerFloors = struct{ precision, recall, f2 float64 }{precision: 0.72, recall: 0.55, f2: 0.58}
+var nerFloors = struct{ precision, recall, f2 float64 }{precision: 0.72, recall: 0.57, f2: 0.60}
 
 var (
 	nerDevFiles  = []string{"wikigold.jsonl", "btc-dev.jsonl", "wnut17-dev.jsonl", "uner-ewt-dev.jsonl", "sec-filings-train.jsonl"}
