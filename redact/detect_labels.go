@@ -163,7 +163,13 @@ func (sc *scanner) labelName(a, i int, f uint32) int {
 	// a given name and a surname from the gazetteer, in lower case or in
 	// capitals: "caller: sandra lee", "NAME: PAUL THOMPSON"
 	e1 := letterRun(s, p)
-	q := gap(s, e1)
+	comma := e1 < len(s) && s[e1] == ','
+	q := -1
+	if comma {
+		q = gap(s, e1+1) // "NAME: KOWALSKI, ANNA"
+	} else {
+		q = gap(s, e1)
+	}
 	if q < 0 {
 		return 0
 	}
@@ -171,11 +177,28 @@ func (sc *scanner) labelName(a, i int, f uint32) int {
 	if e2 == q || !wordEnd(s, e2) || !sameCase(s, p, e1) || !sameCase(s, q, e2) {
 		return 0
 	}
-	f1, f2 := lookupWord(s, p, e1), lookupWord(s, q, e2)
-	if f1&fGiven != 0 && f1&(fAmbig|fStop|fGeneric|fMonth) == 0 && f2&fSurname != 0 && f2&(fStop|fGeneric|fPlace) == 0 {
-		if sc.emit(ePersonName, p, e2, 0.7, "name.label") {
-			return e2
-		}
+	f1, f2 := lookupAll(s, p, e1), lookupAll(s, q, e2)
+	if comma {
+		f1, f2 = f2, f1 // the family name first
+	}
+	given := func(f uint32) bool {
+		return f&(fGiven|fLexGiven) != 0 && f&(fAmbig|fLexAmbig|fStop|fGeneric|fMonth) == 0
+	}
+	family := func(f uint32) bool {
+		return f&fSurname != 0 && f&(fStop|fGeneric|fPlace) == 0 || f&fName != 0 && f&(fStop|fGeneric|fPlace|fCommon) == 0
+	}
+	plain := func(f uint32) bool {
+		return f&(fCommon|fStop|fGeneric|fMonth|fPlace|fPlaceName|fOrgWord|fHonor) == 0
+	}
+	score := 0.0
+	switch {
+	case given(f1) && family(f2):
+		score = 0.7 // "caller: sandra lee", "NAME: PAUL THOMPSON"
+	case strong && isUpper(s[p]) && isUpper(s[q]) && plain(f1) && plain(f2):
+		score = 0.65 // "Applicant: OYELARAN TEMITOPE": two words in capitals no list calls anything else
+	}
+	if score > 0 && sc.emit(ePersonName, p, e2, score, "name.label") {
+		return e2
 	}
 	return 0
 }

@@ -1101,8 +1101,11 @@ func (sc *scanner) looseName(i int) int {
 			return end // "Hyatt Regency Houston", "Chiang Mai"
 		}
 	}
-	if n > 1 && notPerson(s, toks[0].a, end) || placeFollows(s, end) || eventFollows(s, end) || firmFollows(s, end) {
+	if n > 1 && notPerson(s, toks[0].a, end) || placeFollows(s, end) || eventFollows(s, end) || firmFollows(s, end) || businessAfterPossessive(s, end) {
 		return end
+	}
+	if ampFirmBefore(s, i) && toks[0].f&(fGiven|fLexGiven) == 0 {
+		return end // "Smith & Wesson", "Ernst & Young": two family names joined by '&' make a firm
 	}
 
 	var score float64
@@ -1232,7 +1235,7 @@ func (sc *scanner) listCue(i, end int) float64 {
 // hashtagName reports whether the hashtag word s[i:b] spells a person's
 // name in CamelCase: a frequent given name that is no common word, then
 // one or two parts that are known name parts ("#DonaldSterling",
-// "#MariaLopezGarcia"). It returns b, or 0.
+// "#JessicaOkafor"). It returns b, or 0.
 func hashtagName(s string, i, b int) int {
 	var parts [4]int
 	n := 0
@@ -2095,13 +2098,68 @@ func firmFollows(s string, e int) bool {
 	if e < len(s) && s[e] == ',' {
 		e++ // "Acme Roofing, Inc."
 	}
+	// "Brennan & Sons", "Kowalski and Daughters", "Nguyen Bros.": a family
+	// business
+	if strings.HasPrefix(s[e:], " & ") {
+		e += 2
+	} else if strings.HasPrefix(s[e:], " and ") {
+		if q := e + 5; q < len(s) && isUpper(s[q]) && familyFirmWords.has(s, q, alphaEnd(s, q)) {
+			return true
+		}
+	}
 	q := gap(s, e)
 	if q < 0 || !isUpper(s[q]) {
 		return false
 	}
 	c := alphaEnd(s, q)
+	if familyFirmWords.has(s, q, c) {
+		return true
+	}
 	return firmSuffixes.has(s, q, c)
 }
+
+// ampFirmBefore reports whether a capitalised word and " & " stand right
+// before i, where the word is no given name: "Smith & Wesson".
+func ampFirmBefore(s string, i int) bool {
+	if i < 4 || s[i-3:i] != " & " {
+		return false
+	}
+	b := i - 3
+	if s[b-1] == ']' {
+		return true // a box a first pass left: the word there was weighed then
+	}
+	a := b
+	for a > 0 && isAlpha(s[a-1]) {
+		a--
+	}
+	return a < b && isUpper(s[a]) && lookupAll(s, a, b)&(fGiven|fLexGiven) == 0
+}
+
+// familyFirmWords end the name of a family business after its founder's
+// name: "Brennan & Sons", "Nguyen Brothers", "Adeyemi & Co".
+var familyFirmWords = newWordSet("sons son daughters brothers bros sisters associates partners co company")
+
+// businessAfterPossessive reports whether a possessive and a capitalised
+// word that names a trade follow e: "Joe's Auto Body", "Huong's
+// Alterations", "Maria's Bakery" are shops, not people.
+func businessAfterPossessive(s string, e int) bool {
+	p := e
+	switch {
+	case strings.HasPrefix(s[p:], "'s "):
+		p += 3
+	case strings.HasPrefix(s[p:], "’s "):
+		p += 5
+	default:
+		return false
+	}
+	if p >= len(s) || !isUpper(s[p]) {
+		return false
+	}
+	return tradeWords.has(s, p, alphaEnd(s, p))
+}
+
+// tradeWords name a shop or a trade after its owner's name.
+var tradeWords = newWordSet("bakery alterations auto body pizza pizzeria kitchen salon cafe market deli garage repair repairs cleaners tavern grill pub bar shop store diner restaurant bistro barbershop barber boutique florist flowers pharmacy hardware plumbing roofing landscaping towing laundromat laundry bagels tacos tailoring tailor grocery liquor nails spa hair beauty catering bakeshop bookstore books motors")
 
 // firmSuffixes are the legal forms that end a company's name.
 var firmSuffixes = newWordSet("inc incorporated llc llp lp ltd limited corp corporation co company plc gmbh ag sa srl bv nv pty pllc pc")
