@@ -403,7 +403,7 @@ func (sc *scanner) url(i int) int {
 			for ve < len(s) && isURLByte(s[ve]) && s[ve] != '&' && s[ve] != '#' {
 				ve++
 			}
-			if ve > ke+1 && ke-p <= 24 {
+			if ve > ke+1 && ke-p <= 24 && !(s[ke+1] == '[' && boxFollows(s, ke+1)) { // a box is a value a first pass took
 				var low [24]byte
 				for x := p; x < ke; x++ {
 					low[x-p] = lower(s[x])

@@ -74,6 +74,13 @@ func TestGeneralisationRules(t *testing.T) {
 		{BankAccount, "account 4134576207 **urgent**", "4134576207", "markdown stars after an account are no mask"},
 		{BankAccount, "account 4134576207 *see note", "4134576207", "a footnote star after an account is no mask"},
 		{BankAccount, "account 4134576207 [CLOSED]", "4134576207", "a bracketed word of the document's own is no box"},
+
+		// the header of a table written as text gives its column context
+		{DateOfBirth, "| Name | DOB | Phone |\n|---|---|---|\n| Ana Ruiz | 12.03.1975 | 555-0142 |", "12.03.1975", "a pipe table's header cell"},
+		{DateOfBirth, "Name\tDate of birth\tCity\nAna Ruiz\t03/04/1990\tLyon\nLena Moretti\t12/03/1975\tBasel", "12/03/1975", "a tab-separated header, two rows down"},
+		{Phone, "Name\tMobile\nAna Ruiz\t030 12345678", "030 12345678", "a national phone under a phone header"},
+		{DateOfBirth, "| Item | Qty | Shipped |\n| Widget | 4 | 12.03.1975 |", "", "a date under a header that says nothing of birth"},
+		{DateOfBirth, "| DOB | Shipped |\n| x | 12.03.1975 |", "", "the birth header is another column's"},
 		{PersonName, "Beneficiary: Maria Lopez [DECEASED]", "Maria Lopez", "a bracketed word after a name is no box"},
 		{BankAccount, "Start date: 2025-08-04 for account holder", "", "a date is never an account number"},
 		{BankAccount, "account opened 08-04-2025", "", "a date is never an account number"},

@@ -538,17 +538,26 @@ func redactionNear(s string, e int) bool {
 // stars, then a digit the mask kept, or at least three stars ("****0000",
 // "***-**-0080"); not markdown's "**bold**" or a footnote's "*".
 func maskFollows(s string, k int) bool {
-	m := k
-	for m < len(s) && s[m] == '*' {
+	if k >= len(s) || s[k] != '*' {
+		return false
+	}
+	// the stars of a mask keep the value's separators: "** ***0000"
+	stars, m := 0, k
+	for m < len(s) && m-k < 40 {
+		if s[m] == '*' {
+			stars++
+		} else if !(s[m] == ' ' || s[m] == '-' || s[m] == '.') || m+1 >= len(s) || s[m+1] != '*' {
+			break
+		}
 		m++
 	}
-	if m-k < 2 {
+	if stars < 2 {
 		return false // one star is a footnote mark as often as a mask
 	}
 	if m < len(s) && isDigit(s[m]) {
 		return true
 	}
-	return m-k >= 3 && (m == len(s) || !isAlpha(s[m]))
+	return stars >= 3 && (m == len(s) || !isAlpha(s[m]))
 }
 
 // accountLike offers a run of digits to the detectors that need context:

@@ -160,10 +160,17 @@ type scanner struct {
 	lkA, lkB int
 	lkF      uint32
 
+	// the table block last seen by tableHeaderMask: its separator, the
+	// start of its first line and of the last line read
+	tblSep           byte
+	tblHead, tblLast int
+	tblAny           int8 // whether the text has a '|' or a tab: 0 not yet known, 1 yes, -1 no
+
 	// context cache for the most recent candidate span
 	ctxStart, ctxEnd int
 	ctxPos, ctxNeg   uint64
 	ctxValid         bool
+	ctxTable         bool // tableContext has run for this candidate
 }
 
 // run is the single pass over the input.
@@ -298,7 +305,10 @@ func (sc *scanner) adjust(id, start, end int, score float64) float64 {
 	}
 	if !sc.ctxValid || sc.ctxStart != start || sc.ctxEnd != end {
 		sc.ctxPos, sc.ctxNeg = r.contextMasks(sc.s, start, end)
-		sc.ctxStart, sc.ctxEnd, sc.ctxValid = start, end, true
+		sc.ctxStart, sc.ctxEnd, sc.ctxValid, sc.ctxTable = start, end, true, false
+	}
+	if sc.ctxPos&bit == 0 {
+		sc.tableContext(start)
 	}
 	if sc.ctxPos&bit != 0 {
 		score += r.boost
@@ -319,7 +329,10 @@ func (sc *scanner) hasContext(id, start, end int) bool {
 	}
 	if !sc.ctxValid || sc.ctxStart != start || sc.ctxEnd != end {
 		sc.ctxPos, sc.ctxNeg = r.contextMasks(sc.s, start, end)
-		sc.ctxStart, sc.ctxEnd, sc.ctxValid = start, end, true
+		sc.ctxStart, sc.ctxEnd, sc.ctxValid, sc.ctxTable = start, end, true, false
+	}
+	if sc.ctxPos&(uint64(1)<<uint(id)) == 0 {
+		sc.tableContext(start)
 	}
 	return sc.ctxPos&(uint64(1)<<uint(id)) != 0
 }
@@ -439,6 +452,135 @@ func (r *Redactor) contextMasks(s string, start, end int) (pos, neg uint64) {
 		}
 	}
 	return pos, neg
+}
+
+// tableContext adds, once per candidate, the context of a table header
+// above the candidate at start (tableHeaderMask) to sc.ctxPos. It is
+// asked only when the words around the candidate did not say enough, and
+// only in text that has a '|' or a tab at all.
+func (sc *scanner) tableContext(start int) {
+	if sc.ctxTable {
+		return
+	}
+	sc.ctxTable = true
+	if sc.tblAny == 0 {
+		sc.tblAny = -1
+		if strings.IndexByte(sc.s, '|') >= 0 || strings.IndexByte(sc.s, '\t') >= 0 {
+			sc.tblAny = 1
+		}
+	}
+	if sc.tblAny > 0 {
+		sc.ctxPos |= sc.tableHeaderMask(start)
+	}
+}
+
+// tableHeaderMask returns the positive context of the header cell above
+// a candidate at start that stands in a cell of a table written as text:
+// a pipe table ("| Name | DOB | Phone |") or tab-separated lines pasted
+// from a spreadsheet. The header is the first line of the block of lines
+// with the same separator; its cell in the candidate's column says what
+// the column holds, however far below it the candidate is. Only short
+// cells and lines are read (a separator within 200 bytes before the
+// candidate, lines of at most 4 KB), and the block's first line is
+// remembered, so a long table is walked once.
+func (sc *scanner) tableHeaderMask(start int) uint64 {
+	s := sc.s
+	var sep byte
+	for k := start - 1; k >= 0 && start-k <= 200; k-- {
+		if c := s[k]; c == '|' || c == '\t' {
+			sep = c
+			break
+		} else if c == '\n' {
+			return 0
+		}
+	}
+	if sep == 0 {
+		return 0
+	}
+	base := max(0, start-4096)
+	ls := strings.LastIndexByte(s[base:start], '\n')
+	if ls < 0 {
+		if base > 0 {
+			return 0
+		}
+		return 0 // the first line has no header above it
+	}
+	ls += base + 1
+	col := strings.Count(s[ls:start], string(sep))
+	hs := -1
+	if sc.tblSep == sep && sc.tblLast <= ls && sc.tblLast > sc.tblHead {
+		// the block remembered goes on down to this line?
+		ok := true
+		for p := sc.tblLast; p < ls; {
+			e := strings.IndexByte(s[p:ls], '\n')
+			if e < 0 || e > 4096 || strings.IndexByte(s[p:p+e], sep) < 0 {
+				ok = false
+				break
+			}
+			p += e + 1
+		}
+		if ok {
+			hs = sc.tblHead
+		}
+	}
+	if hs < 0 {
+		hs = ls
+		for lines := 0; hs > 0 && lines < 1000; lines++ {
+			pe := hs - 1 // the '\n' ending the line above
+			b := max(0, pe-4096)
+			ps := strings.LastIndexByte(s[b:pe], '\n')
+			if ps < 0 && b > 0 {
+				break
+			}
+			ps += b + 1
+			if strings.IndexByte(s[ps:pe], sep) < 0 {
+				break
+			}
+			hs = ps
+		}
+		sc.tblSep, sc.tblHead = sep, hs
+	}
+	sc.tblLast = ls
+	if hs == ls {
+		return 0 // the candidate's own line is the first: no header above
+	}
+	he := hs + strings.IndexByte(s[hs:], '\n')
+	// the header's cell in the candidate's column
+	a := hs
+	for c := 0; c < col; c++ {
+		k := strings.IndexByte(s[a:he], sep)
+		if k < 0 {
+			return 0
+		}
+		a += k + 1
+	}
+	b := he
+	if k := strings.IndexByte(s[a:he], sep); k >= 0 {
+		b = a + k
+	}
+	r := sc.r
+	var pos uint64
+	for i := a; i < b; {
+		for i < b && !isWord(s[i]) {
+			i++
+		}
+		j := i
+		for j < b && isWord(s[j]) {
+			j++
+		}
+		if j > i && j-i <= 24 {
+			if e, ok := r.ctxTable.get(s, i, j); ok {
+				pos |= e.pos
+				for _, p := range e.phrases {
+					if p.pos {
+						pos |= p.mask // "date of birth": in a header the phrase's first word is enough
+					}
+				}
+			}
+		}
+		i = j
+	}
+	return pos
 }
 
 // boxedWindow adjusts the context window [lo, start) before and [end, hi)
