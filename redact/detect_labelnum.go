@@ -246,6 +246,7 @@ const (
 	lwBenefit        // "medicaid", "snap", "wic": the value is a benefit id
 	lwMember         // "member", "insurance": a benefit id only with an id word, '#' or ':'
 	lwPassport       // "passport", "pasaporte", "passeport": the value is a passport number
+	lwRouting        // "bsb", "ifsc", "sort" (code): the value is a bank's routing or branch code
 )
 
 // labelWords are the words of plate and benefit labels, in lower case.
@@ -267,6 +268,9 @@ var labelWords = map[string]uint8{
 	"insurance": lwMember, "policy": lwMember,
 	"passport": lwPassport, "pasaporte": lwPassport, "passeport": lwPassport, "reisepass": lwPassport,
 	"passaporto": lwPassport, "paszport": lwPassport,
+	// a bank's branch code: British sort codes, Australian BSB numbers,
+	// Indian IFSC codes, Canadian transit numbers
+	"sortcode": lwRouting, "sort": lwRouting, "bsb": lwRouting, "ifsc": lwRouting, "transit": lwRouting, "code": lwIDWord,
 }
 
 // idLabelBefore reads the label that ends just before a value at v
@@ -324,6 +328,11 @@ func idLabelBefore(s string, v int) int {
 			return eBenefitID
 		case lwPassport:
 			return ePassport
+		case lwRouting:
+			if idWord || punct || !equalFoldLower(s[a:b], "sort") && !equalFoldLower(s[a:b], "transit") {
+				return eRoutingNumber
+			}
+			return -1
 		case lwMember:
 			if idWord || punct {
 				return eBenefitID
@@ -447,6 +456,14 @@ func (sc *scanner) labelledID(v int) int {
 		if sc.emit(eBenefitID, v, end, score, rule) {
 			return end
 		}
+	case eRoutingNumber:
+		// "Sort code: 12-34-56", "BSB 062-000", "transit 12345", "IFSC:
+		// HDFC0001234": six or five digits, or the IFSC shape
+		end, n, digits := idValue(s, v, 11)
+		if end > 0 && r.on[eRoutingNumber] && (n == digits && (n == 6 || n == 5) || n == 11 && ifscShape(s, v, end)) &&
+			sc.emit(eRoutingNumber, v, end, 0.7, "routing.label") {
+			return end
+		}
 	case ePassport:
 		end, n, digits := idValue(s, v, 12)
 		if end > 0 && n >= 6 && digits >= 5 && r.on[ePassport] && sc.emit(ePassport, v, end, 0.7, "passport.label") {
@@ -454,6 +471,25 @@ func (sc *scanner) labelledID(v int) int {
 		}
 	}
 	return 0
+}
+
+// ifscShape reports whether s[a:b] is an Indian IFSC code: four capital
+// letters, a zero, then six capital letters or digits ("HDFC0001234").
+func ifscShape(s string, a, b int) bool {
+	if b-a != 11 || s[a+4] != '0' {
+		return false
+	}
+	for k := a; k < a+4; k++ {
+		if !isUpper(s[k]) {
+			return false
+		}
+	}
+	for k := a + 5; k < b; k++ {
+		if !isUpper(s[k]) && !isDigit(s[k]) {
+			return false
+		}
+	}
+	return true
 }
 
 // plateTail returns the length of a group of two or three capital

@@ -337,10 +337,11 @@ func (sc *scanner) card(i int, g *groups) {
 		}
 		return
 	}
-	// grouped: separators all ' ' or all '-'; groups of four then a last
+	// grouped: separators all ' ', all '-' or all '.' ("4111.1111.1111.1111",
+	// as some European forms print them); groups of four then a last
 	// group of 1-4, or the 4-6-5 / 4-6-4 Amex and Diners layout
 	sep := g.sep[0]
-	if sep != ' ' && sep != '-' || g.size(0) != 4 {
+	if sep != ' ' && sep != '-' && sep != '.' || g.size(0) != 4 {
 		return
 	}
 	if g.n >= 3 && g.size(1) == 6 && (g.size(2) == 5 || g.size(2) == 4) && g.sep[1] == sep {

@@ -217,7 +217,9 @@ neg += [
  [f"The discard pile held {odd15} chips", "'discard' is not 'card'"],
  [f"Permit {amex15} issued", "Luhn-valid 15 digits, permit context"],
  ["card 0000 0000 0000 0000", "a placeholder of zeros beside a card word"],
+ ["version 1234.5678.9012.3456 released", "dotted groups that fail Luhn"],
 ]
+pos += [["visa 4111.1111.1111.1111 on file", "4111.1111.1111.1111"]]
 write("payment_card", pos, neg)
 
 # ---- routing_number
@@ -246,6 +248,16 @@ neg += [
  ["2100.0021", "decimal"],
  ["The bank opened in 1921 and moved in 2000", "prose"],
  ["routing 1.21e8", "float"],
+ ["Discount code: SAVE20 at checkout", "a discount code"],
+ ["sort 123456 rows by date", "sort as a verb"],
+ ["postal code 12345", "a postal code"],
+]
+# a bank's branch code abroad, after its label
+pos += [
+ ["Sort code: 12-34-56, account 31926819", "12-34-56"],
+ ["BSB 062-000 for the refund", "062-000"],
+ ["IFSC: HDFC0001234", "HDFC0001234"],
+ ["Transit number: 00123", "00123"],
 ]
 write("routing_number", pos, neg)
 
