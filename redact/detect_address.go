@@ -225,17 +225,7 @@ func (sc *scanner) address(i, j int) {
 				end = u
 			}
 		} else if e := alphaEnd(s, q); e > q && lowerIn(unitWords, s, q, e) {
-			r := e
-			if r < len(s) && s[r] == '.' {
-				r++
-			}
-			if r < len(s) && s[r] == ' ' {
-				r++
-			}
-			if r < len(s) && s[r] == '#' {
-				r++
-			}
-			if u := unitID(s, r); u > 0 {
+			if u := unitID(s, unitIDStart(s, e)); u > 0 {
 				end = u
 			}
 		}
@@ -275,6 +265,22 @@ func sepAfter(s string, j int) int {
 		return -1
 	}
 	return p
+}
+
+// unitIDStart returns where a unit's number starts after the unit word
+// ending at e: past a period, a space and a '#', each if present ("Apt.
+// 4B", "Suite #12").
+func unitIDStart(s string, e int) int {
+	if e < len(s) && s[e] == '.' {
+		e++
+	}
+	if e < len(s) && s[e] == ' ' {
+		e++
+	}
+	if e < len(s) && s[e] == '#' {
+		e++
+	}
+	return e
 }
 
 // unitID reads a unit identifier (letters, digits, '-') of 1-6 bytes that

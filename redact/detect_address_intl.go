@@ -93,16 +93,7 @@ func (sc *scanner) unitLine(i, j int) int {
 	if k > 0 && s[k-1] != '\n' && s[k-1] != ',' {
 		return 0
 	}
-	r := j
-	if r < len(s) && s[r] == '.' {
-		r++
-	}
-	if r < len(s) && s[r] == ' ' {
-		r++
-	}
-	if r < len(s) && s[r] == '#' {
-		r++
-	}
+	r := unitIDStart(s, j)
 	u := unitID(s, r)
 	if u < 0 || !isDigit(s[r]) {
 		return 0

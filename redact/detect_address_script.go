@@ -191,7 +191,7 @@ func (sc *scanner) cyrAddress(i int) int {
 			break
 		}
 		e = k
-		if !(e+1 < len(s) && s[e] == ' ' && s[e+1] >= 0x80) || hasAnyPrefix(s[e+1:], cyrUnitWords) {
+		if !(e+1 < len(s) && s[e] == ' ' && s[e+1] >= 0x80) || prefixOf(s[e+1:], cyrUnitWords) != "" {
 			break
 		}
 		e++
@@ -200,19 +200,7 @@ func (sc *scanner) cyrAddress(i int) int {
 		return 0
 	}
 	// the house number, after ", д. " or a space
-	q := e
-	if q < len(s) && s[q] == ',' {
-		q++
-	}
-	if q < len(s) && s[q] == ' ' {
-		q++
-	}
-	if w := prefixOf(s[q:], cyrUnitWords); w != "" {
-		q += len(w)
-		if q < len(s) && s[q] == ' ' {
-			q++
-		}
-	}
+	q, _ := cyrUnitAt(s, e)
 	if q >= len(s) || !isDigit(s[q]) {
 		return 0
 	}
@@ -230,18 +218,8 @@ func (sc *scanner) cyrAddress(i int) int {
 	}
 	// units and a postcode: ", кв. 12", " корп. 2", ", 123456"
 	for k := 0; k < 4; k++ {
-		q := end
-		if q < len(s) && s[q] == ',' {
-			q++
-		}
-		if q < len(s) && s[q] == ' ' {
-			q++
-		}
-		if w := prefixOf(s[q:], cyrUnitWords); w != "" {
-			q += len(w)
-			if q < len(s) && s[q] == ' ' {
-				q++
-			}
+		q, unit := cyrUnitAt(s, end)
+		if unit {
 			d := q
 			for d < len(s) && isDigit(s[d]) {
 				d++
@@ -264,7 +242,27 @@ func (sc *scanner) cyrAddress(i int) int {
 	return sc.emitAddr(i, end, 0.75, "address.cyrillic")
 }
 
-func hasAnyPrefix(s string, ws []string) bool { return prefixOf(s, ws) != "" }
+// cyrUnitAt reads, at q, what stands before a number in a Russian or
+// Ukrainian address: a comma, a space and a unit word with its space
+// (", д. ", " кв. "), each if present. It returns where the number
+// should start and whether a unit word stood there.
+func cyrUnitAt(s string, q int) (int, bool) {
+	if q < len(s) && s[q] == ',' {
+		q++
+	}
+	if q < len(s) && s[q] == ' ' {
+		q++
+	}
+	w := prefixOf(s[q:], cyrUnitWords)
+	if w == "" {
+		return q, false
+	}
+	q += len(w)
+	if q < len(s) && s[q] == ' ' {
+		q++
+	}
+	return q, true
+}
 
 // prefixOf returns the word of ws that s starts with, or "".
 func prefixOf(s string, ws []string) string {

@@ -170,17 +170,7 @@ func tailPart(s string, q int) (int, int) {
 	}
 	w := alphaEnd(s, q)
 	if w > q && (lowerIn(unitWords, s, q, w) || tailUnitWords.has(s, q, w)) {
-		r := w
-		if r < len(s) && s[r] == '.' {
-			r++
-		}
-		if r < len(s) && s[r] == ' ' {
-			r++
-		}
-		if r < len(s) && s[r] == '#' {
-			r++
-		}
-		if u := unitID(s, r); u > 0 {
+		if u := unitID(s, unitIDStart(s, w)); u > 0 {
 			return u, tailUnit
 		}
 	}
