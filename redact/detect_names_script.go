@@ -120,7 +120,7 @@ func (sc *scanner) scriptName(i int) int {
 	case arabicGivenNames[first]:
 		score = 0.6
 	}
-	if score == 0 || sc.r.allowed(s[i:e]) {
+	if score == 0 {
 		return 0
 	}
 	if sc.emit(ePersonName, i, e, score, "name.script") {
@@ -197,7 +197,7 @@ func (sc *scanner) cjkName(i int) int {
 			e = f
 		}
 	}
-	if score == 0 || sc.r.allowed(s[i:e]) {
+	if score == 0 {
 		return 0
 	}
 	if sc.emit(ePersonName, i, e, score, "name.cjk") {

@@ -500,10 +500,7 @@ func (sc *scanner) tableHeaderMask(start int) uint64 {
 	base := max(0, start-4096)
 	ls := strings.LastIndexByte(s[base:start], '\n')
 	if ls < 0 {
-		if base > 0 {
-			return 0
-		}
-		return 0 // the first line has no header above it
+		return 0 // the first line, which has no header above it, or a line too long to be a row
 	}
 	ls += base + 1
 	col := strings.Count(s[ls:start], string(sep))

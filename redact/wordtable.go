@@ -144,30 +144,19 @@ var foldLatin = func() (t [0x180]byte) {
 	return t
 }()
 
-// translitTab and translitOK are translit as arrays over U+0370 to
-// U+045F (Greek and Cyrillic).
+// translitTab spells Cyrillic and Greek letters (lower case, indexed
+// from U+0370 to U+045F) in ASCII, as names are usually romanised
+// (Russian and Ukrainian after the common passport spellings, Greek after
+// ELOT 743), so that "Олег Шевченко" and "Νίκος" find "oleg",
+// "shevchenko" and "nikos" in the lexicon; translitOK marks the letters
+// it spells. An empty spelling drops the letter (the hard and soft signs).
 var translitTab, translitOK = func() (t [0x460 - 0x370]string, ok [0x460 - 0x370]bool) {
-	for r, v := range translit {
-		if r >= 0x370 && r < 0x460 {
-			t[r-0x370], ok[r-0x370] = v, true
-		}
-	}
-	return t, ok
-}()
-
-// translit spells Cyrillic and Greek letters (lower case) in ASCII, as
-// names are usually romanised (Russian and Ukrainian after the common
-// passport spellings, Greek after ELOT 743), so that "Олег Шевченко" and
-// "Νίκος" find "oleg", "shevchenko" and "nikos" in the lexicon. An empty
-// spelling drops the letter (the hard and soft signs).
-var translit = func() map[rune]string {
-	m := map[rune]string{}
-	for _, p := range strings.Fields("а:a б:b в:v г:g д:d е:e ё:e ж:zh з:z и:i й:y к:k л:l м:m н:n о:o п:p р:r с:s т:t у:u ф:f х:kh ц:ts ч:ch ш:sh щ:shch ъ: ы:y ь: э:e ю:yu я:ya і:i ї:yi є:ye ґ:g ў:u" +
+	for _, p := range strings.Fields("а:a б:b в:v г:g д:d е:e ё:e ж:zh з:z и:i й:y к:k л:l м:m н:n о:o п:p р:r с:s т:t у:u ф:f х:kh ц:ts ч:ch ш:sh щ:shch ъ: ы:y ь: э:e ю:yu я:ya і:i ї:yi є:ye ў:u" +
 		" α:a ά:a β:v γ:g δ:d ε:e έ:e ζ:z η:i ή:i θ:th ι:i ί:i ϊ:i ΐ:i κ:k λ:l μ:m ν:n ξ:x ο:o ό:o π:p ρ:r σ:s ς:s τ:t υ:y ύ:y ϋ:y ΰ:y φ:f χ:ch ψ:ps ω:o ώ:o") {
 		r, w := utf8.DecodeRuneInString(p)
-		m[r] = p[w+1:]
+		t[r-0x370], ok[r-0x370] = p[w+1:], true
 	}
-	return m
+	return t, ok
 }()
 
 // wordSet is a small set of lower-case ASCII words, bucketed by length, for
